@@ -1,0 +1,69 @@
+import Foundation
+
+/// The job's settings after flags, environment, configuration file and defaults were combined
+/// (in that order of precedence).
+public struct ReconcilerConfiguration: Sendable {
+    /// Manifest file or directory.
+    public var manifestsPath: String = "./manifests"
+    public var format: ReportFormat = .text
+
+    /// Teleport Auth Service or Proxy address (`host:port`).
+    public var teleportAddress: String?
+    /// Identity file from `tctl auth sign --format=file` or Machine ID.
+    public var teleportIdentityFile: String?
+    /// Teleport's web address, for links in alerts.
+    public var webProxyURL: URL?
+
+    /// Opsgenie API base URL (US by default; `https://api.eu.opsgenie.com` for the EU).
+    public var opsgenieURL: URL = URL(string: "https://api.opsgenie.com")!
+    /// File holding the API key; read when the key is needed.
+    public var opsgenieAPIKeyFile: String?
+    /// The key itself, from `OPSGENIE_API_KEY`.
+    public var opsgenieAPIKey: Secret?
+
+    public var defaultSchedules: [String] = []
+    public var defaultTeams: [String] = []
+    public var priority: AlertPriority = .p3
+    public var ownerTag: String = PlanningPolicy.defaultOwnerTag
+    public var autoApproval = AutoApprovalPolicy()
+
+    public init() {}
+
+    /// The planner's view of these settings.
+    public var planningPolicy: PlanningPolicy {
+        PlanningPolicy(defaultSchedules: defaultSchedules, defaultTeams: defaultTeams, priority: priority,
+                       ownerTag: ownerTag, webProxyURL: webProxyURL, autoApproval: autoApproval)
+    }
+
+    /// The Opsgenie API key, from the environment or the key file; never logged.
+    public func resolveOpsgenieAPIKey() throws -> Secret {
+        if let opsgenieAPIKey { return opsgenieAPIKey }
+        guard let file = opsgenieAPIKeyFile else {
+            throw ConfigurationError.missing("the Opsgenie API key: set OPSGENIE_API_KEY or --opsgenie-api-key-file")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigurationError.invalid(source: file, problem: "cannot read the Opsgenie API key file")
+        }
+        let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !key.isEmpty else { throw ConfigurationError.invalid(source: file, problem: "the Opsgenie API key file is empty") }
+        return Secret(key)
+    }
+}
+
+/// How the report is printed.
+public enum ReportFormat: String, Sendable, CaseIterable, Codable {
+    case text, json
+}
+
+/// A setting that is missing or unusable; says which and where it came from.
+public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missing(String)
+    case invalid(source: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case let .missing(what): return "missing \(what)"
+        case let .invalid(source, problem): return "\(source): \(problem)"
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Loads role and user manifests from a file or a directory tree of `*.yaml` / `*.yml` files.
+public struct ManifestLoader: Sendable {
+    public var limits: YAMLLimits
+
+    public init(limits: YAMLLimits = .default) {
+        self.limits = limits
+    }
+
+    /// Reads every manifest below `path`. All problems are collected and thrown together as
+    /// `ManifestErrors`; nothing is returned unless every file is valid.
+    public func load(path: String) throws -> ManifestSet {
+        let files = try Self.manifestFiles(at: path)
+        var errors: [YAMLInputError] = []
+        var roles: [Role] = []
+        var users: [User] = []
+        var skipped: [String: Int] = [:]
+        var roleSources: [String: SourceLocation] = [:]
+        var userSources: [String: SourceLocation] = [:]
+        for file in files {
+            let documents: [YAMLDocument]
+            do {
+                documents = try YAMLDocumentReader.read(file: file, limits: limits)
+            } catch let error as YAMLInputError {
+                errors.append(error)
+                continue
+            }
+            for document in documents {
+                do {
+                    switch try ManifestDecoder.decode(document) {
+                    case let .role(role)?:
+                        if let first = roleSources[role.name] {
+                            errors.append(.invalidValue(role.source, resource: "role \"\(role.name)\"", path: "metadata.name",
+                                                        problem: "the role is defined twice; first at \(first)"))
+                        } else {
+                            roleSources[role.name] = role.source
+                            roles.append(role)
+                        }
+                    case let .user(user)?:
+                        if let first = userSources[user.name] {
+                            errors.append(.invalidValue(user.source, resource: "user \"\(user.name)\"", path: "metadata.name",
+                                                        problem: "the user is defined twice; first at \(first)"))
+                        } else {
+                            userSources[user.name] = user.source
+                            users.append(user)
+                        }
+                    case let .other(kind)?:
+                        skipped[kind, default: 0] += 1
+                    case nil:
+                        break
+                    }
+                } catch let error as YAMLInputError {
+                    errors.append(error)
+                }
+            }
+        }
+        if !errors.isEmpty { throw ManifestErrors(errors: errors) }
+        return ManifestSet(roles: roles, users: users, skippedKinds: skipped, files: files)
+    }
+
+    /// The manifest files at `path`: the file itself, or every `*.yaml`/`*.yml` below the directory,
+    /// in a stable order.
+    public static func manifestFiles(at path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ManifestErrors(errors: [.unreadable(file: path, reason: "no such file or directory")])
+        }
+        guard isDirectory.boolValue else { return [path] }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+            throw ManifestErrors(errors: [.unreadable(file: path, reason: "cannot list the directory")])
+        }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { continue }
+            let full = (path as NSString).appendingPathComponent(relative)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
+                files.append(full)
+            }
+        }
+        return files.sorted()
+    }
+}

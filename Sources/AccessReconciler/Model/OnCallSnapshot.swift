@@ -1,0 +1,22 @@
+/// Who was on call, per schedule, when the job looked. A schedule whose lookup failed is recorded as
+/// unknown, never as empty: the planner must not decide on it.
+public struct OnCallSnapshot: Sendable, Hashable, Codable {
+    public enum Lookup: Sendable, Hashable, Codable {
+        /// The on-call recipients, lower-cased (Opsgenie user names are e-mail addresses).
+        case known(Set<String>)
+        /// The lookup failed; the reason is for the report.
+        case unknown(reason: String)
+    }
+
+    /// Schedule name (or id) → lookup outcome.
+    public var schedules: [String: Lookup]
+
+    public init(schedules: [String: Lookup] = [:]) {
+        self.schedules = schedules
+    }
+
+    /// Records the recipients of a schedule, normalising their case.
+    public mutating func record(schedule: String, recipients: [String]) {
+        schedules[schedule] = .known(Set(recipients.map { $0.lowercased() }))
+    }
+}

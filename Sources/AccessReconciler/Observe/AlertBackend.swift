@@ -1,0 +1,20 @@
+/// The alerting side (Opsgenie today, Jira Service Management Operations later), as the reconciler
+/// needs it. Alerts are identified by the backend's id; aliases find open alerts only.
+///
+/// Listing calls are all-or-nothing: they return every item or throw, never a short list.
+public protocol AlertBackend: Sendable {
+    /// Every open alert carrying `tag`.
+    func listOpenAlerts(taggedWith tag: String) async throws -> [Alert]
+    /// The open alert with `alias`, or nil.
+    func openAlert(alias: String) async throws -> Alert?
+    /// The alert with `id` in any state, or nil when it does not exist.
+    func alert(id: String) async throws -> Alert?
+    /// Creates the alert (the alias de-duplicates) and returns its id once the backend confirms it.
+    func createAlert(_ draft: AlertDraft) async throws -> String
+    /// Adds a note to an alert.
+    func addNote(alertID: String, note: String) async throws
+    /// Closes an alert with a note.
+    func closeAlert(alertID: String, note: String) async throws
+    /// The e-mail addresses on call now in `schedule` (a name, or an id when it is a UUID).
+    func onCallRecipients(schedule: String) async throws -> [String]
+}

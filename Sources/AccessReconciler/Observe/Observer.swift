@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+
+/// Looks at both sides once and returns an `Observation`. Listing failures propagate (the run then
+/// does nothing); a failed on-call lookup is recorded as unknown so the planner can hold back.
+public struct Observer: Sendable {
+    public let requests: any AccessRequestPort
+    public let alerts: any AlertBackend
+    public let policy: PlanningPolicy
+    public let resolver: AnnotationResolver
+    let logger: Logger
+
+    public init(requests: any AccessRequestPort, alerts: any AlertBackend, policy: PlanningPolicy,
+                manifests: ManifestSet, logger: Logger = Logger(label: "access-reconciler.observe")) {
+        self.requests = requests
+        self.alerts = alerts
+        self.policy = policy
+        self.resolver = AnnotationResolver(manifests: manifests)
+        self.logger = logger
+    }
+
+    public func observe(now: Date) async throws -> Observation {
+        let cluster = try await requests.clusterName()
+        async let listedRequests = requests.listAccessRequests()
+        async let listedPluginData = requests.listPluginData(plugin: PluginDataKey.opsgeniePlugin)
+        async let listedAlerts = alerts.listOpenAlerts(taggedWith: policy.ownerTag)
+        let allRequests = try await listedRequests
+        let pluginData = try await listedPluginData
+        var found = try await listedAlerts
+        logger.debug("observed", metadata: ["requests": "\(allRequests.count)", "alerts": "\(found.count)"])
+
+        let requestIDsWithAlert = Set(found.compactMap(\.requestID))
+        let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
+        // Alerts created by Teleport's own plugin carry no tag: find them by alias, only for
+        // requests that still need an alert and have none of the job's.
+        for request in live where !requestIDsWithAlert.contains(request.id) {
+            if var alert = try await alerts.openAlert(alias: request.alertAlias) {
+                alert.origin = .alias
+                found.append(alert)
+            }
+        }
+        // Alerts recorded in plugin data but not yet resolved there, for requests that are decided
+        // or gone, so that a resolution missed while the plugin was down is caught up.
+        let requestsByID = Dictionary(allRequests.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let knownAlertIDs = Set(found.map(\.id))
+        for (requestID, data) in pluginData.sorted(by: { $0.key < $1.key }) {
+            guard let alertID = data.alertID, data.resolution == nil, !knownAlertIDs.contains(alertID) else { continue }
+            if let request = requestsByID[requestID], request.state == .pending, !request.isExpired(at: now) { continue }
+            if var alert = try await alerts.alert(id: alertID), alert.status == .open, alert.requestID == requestID {
+                alert.origin = .alias
+                found.append(alert)
+            }
+        }
+        let onCall = await lookUpOnCall(for: live)
+        return Observation(cluster: cluster, requests: allRequests, alerts: found, onCall: onCall, pluginData: pluginData)
+    }
+
+    /// Reads each approval schedule once.
+    private func lookUpOnCall(for pending: [AccessRequest]) async -> OnCallSnapshot {
+        var snapshot = OnCallSnapshot()
+        guard policy.autoApproval.enabled, policy.autoApproval.reviewer != nil else { return snapshot }
+        var schedules = Set<String>()
+        for request in pending {
+            let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
+            schedules.formUnion(desired.annotations[RequestAnnotation.schedules] ?? [])
+        }
+        for schedule in schedules.sorted() {
+            do {
+                snapshot.record(schedule: schedule, recipients: try await alerts.onCallRecipients(schedule: schedule))
+            } catch {
+                logger.warning("on-call lookup failed", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
+                snapshot.schedules[schedule] = .unknown(reason: "\(error)")
+            }
+        }
+        return snapshot
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// The difference between desired and observed state, as a value: what `plan` shows and `apply`
+/// carries out.
+public struct Plan: Sendable, Hashable {
+    public var cluster: String
+    /// The `now` the plan was computed for.
+    public var generatedAt: Date
+    /// Writes, ordered by request and, within a request: create, approve, notes, close.
+    public var actions: [PlannedAction]
+    public var findings: [Finding]
+
+    public init(cluster: String, generatedAt: Date, actions: [PlannedAction], findings: [Finding]) {
+        self.cluster = cluster
+        self.generatedAt = generatedAt
+        self.actions = actions
+        self.findings = findings
+    }
+
+    /// Whether both sides agree: nothing to write and no drift.
+    public var isInSync: Bool { actions.isEmpty && !findings.contains(where: \.isDrift) }
+
+    /// Actions of one kind.
+    public func actions(_ kind: PlannedAction.Kind) -> [PlannedAction] { actions.filter { $0.kind == kind } }
+}

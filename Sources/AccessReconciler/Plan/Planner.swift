@@ -1,0 +1,272 @@
+import Foundation
+
+/// The pure heart of the job: from what was observed, the manifests and the policy, at time `now`,
+/// computes the ordered writes that bring alerts and requests into agreement. No I/O, no clock.
+public struct Planner: Sendable {
+    public let policy: PlanningPolicy
+    public let resolver: AnnotationResolver
+
+    public init(manifests: ManifestSet, policy: PlanningPolicy) {
+        self.policy = policy
+        self.resolver = AnnotationResolver(manifests: manifests)
+    }
+
+    public func plan(_ observation: Observation, now: Date) -> Plan {
+        var work = PlanWork(observation: observation, policy: policy, resolver: resolver, now: now)
+        work.run()
+        return Plan(cluster: observation.cluster, generatedAt: now,
+                    actions: work.actions.sorted { ($0.requestID, $0.rank) < ($1.requestID, $1.rank) },
+                    findings: work.findings.sorted { ($0.requestID ?? "", $0.kind.rawValue, $0.alertID ?? "", $0.message)
+                        < ($1.requestID ?? "", $1.kind.rawValue, $1.alertID ?? "", $1.message) })
+    }
+}
+
+/// One planning pass; a separate value so that the planner's rules read top to bottom.
+private struct PlanWork {
+    let observation: Observation
+    let policy: PlanningPolicy
+    let resolver: AnnotationResolver
+    let now: Date
+    var actions: [PlannedAction] = []
+    var findings: [Finding] = []
+    /// Desired annotations by (user, roles): thousands of requests share few combinations.
+    var desiredCache: [String: DesiredAnnotations] = [:]
+
+    init(observation: Observation, policy: PlanningPolicy, resolver: AnnotationResolver, now: Date) {
+        self.observation = observation
+        self.policy = policy
+        self.resolver = resolver
+        self.now = now
+    }
+
+    var canClose: Bool { observation.completeness.requests && observation.completeness.alerts }
+    var canApprove: Bool { observation.completeness.requests }
+    var canCreate: Bool { observation.completeness.alerts }
+
+    mutating func run() {
+        if !observation.completeness.requests {
+            findings.append(Finding(kind: .incompleteObservation,
+                                    message: "the access-request listing is incomplete: no alert is closed and no request approved"))
+        }
+        if !observation.completeness.alerts {
+            findings.append(Finding(kind: .incompleteObservation,
+                                    message: "the alert listing is incomplete: no alert is created or closed"))
+        }
+        let openAlerts = uniqueOpenAlerts()
+        var alertsByRequest: [String: [Alert]] = [:]
+        for alert in openAlerts {
+            guard let requestID = alert.requestID else {
+                if alert.origin == .tagged && AlertDetails.belongs(alert, to: observation.cluster) {
+                    findings.append(Finding(kind: .unrecognisedAlert, alertID: alert.id,
+                                            message: "alert \(alert.id) carries the tag \(policy.ownerTag) but its alias \"\(alert.alias)\" names no access request; left alone"))
+                }
+                continue
+            }
+            guard AlertDetails.belongs(alert, to: observation.cluster) else { continue }
+            alertsByRequest[requestID, default: []].append(alert)
+        }
+        var requestsByID: [String: AccessRequest] = [:]
+        for request in observation.requests { requestsByID[request.id] = request }
+
+        for request in requestsByID.values.sorted(by: { $0.id < $1.id }) {
+            planRequest(request, openAlerts: alertsByRequest[request.id] ?? [])
+        }
+        for (requestID, alerts) in alertsByRequest.sorted(by: { $0.key < $1.key }) {
+            for alert in alerts {
+                planAlert(alert, requestID: requestID, request: requestsByID[requestID])
+            }
+        }
+    }
+
+    /// Open alerts, each once, in a stable order.
+    private func uniqueOpenAlerts() -> [Alert] {
+        var seen = Set<String>()
+        return observation.alerts
+            .filter { $0.status == .open }
+            .sorted { ($0.id, $0.origin.rawValue) < ($1.id, $1.origin.rawValue) }
+            .filter { seen.insert($0.id).inserted }
+    }
+
+    // MARK: Requests
+
+    private mutating func planRequest(_ request: AccessRequest, openAlerts: [Alert]) {
+        let desired = desiredAnnotations(for: request)
+        report(desired, for: request)
+        guard request.state == .pending, !request.isExpired(at: now) else { return }
+        let routing = Routing(annotations: desired.annotations, policy: policy)
+        planAlertCreation(request, routing: routing, openAlerts: openAlerts)
+        planApproval(request, routing: routing)
+    }
+
+    private mutating func desiredAnnotations(for request: AccessRequest) -> DesiredAnnotations {
+        let key = request.user + "\u{0}" + request.roles.joined(separator: "\u{0}")
+        if let cached = desiredCache[key], cached.source == .manifests { return cached }
+        let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
+        if desired.source == .manifests { desiredCache[key] = desired }
+        return desired
+    }
+
+    private mutating func report(_ desired: DesiredAnnotations, for request: AccessRequest) {
+        switch desired.source {
+        case let .liveFallback(reason):
+            findings.append(Finding(kind: .liveAnnotationsUsed, requestID: request.id,
+                                    message: "\(reason); using the request's live annotations"))
+        case .manifests:
+            let live = RequestAnnotation.normalized(request.systemAnnotations)
+            if live != desired.annotations {
+                findings.append(Finding(kind: .annotationDrift, requestID: request.id,
+                                        message: "annotations differ from the manifests: \(AnnotationDiff(live: live, desired: desired.annotations))"))
+            }
+            if !desired.unrequestableRoles.isEmpty {
+                findings.append(Finding(kind: .notRequestable, requestID: request.id,
+                                        message: "the manifests do not let \(request.user) request \(desired.unrequestableRoles.joined(separator: ", "))"))
+            }
+            for skipped in desired.skippedTemplates {
+                findings.append(Finding(kind: .traitMissing, requestID: request.id,
+                                        message: "annotation value \(skipped) skipped: \(request.user) has no such trait"))
+            }
+        }
+    }
+
+    private mutating func planAlertCreation(_ request: AccessRequest, routing: Routing, openAlerts: [Alert]) {
+        guard openAlerts.isEmpty else { return }
+        if let recorded = observation.pluginData[request.id]?.alertID {
+            findings.append(Finding(kind: .recordedAlertNotOpen, requestID: request.id, alertID: recorded,
+                                    message: "plugin data records alert \(recorded) for this pending request, but it is not open; no second alert is created"))
+            return
+        }
+        guard routing.hasRoute else {
+            findings.append(Finding(kind: .noRoute, requestID: request.id,
+                                    message: "no teleport.dev/notify-services or teleport.dev/teams annotation and no default schedules or teams: no alert"))
+            return
+        }
+        guard canCreate else { return }
+        var tags = [policy.ownerTag]
+        tags.append("teleport-access-request")
+        let draft = AlertDraft(message: AlertText.message(user: request.user), alias: request.alertAlias,
+                               description: AlertText.description(for: request, webProxyURL: policy.webProxyURL),
+                               responders: routing.responders, priority: policy.priority, tags: tags,
+                               details: AlertDetails.forRequest(request, cluster: observation.cluster, ownerTag: policy.ownerTag))
+        let targets = routing.responders.map(\.description).joined(separator: ", ")
+        actions.append(.createAlert(CreateAlert(requestID: request.id, draft: draft,
+                                                reason: "pending request from \(request.user) for \(request.roles.joined(separator: ", ")) has no open alert; notify \(targets)")))
+    }
+
+    private mutating func planApproval(_ request: AccessRequest, routing: Routing) {
+        let approval = policy.autoApproval
+        guard approval.enabled, !routing.approvalSchedules.isEmpty, canApprove else { return }
+        guard let reviewer = approval.reviewer, !reviewer.isEmpty else { return }
+        guard request.user != reviewer, !request.reviews.contains(where: { $0.author == reviewer }) else { return }
+        let traits = resolver.manifests.users[request.user]?.traits
+        guard let address = OnCallIdentity.address(for: request.user, traits: traits, emailDomain: approval.emailDomain) else {
+            findings.append(Finding(kind: .identityUnknown, requestID: request.id,
+                                    message: "\(request.user) is not an e-mail address, has no email trait and no e-mail domain is configured: cannot look for the requester on call"))
+            return
+        }
+        var onCallIn: [String] = []
+        var unknown: [String] = []
+        for schedule in routing.approvalSchedules {
+            switch observation.onCall.schedules[schedule] {
+            case let .known(recipients)?:
+                if recipients.contains(address) { onCallIn.append(schedule) }
+            case let .unknown(reason)?:
+                unknown.append("\(schedule) (\(reason))")
+            case nil:
+                unknown.append("\(schedule) (not looked up)")
+            }
+        }
+        guard !onCallIn.isEmpty else {
+            if !unknown.isEmpty {
+                findings.append(Finding(kind: .onCallUnknown, requestID: request.id,
+                                        message: "who is on call is unknown for \(unknown.joined(separator: ", ")); not approving"))
+            }
+            return
+        }
+        if let withheld = withheldReason(request, policy: approval) {
+            findings.append(Finding(kind: .approvalWithheld, requestID: request.id,
+                                    message: "\(address) is on call in \(onCallIn.joined(separator: ", ")), but \(withheld); left to a reviewer"))
+            return
+        }
+        let schedules = onCallIn.joined(separator: ", ")
+        actions.append(.approveRequest(ApproveRequest(
+            requestID: request.id, user: request.user, schedules: onCallIn,
+            reviewReason: "Access request automatically approved by \(reviewer): \(request.user) is on call in Opsgenie schedule(s) \(schedules).",
+            reason: "\(address) is on call in \(schedules)")))
+    }
+
+    /// Why the auto-approval policy keeps a request for a person, or nil when it may be approved.
+    private func withheldReason(_ request: AccessRequest, policy approval: AutoApprovalPolicy) -> String? {
+        if !approval.roles.isEmpty {
+            let outside = request.roles.filter { role in !approval.roles.contains { $0.matches(role) } }
+            if !outside.isEmpty {
+                return "auto-approval is limited to roles \(approval.roles.map(\.source).joined(separator: ", ")) and \(outside.joined(separator: ", ")) is not among them"
+            }
+        }
+        if let limit = approval.maxDuration {
+            guard let end = request.maxDuration ?? request.accessExpires else {
+                return "the requested duration is unknown and auto-approval is limited to \(GoDuration.format(limit))"
+            }
+            let requested = end.timeIntervalSince(request.created)
+            if requested > limit {
+                return "it asks for \(GoDuration.format(requested)) and auto-approval is limited to \(GoDuration.format(limit))"
+            }
+        }
+        return nil
+    }
+
+    // MARK: Alerts
+
+    private mutating func planAlert(_ alert: Alert, requestID: String, request: AccessRequest?) {
+        guard let request else {
+            guard canClose else { return }
+            close(alert, requestID: requestID, resolution: .expired, resolveReason: "",
+                  reason: "request \(requestID) no longer exists in Teleport (expired requests are deleted)")
+            return
+        }
+        if request.state == .pending || request.state == .none {
+            if request.isExpired(at: now) {
+                guard canClose else { return }
+                close(alert, requestID: requestID, resolution: .expired, resolveReason: "",
+                      reason: "request expired at \(ISO8601DateFormatter().string(from: request.resourceExpires ?? now))")
+            } else {
+                checkResponders(alert, request: request)
+            }
+            return
+        }
+        guard canClose, let resolution = Resolution(state: request.state) else { return }
+        let posted = observation.pluginData[requestID]?.reviewsCount ?? 0
+        for (index, review) in request.reviews.enumerated() where index >= posted {
+            actions.append(.addNote(AddNote(requestID: requestID, alertID: alert.id, note: AlertText.reviewNote(review),
+                                            reviewsCountAfter: index + 1,
+                                            reason: "review by \(review.author) (\(review.proposedState)) not yet on the alert")))
+        }
+        close(alert, requestID: requestID, resolution: resolution, resolveReason: request.resolveReason,
+              reason: "request was \(resolution.rawValue)\(request.resolveReason.isEmpty ? "" : ": \(request.resolveReason)")")
+    }
+
+    private mutating func close(_ alert: Alert, requestID: String, resolution: Resolution, resolveReason: String, reason: String) {
+        actions.append(.closeAlert(CloseAlert(requestID: requestID, alertID: alert.id, resolution: resolution,
+                                              resolveReason: resolveReason,
+                                              note: AlertText.resolutionNote(resolution, reason: resolveReason), reason: reason)))
+    }
+
+    private mutating func checkResponders(_ alert: Alert, request: AccessRequest) {
+        guard !alert.responders.isEmpty else { return }
+        let desired = Routing(annotations: desiredAnnotations(for: request).annotations, policy: policy).responders
+        let actual = Set(alert.responders.map(Self.comparable))
+        let wanted = Set(desired.map(Self.comparable))
+        guard actual != wanted else { return }
+        let missing = wanted.subtracting(actual).sorted().joined(separator: ", ")
+        let extra = actual.subtracting(wanted).sorted().joined(separator: ", ")
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("missing \(missing)") }
+        if !extra.isEmpty { parts.append("not expected \(extra)") }
+        findings.append(Finding(kind: .responderDrift, requestID: request.id, alertID: alert.id,
+                                message: "alert \(alert.id) responders differ from the desired ones: \(parts.joined(separator: "; "))"))
+    }
+
+    /// Responders compare by kind and identifier, ignoring case (Opsgenie names are case-insensitive).
+    private static func comparable(_ responder: Responder) -> String {
+        "\(responder.kind.rawValue) \(responder.identifier.lowercased())"
+    }
+}

@@ -1,0 +1,16 @@
+import AccessReconciler
+import ArgumentParser
+
+/// `access-reconciler`: keeps Teleport Access Requests and on-call alerts in agreement.
+@main
+struct AccessReconcilerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "access-reconciler",
+        abstract: "Keep Teleport Access Requests and Opsgenie alerts in agreement.",
+        discussion: """
+        Exit codes: 0 in sync or applied; 2 plan --detailed-exitcode found changes; 1 error.
+        Settings come from flags, then environment variables, then the configuration file, then defaults.
+        """,
+        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self]
+    )
+}

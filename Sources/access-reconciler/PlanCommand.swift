@@ -1,0 +1,28 @@
+import AccessReconciler
+import ArgumentParser
+
+/// `plan`: shows what `apply` would change; writes nothing to either side.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show the alerts to create or close and the requests to approve, without changing anything."
+    )
+
+    @OptionGroup var options: SharedOptions
+
+    @Flag(name: .long, help: "Exit 2 when there is something to change or drift (0 when in sync, 1 on error).")
+    var detailedExitcode = false
+
+    func run() async throws {
+        CommandRunner.bootstrapLogging(level: options.logLevel)
+        try await CommandRunner.run {
+            let configuration = try options.resolveConfiguration()
+            let manifests = try CommandRunner.loadManifests(configuration)
+            let backends = try Backends.connect(configuration)
+            let report = try await Reconciler(configuration: configuration, manifests: manifests,
+                                              requests: backends.requests, alerts: backends.alerts).run(.plan)
+            CommandRunner.write(try Reconciler.render(report, format: configuration.format))
+            return report.exitStatus(detailedExitCode: detailedExitcode)
+        }
+    }
+}

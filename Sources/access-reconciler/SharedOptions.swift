@@ -1,0 +1,75 @@
+import AccessReconciler
+import ArgumentParser
+import Foundation
+
+/// Options every command shares. Each has an environment variable and a configuration-file key;
+/// a flag wins over the environment, which wins over the file.
+struct SharedOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file (YAML). Env: ACCESS_RECONCILER_CONFIG.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Role and user manifests: a file or a directory searched for *.yaml/*.yml. Env: ACCESS_RECONCILER_MANIFESTS. Default: ./manifests.", valueName: "path"))
+    var manifests: String?
+
+    @Option(name: .long, help: ArgumentHelp("Report format: text or json. Env: ACCESS_RECONCILER_FORMAT.", valueName: "format"))
+    var format: String?
+
+    @Option(name: .long, help: ArgumentHelp("Teleport Auth Service or Proxy address (host:port). Env: TELEPORT_ADDR.", valueName: "host:port"))
+    var teleportAddr: String?
+
+    @Option(name: .long, help: ArgumentHelp("Teleport identity file (tctl auth sign --format=file, or Machine ID). Env: TELEPORT_IDENTITY_FILE.", valueName: "file"))
+    var teleportIdentity: String?
+
+    @Option(name: .long, help: ArgumentHelp("Teleport web address, for the link in alerts. Env: TELEPORT_WEB_PROXY_URL.", valueName: "url"))
+    var teleportWebProxyUrl: String?
+
+    @Option(name: .long, help: ArgumentHelp("Opsgenie API URL (default https://api.opsgenie.com; EU: https://api.eu.opsgenie.com). Env: OPSGENIE_API_URL.", valueName: "url"))
+    var opsgenieUrl: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding the Opsgenie API key. Env: OPSGENIE_API_KEY_FILE, or OPSGENIE_API_KEY with the key itself.", valueName: "file"))
+    var opsgenieApiKeyFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Schedule notified when a request has no teleport.dev/notify-services annotation (repeatable). Env: OPSGENIE_DEFAULT_SCHEDULES, comma-separated.", valueName: "schedule"))
+    var defaultSchedule: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Team notified when a request has no teleport.dev/teams annotation (repeatable). Env: OPSGENIE_DEFAULT_TEAMS, comma-separated.", valueName: "team"))
+    var defaultTeam: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Alert priority, P1 to P5 (default P3). Env: OPSGENIE_PRIORITY.", valueName: "P1..P5"))
+    var priority: String?
+
+    @Option(name: .long, help: ArgumentHelp("The job's Teleport user, author of its approvals; auto-approval is off without it. Env: ACCESS_RECONCILER_REVIEWER.", valueName: "user"))
+    var reviewer: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error: trace, debug, info, notice, warning, error.", valueName: "level"))
+    var logLevel: String = "warning"
+
+    /// The flag layer of the configuration.
+    var input: ConfigurationInput {
+        var input = ConfigurationInput()
+        func value(_ text: String?, _ flag: String) -> ConfigurationInput.Value? { text.map { .init($0, source: flag) } }
+        input.manifests = value(manifests, "--manifests")
+        input.format = value(format, "--format")
+        input.teleportAddress = value(teleportAddr, "--teleport-addr")
+        input.teleportIdentityFile = value(teleportIdentity, "--teleport-identity")
+        input.webProxyURL = value(teleportWebProxyUrl, "--teleport-web-proxy-url")
+        input.opsgenieURL = value(opsgenieUrl, "--opsgenie-url")
+        input.opsgenieAPIKeyFile = value(opsgenieApiKeyFile, "--opsgenie-api-key-file")
+        input.priority = value(priority, "--priority")
+        input.reviewer = value(reviewer, "--reviewer")
+        if !defaultSchedule.isEmpty { input.defaultSchedules = defaultSchedule.map { .init($0, source: "--default-schedule") } }
+        if !defaultTeam.isEmpty { input.defaultTeams = defaultTeam.map { .init($0, source: "--default-team") } }
+        return input
+    }
+
+    /// Combines flags, environment and the configuration file.
+    func resolveConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReconcilerConfiguration {
+        let fileInput = try (config ?? environment[ConfigurationResolver.configFileVariable]).map(ConfigurationFile.read) ?? ConfigurationInput()
+        return try ConfigurationResolver.resolve(flags: input, environment: ConfigurationResolver.environmentInput(environment), file: fileInput)
+    }
+
+    func validate() throws {
+        if let format, ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be text or json") }
+        if let priority, AlertPriority(rawValue: priority.uppercased()) == nil { throw ValidationError("--priority must be one of P1, P2, P3, P4, P5") }
+    }
+}

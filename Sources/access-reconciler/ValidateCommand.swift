@@ -1,0 +1,26 @@
+import AccessReconciler
+import ArgumentParser
+
+/// `validate`: checks the manifests and configuration offline and prints the routing table.
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check manifests and configuration and print the routing table (no network)."
+    )
+
+    @OptionGroup var options: SharedOptions
+
+    func run() async throws {
+        CommandRunner.bootstrapLogging(level: options.logLevel)
+        try await CommandRunner.run {
+            let configuration = try options.resolveConfiguration()
+            let manifests = try CommandRunner.loadManifests(configuration)
+            let summary = ManifestSummary(manifests)
+            let skipped = summary.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            CommandRunner.write("Manifests OK: \(summary.roles) roles, \(summary.users) users in \(manifests.files.count) file(s)"
+                + (skipped.isEmpty ? "" : "; skipped \(skipped.joined(separator: ", "))") + ".\n\n")
+            CommandRunner.write(RoutingTable(manifests: manifests, policy: configuration.planningPolicy).render())
+            return .success
+        }
+    }
+}
