@@ -36,8 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessReconcilerTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting"],
-            resources: []
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "access-reconciler"]
         ),
     ],
     swiftLanguageModes: [.v6]

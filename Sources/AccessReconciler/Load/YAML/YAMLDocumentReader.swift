@@ -58,12 +58,33 @@ public enum YAMLDocumentReader {
             }
             guard let root else { break }
             let index = documents.count + 1
-            let context = YAMLDecodingContext(file: file, resource: "document \(index)", maxNodes: limits.maxNodesPerDocument)
+            let context = YAMLDecodingContext(file: file, resource: "document \(index)", maxNodes: Int.max)
             let location = context.location(of: root)
+            var budget = limits.maxNodesPerDocument
+            guard countNodes(root, budget: &budget) else {
+                throw YAMLInputError.tooManyNodes(location, resource: "document \(index)", limit: limits.maxNodesPerDocument)
+            }
             let value = try YAMLValue(node: root, path: "", context: context)
             documents.append(YAMLDocument(root: value.isNull ? nil : value, index: index, location: location, context: context))
         }
         return documents
+    }
+
+    /// Counts the nodes of a document as a reader would see them, every alias expansion again, and
+    /// stops as soon as the budget is spent: a "billion laughs" costs at most the budget.
+    private static func countNodes(_ node: Node, budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget >= 0 else { return false }
+        switch node {
+        case .scalar, .alias:
+            return true
+        case let .sequence(sequence):
+            for element in sequence where !countNodes(element, budget: &budget) { return false }
+            return true
+        case let .mapping(mapping):
+            for (key, value) in mapping where !countNodes(key, budget: &budget) || !countNodes(value, budget: &budget) { return false }
+            return true
+        }
     }
 
     /// Measures each document between `---`/`...` markers before parsing, so that an oversized

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A YAML node together with its file, field path and a shared node budget.
@@ -59,6 +60,16 @@ public struct YAMLValue {
             throw invalid("expected true or false, found \(describeForError)")
         }
         return value
+    }
+
+    /// The value as a point in time: an RFC 3339 timestamp, quoted or not.
+    public func date() throws -> Date {
+        guard case let .scalar(scalar) = node else { throw invalid("expected a timestamp, found \(kindName)") }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: scalar.string) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: scalar.string) { return date }
+        throw invalid("expected an RFC 3339 timestamp such as 2026-11-25T08:00:00Z, found `\(scalar.string)`")
     }
 
     // MARK: Collections

@@ -1,0 +1,86 @@
+import AccessReconciler
+import Foundation
+
+/// An in-memory alerting service with Opsgenie's semantics: at most one open alert per alias
+/// (creating again increments `count`), notes, close, on-call lists. Records every write.
+public actor InMemoryAlertBackend: AlertBackend {
+    public private(set) var alerts: [String: Alert] = [:]
+    public private(set) var notes: [String: [String]] = [:]
+    public var onCall: [String: [String]]
+    /// Schedules whose on-call lookup fails.
+    public var failingSchedules: Set<String> = []
+    /// When set, every call fails with this error.
+    public var failure: (any Error)?
+    /// Every write, in order (`create <alias>`, `note <id>`, `close <id>`).
+    public private(set) var writes: [String] = []
+    private var nextID = 1
+    private let clockStart: Date
+
+    public init(alerts: [Alert] = [], onCall: [String: [String]] = [:], clockStart: Date = Date(timeIntervalSince1970: 1_790_000_000)) {
+        for alert in alerts { self.alerts[alert.id] = alert }
+        self.onCall = onCall
+        self.clockStart = clockStart
+    }
+
+    public func setFailure(_ error: (any Error)?) { failure = error }
+    public func setFailingSchedules(_ schedules: Set<String>) { failingSchedules = schedules }
+
+    /// Closes an alert by hand, as a person in the Opsgenie UI would.
+    public func closeByHand(_ id: String) { alerts[id]?.status = .closed }
+
+    public func listOpenAlerts(taggedWith tag: String) async throws -> [Alert] {
+        try check()
+        return alerts.values.filter { $0.status == .open && $0.tags.contains(tag) }.sorted { $0.id < $1.id }
+    }
+
+    public func openAlert(alias: String) async throws -> Alert? {
+        try check()
+        return alerts.values.first { $0.status == .open && $0.alias == alias }
+    }
+
+    public func alert(id: String) async throws -> Alert? {
+        try check()
+        return alerts[id]
+    }
+
+    public func createAlert(_ draft: AlertDraft) async throws -> String {
+        try check()
+        writes.append("create \(draft.alias)")
+        if let existing = alerts.values.first(where: { $0.status == .open && $0.alias == draft.alias }) {
+            alerts[existing.id]?.count += 1
+            return existing.id
+        }
+        let id = "alert-\(nextID)"
+        nextID += 1
+        alerts[id] = Alert(id: id, alias: draft.alias, message: draft.message, status: .open, tags: draft.tags,
+                           details: draft.details, responders: draft.responders,
+                           createdAt: clockStart.addingTimeInterval(Double(nextID)), count: 1, origin: .tagged)
+        return id
+    }
+
+    public func addNote(alertID: String, note: String) async throws {
+        try check()
+        guard alerts[alertID] != nil else { throw InMemoryError.notFound("alert \(alertID)") }
+        writes.append("note \(alertID)")
+        notes[alertID, default: []].append(note)
+    }
+
+    public func closeAlert(alertID: String, note: String) async throws {
+        try check()
+        guard alerts[alertID] != nil else { throw InMemoryError.notFound("alert \(alertID)") }
+        writes.append("close \(alertID)")
+        notes[alertID, default: []].append(note)
+        alerts[alertID]?.status = .closed
+    }
+
+    public func onCallRecipients(schedule: String) async throws -> [String] {
+        try check()
+        if failingSchedules.contains(schedule) { throw InMemoryError.unavailable("schedule \(schedule)") }
+        guard let recipients = onCall[schedule] else { throw InMemoryError.notFound("schedule \(schedule)") }
+        return recipients
+    }
+
+    private func check() throws {
+        if let failure { throw failure }
+    }
+}
