@@ -1,0 +1,112 @@
+import AccessReconciler
+import Foundation
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    static let fileYAML = """
+    manifests: roles
+    format: json
+    teleport:
+      addr: auth.example.com:3025
+      identity_file: identity
+      web_proxy_url: https://teleport.example.com
+    opsgenie:
+      url: https://api.eu.opsgenie.com
+      api_key_file: /run/secrets/opsgenie
+      priority: P2
+      default_schedules: [file-schedule]
+      default_teams: [file-team]
+    auto_approval:
+      enabled: true
+      reviewer: access-bot
+      roles: [editor, 'db-*']
+      max_duration: 8h
+      email_domain: example.com
+    """
+
+    func fileInput(_ yaml: String = ConfigurationTests.fileYAML) throws -> ConfigurationInput {
+        let directory = try TestSupport.directory(["config.yaml": yaml])
+        return try ConfigurationFile.read(path: directory + "/config.yaml")
+    }
+
+    @Test("the file alone: every key, relative paths taken from the file's directory")
+    func fileOnly() throws {
+        let input = try fileInput()
+        let config = try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: ConfigurationInput(), file: input)
+        #expect(config.manifestsPath.hasSuffix("/roles") && config.manifestsPath.hasPrefix("/"))
+        #expect(config.teleportIdentityFile?.hasSuffix("/identity") == true)
+        #expect(config.opsgenieAPIKeyFile == "/run/secrets/opsgenie")
+        #expect(config.format == .json)
+        #expect(config.opsgenieURL.absoluteString == "https://api.eu.opsgenie.com")
+        #expect(config.priority == .p2)
+        #expect(config.defaultSchedules == ["file-schedule"])
+        #expect(config.autoApproval.reviewer == "access-bot")
+        #expect(config.autoApproval.roles.map(\.source) == ["editor", "db-*"])
+        #expect(config.autoApproval.maxDuration == 28_800)
+        #expect(config.autoApproval.emailDomain == "example.com")
+    }
+
+    @Test("precedence: flag over environment over file over default")
+    func precedence() throws {
+        let environment = ConfigurationResolver.environmentInput([
+            "OPSGENIE_PRIORITY": "P4", "OPSGENIE_DEFAULT_SCHEDULES": "env-a, env-b", "TELEPORT_ADDR": "env:3025", "OPSGENIE_API_KEY": "",
+        ])
+        var flags = ConfigurationInput()
+        flags.priority = .init("p1", source: "--priority")
+        let config = try ConfigurationResolver.resolve(flags: flags, environment: environment, file: try fileInput())
+        #expect(config.priority == .p1, "flag beats environment and file")
+        #expect(config.defaultSchedules == ["env-a", "env-b"], "environment beats file")
+        #expect(config.teleportAddress == "env:3025")
+        #expect(config.defaultTeams == ["file-team"], "file beats default")
+        #expect(config.opsgenieAPIKey == nil, "an empty variable counts as unset")
+        let defaults = try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: ConfigurationInput())
+        #expect(defaults.priority == .p3 && defaults.manifestsPath == "./manifests" && defaults.opsgenieURL.absoluteString == "https://api.opsgenie.com")
+        #expect(defaults.ownerTag == "access-reconciler")
+    }
+
+    @Test("bad values name where they came from")
+    func badValues() throws {
+        let environment = ConfigurationResolver.environmentInput(["OPSGENIE_PRIORITY": "urgent"])
+        #expect(throws: ConfigurationError.invalid(source: "OPSGENIE_PRIORITY", problem: "expected one of P1, P2, P3, P4, P5")) {
+            try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: environment)
+        }
+        var flags = ConfigurationInput()
+        flags.opsgenieURL = .init("api.opsgenie.com", source: "--opsgenie-url")
+        #expect(throws: ConfigurationError.invalid(source: "--opsgenie-url", problem: "`api.opsgenie.com` is not an http(s) URL")) {
+            try ConfigurationResolver.resolve(flags: flags, environment: ConfigurationInput())
+        }
+        let fileError = #expect(throws: ConfigurationError.self) {
+            try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: ConfigurationInput(),
+                                              file: try fileInput("auto_approval:\n  max_duration: soon\n"))
+        }
+        #expect(fileError?.description.contains("config.yaml:2:17 (auto_approval.max_duration): expected a duration") == true)
+    }
+
+    @Test("unknown keys in the file are errors with file and line")
+    func unknownKey() throws {
+        let error = #expect(throws: YAMLInputError.self) { try fileInput("opsgenie:\n  priorty: P1\n") }
+        #expect(error?.description.contains("config.yaml:2:12: opsgenie.priorty: unknown key `priorty`") == true)
+    }
+
+    @Test("an API key in the file is refused; from the environment or a key file it is used but never shown")
+    func apiKey() throws {
+        let error = #expect(throws: YAMLInputError.self) { try fileInput("opsgenie:\n  api_key: 0123456789abcdef\n") }
+        #expect(error?.description.contains("does not belong in the configuration file") == true)
+        #expect(error?.description.contains("0123456789abcdef") == false)
+
+        let fromEnvironment = try ConfigurationResolver.resolve(flags: ConfigurationInput(),
+                                                                environment: ConfigurationResolver.environmentInput(["OPSGENIE_API_KEY": "key-from-env"]))
+        #expect(try fromEnvironment.resolveOpsgenieAPIKey().value == "key-from-env")
+        #expect("\(fromEnvironment.opsgenieAPIKey!)" == "<redacted>")
+        #expect(!String(describing: fromEnvironment).contains("key-from-env"))
+        #expect(!String(reflecting: fromEnvironment).contains("key-from-env"))
+
+        let directory = try TestSupport.directory(["key": "key-from-file\n"])
+        var config = ReconcilerConfiguration()
+        config.opsgenieAPIKeyFile = directory + "/key"
+        #expect(try config.resolveOpsgenieAPIKey().value == "key-from-file")
+        config.opsgenieAPIKeyFile = directory + "/missing"
+        #expect(throws: ConfigurationError.self) { try config.resolveOpsgenieAPIKey() }
+    }
+}

@@ -1,0 +1,289 @@
+import AccessReconciler
+import Foundation
+import Testing
+
+@Suite("The planner")
+struct PlannerTests {
+    static let manifestsYAML = """
+    kind: role
+    version: v7
+    metadata: {name: requester}
+    spec:
+      allow:
+        request:
+          roles: [editor, 'db-*']
+          annotations:
+            teleport.dev/notify-services: [platform]
+            teleport.dev/teams: [platform-team]
+            teleport.dev/schedules: [platform]
+    ---
+    kind: user
+    version: v2
+    metadata: {name: alice@example.com}
+    spec: {roles: [requester]}
+    ---
+    kind: user
+    version: v2
+    metadata: {name: bob}
+    spec:
+      roles: [requester]
+      traits: {email: [Bob@Example.com]}
+    """
+
+    static let annotations = [
+        "teleport.dev/notify-services": ["platform"], "teleport.dev/teams": ["platform-team"], "teleport.dev/schedules": ["platform"],
+    ]
+    static let now = TestSupport.time()
+    let manifests: ManifestSet
+
+    init() throws {
+        manifests = try TestSupport.manifests(Self.manifestsYAML)
+    }
+
+    func request(_ id: String, user: String = "alice@example.com", roles: [String] = ["editor"], state: RequestState = .pending,
+                 reviews: [AccessReview] = [], resolveReason: String = "", annotations: [String: [String]] = PlannerTests.annotations,
+                 hours: Double = 8) -> AccessRequest {
+        AccessRequest(id: id, user: user, roles: roles, state: state, created: TestSupport.time(-30),
+                      accessExpires: TestSupport.time(-30 + hours * 60), resourceExpires: TestSupport.time(24 * 60),
+                      requestReason: "deploy", resolveReason: resolveReason, systemAnnotations: annotations, reviews: reviews)
+    }
+
+    func alert(_ id: String, request: String, origin: Alert.Origin = .tagged, cluster: String? = "teleport.example.com",
+               responders: [Responder] = []) -> Alert {
+        Alert(id: id, alias: AlertAlias.forRequest(request), status: .open, tags: origin == .tagged ? ["access-reconciler"] : [],
+              details: cluster.map { ["teleport-cluster": $0] } ?? [:], responders: responders, createdAt: TestSupport.time(-20), origin: origin)
+    }
+
+    func plan(_ observation: Observation, policy: PlanningPolicy = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler"))) -> Plan {
+        Planner(manifests: manifests, policy: policy).plan(observation, now: Self.now)
+    }
+
+    func observation(_ requests: [AccessRequest], alerts: [Alert] = [], onCall: [String: [String]] = ["platform": []],
+                     pluginData: [String: RequestPluginData] = [:], completeness: Observation.Completeness = .complete) -> Observation {
+        var snapshot = OnCallSnapshot()
+        for (schedule, recipients) in onCall { snapshot.record(schedule: schedule, recipients: recipients) }
+        return Observation(cluster: "teleport.example.com", requests: requests, alerts: alerts, onCall: snapshot,
+                           pluginData: pluginData, completeness: completeness)
+    }
+
+    // MARK: Creating alerts
+
+    @Test("a pending request with a route and no open alert gets the alert Teleport's plugin would create, marked as the job's")
+    func createAlert() throws {
+        let policy = PlanningPolicy(priority: .p2, webProxyURL: URL(string: "https://teleport.example.com/"))
+        let result = plan(observation([request("r1")]), policy: policy)
+        #expect(result.actions.count == 1)
+        guard case let .createAlert(create) = try #require(result.actions.first) else { Issue.record("expected a create"); return }
+        #expect(create.requestID == "r1")
+        #expect(create.draft.message == "Access request from alice@example.com")
+        #expect(create.draft.alias == "teleport-access-request/r1")
+        #expect(create.draft.description == """
+            alice@example.com requested permissions for roles editor on Teleport at 25 Nov 26 07:30 UTC.
+            Reason: deploy
+            To approve or deny the request, proceed to https://teleport.example.com/web/requests/r1
+            """)
+        #expect(create.draft.responders == [Responder(kind: .schedule, name: "platform"), Responder(kind: .team, name: "platform-team")])
+        #expect(create.draft.priority == .p2)
+        #expect(create.draft.tags.contains("access-reconciler"))
+        #expect(create.draft.details["teleport-cluster"] == "teleport.example.com")
+        #expect(create.draft.details["teleport-request-id"] == "r1")
+        #expect(create.reason.contains("has no open alert; notify schedule platform, team platform-team"))
+    }
+
+    @Test("an open alert, the job's or the hosted plugin's (found by alias), means no new alert")
+    func existingAlert() {
+        #expect(plan(observation([request("r1")], alerts: [alert("a1", request: "r1")])).actions.isEmpty)
+        #expect(plan(observation([request("r1")], alerts: [alert("a1", request: "r1", origin: .alias, cluster: nil)])).actions.isEmpty)
+    }
+
+    @Test("plugin data recording an alert that is not open: no second alert, a finding instead")
+    func recordedAlert() {
+        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["alert_id": "gone-1"]])]
+        let result = plan(observation([request("r1")], pluginData: data))
+        #expect(result.actions.isEmpty)
+        #expect(result.findings.map(\.kind) == [.recordedAlertNotOpen])
+        #expect(result.findings.first?.alertID == "gone-1")
+    }
+
+    @Test("plugin data without alert_id (the plugin failed to create it) does not stop the create")
+    func pluginDataWithoutAlert() {
+        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["user": "alice@example.com"]])]
+        #expect(plan(observation([request("r1")], pluginData: data)).actions(.createAlert).count == 1)
+    }
+
+    @Test("no notify-services, no teams and no defaults: no alert, finding no route; defaults give a route")
+    func noRoute() {
+        let routeless = request("r1", user: "carol", annotations: ["teleport.dev/schedules": ["platform"]])
+        let result = plan(observation([routeless]))
+        #expect(result.actions(.createAlert).isEmpty)
+        #expect(result.findings.map(\.kind).contains(.noRoute))
+        let withDefault = plan(observation([routeless]), policy: PlanningPolicy(defaultTeams: ["fallback"]))
+        guard case let .createAlert(create)? = withDefault.actions.first else { Issue.record("expected a create"); return }
+        #expect(create.draft.responders == [Responder(kind: .team, name: "fallback")])
+    }
+
+    // MARK: Auto-approval
+
+    @Test("a requester on call in one of its schedules is approved, compared without letter case")
+    func approveOnCall() throws {
+        let result = plan(observation([request("r1", user: "bob")], alerts: [alert("a1", request: "r1")],
+                                      onCall: ["platform": ["someone@example.com", "BOB@example.COM"]]))
+        #expect(result.actions.map(\.kind) == [.approveRequest])
+        guard case let .approveRequest(approve) = try #require(result.actions.first) else { return }
+        #expect(approve.schedules == ["platform"])
+        #expect(approve.reason == "bob@example.com is on call in platform")
+        #expect(approve.reviewReason.contains("on call in Opsgenie schedule(s) platform"))
+    }
+
+    @Test("no approval when the requester is not on call, was already reviewed by the job, or the job has no reviewer name")
+    func noApproval() {
+        let onCall = ["platform": ["alice@example.com"]]
+        let alerts = [alert("a1", request: "r1")]
+        #expect(plan(observation([request("r1", user: "bob")], alerts: alerts, onCall: onCall)).actions.isEmpty)
+        let reviewed = request("r1", reviews: [AccessReview(author: "access-reconciler", proposedState: .approved, created: TestSupport.time(-5))])
+        #expect(plan(observation([reviewed], alerts: alerts, onCall: onCall)).actions.isEmpty)
+        #expect(plan(observation([request("r1")], alerts: alerts, onCall: onCall), policy: PlanningPolicy()).actions.isEmpty)
+        let disabled = PlanningPolicy(autoApproval: AutoApprovalPolicy(enabled: false, reviewer: "access-reconciler"))
+        #expect(plan(observation([request("r1")], alerts: alerts, onCall: onCall), policy: disabled).actions.isEmpty)
+    }
+
+    @Test("an unknown on-call list approves nothing and says so")
+    func onCallUnknown() {
+        var snapshot = OnCallSnapshot()
+        snapshot.schedules["platform"] = .unknown(reason: "HTTP 503")
+        let observed = Observation(cluster: "teleport.example.com", requests: [request("r1")], alerts: [alert("a1", request: "r1")], onCall: snapshot)
+        let result = plan(observed)
+        #expect(result.actions.isEmpty)
+        #expect(result.findings.map(\.kind) == [.onCallUnknown])
+        #expect(result.findings[0].message.contains("platform (HTTP 503)"))
+    }
+
+    @Test("the policy can limit auto-approval to listed roles and a maximum duration")
+    func approvalPolicy() throws {
+        let onCall = ["platform": ["alice@example.com"]]
+        let alerts = [alert("a1", request: "r1")]
+        let limited = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", roles: [try RoleMatcher("editor")], maxDuration: 4 * 3600))
+        let dbRequest = request("r1", roles: ["db-admin", "editor"], hours: 2)
+        let roleResult = plan(observation([dbRequest], alerts: alerts, onCall: onCall), policy: limited)
+        #expect(roleResult.actions.isEmpty)
+        #expect(roleResult.findings.map(\.kind) == [.approvalWithheld])
+        #expect(roleResult.findings[0].message.contains("db-admin is not among them"))
+
+        let long = plan(observation([request("r1", hours: 8)], alerts: alerts, onCall: onCall), policy: limited)
+        #expect(long.actions.isEmpty)
+        #expect(long.findings.first?.message.contains("it asks for 8h and auto-approval is limited to 4h") == true)
+
+        #expect(plan(observation([request("r1", hours: 2)], alerts: alerts, onCall: onCall), policy: limited).actions.map(\.kind) == [.approveRequest])
+    }
+
+    @Test("no e-mail address for the requester: nothing approved, a finding")
+    func identityUnknown() {
+        let result = plan(observation([request("r1", user: "carol")], alerts: [alert("a1", request: "r1")], onCall: ["platform": ["carol@example.com"]]))
+        #expect(result.actions.isEmpty)
+        #expect(result.findings.map(\.kind).contains(.identityUnknown))
+    }
+
+    // MARK: Resolution
+
+    @Test("a resolved request: one note per review not yet posted, then close with the resolution")
+    func resolvedRequest() throws {
+        let reviews = [
+            AccessReview(author: "dba@example.com", proposedState: .approved, reason: "fine", created: TestSupport.time(-20)),
+            AccessReview(author: "lead@example.com", proposedState: .approved, created: TestSupport.time(-10)),
+        ]
+        let approved = request("r1", state: .approved, reviews: reviews, resolveReason: "fine")
+        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["alert_id": "a1", "reviews_count": "1"]])]
+        let result = plan(observation([approved], alerts: [alert("a1", request: "r1")], pluginData: data))
+        #expect(result.actions.map(\.kind) == [.addNote, .closeAlert])
+        guard case let .addNote(note) = result.actions[0], case let .closeAlert(close) = result.actions[1] else { return }
+        #expect(note.note == "lead@example.com reviewed the request at 25 Nov 26 07:50 UTC.\nResolution: APPROVED.")
+        #expect(note.reviewsCountAfter == 2)
+        #expect(close.alertID == "a1")
+        #expect(close.resolution == .approved)
+        #expect(close.note == "Access request has been approved\nReason: fine")
+    }
+
+    @Test("denied and promoted requests close with their resolution", arguments: [RequestState.denied, .promoted])
+    func otherResolutions(_ state: RequestState) throws {
+        let result = plan(observation([request("r1", state: state)], alerts: [alert("a1", request: "r1")]))
+        guard case let .closeAlert(close)? = result.actions.last else { Issue.record("expected a close"); return }
+        #expect(close.resolution == Resolution(state: state))
+    }
+
+    @Test("a request Teleport deleted closes its alert as expired")
+    func deletedRequest() throws {
+        let result = plan(observation([], alerts: [alert("a1", request: "gone")]))
+        guard case let .closeAlert(close)? = result.actions.first else { Issue.record("expected a close"); return }
+        #expect(close.resolution == .expired)
+        #expect(close.note == "Access request has been expired")
+        #expect(close.reason.contains("no longer exists"))
+    }
+
+    @Test("a pending request past its expiry: its alert closes as expired, nothing is created or approved")
+    func expiredPending() {
+        var expired = request("r1")
+        expired.resourceExpires = TestSupport.time(-1)
+        let withAlert = plan(observation([expired], alerts: [alert("a1", request: "r1")], onCall: ["platform": ["alice@example.com"]]))
+        #expect(withAlert.actions.map(\.kind) == [.closeAlert])
+        #expect(plan(observation([expired])).actions.isEmpty)
+    }
+
+    // MARK: Drift and ownership
+
+    @Test("live annotations that differ from the manifests are drift")
+    func annotationDrift() {
+        let stale = request("r1", annotations: ["teleport.dev/notify-services": ["old"], "teleport.dev/schedules": ["platform"]])
+        let result = plan(observation([stale], alerts: [alert("a1", request: "r1")]))
+        let drift = result.findings.filter { $0.kind == .annotationDrift }
+        #expect(drift.count == 1)
+        #expect(drift.first?.message.contains("teleport.dev/notify-services is [old], manifests give [platform]") == true)
+        #expect(!result.isInSync)
+    }
+
+    @Test("an open alert whose responders differ from the desired ones is drift")
+    func responderDrift() {
+        let alerted = alert("a1", request: "r1", responders: [Responder(kind: .schedule, name: "PLATFORM"), Responder(kind: .team, name: "other")])
+        let result = plan(observation([request("r1")], alerts: [alerted]))
+        #expect(result.findings.map(\.kind) == [.responderDrift])
+        #expect(result.findings[0].message.contains("missing team platform-team; not expected team other"))
+        let matching = alert("a1", request: "r1", responders: [Responder(kind: .team, name: "platform-team"), Responder(kind: .schedule, name: "platform")])
+        #expect(plan(observation([request("r1")], alerts: [matching])).isInSync)
+    }
+
+    @Test("alerts of another cluster, or not about a request, are never touched")
+    func ownership() {
+        let foreign = alert("a1", request: "gone", cluster: "staging.example.com")
+        var odd = alert("a2", request: "x")
+        odd.alias = "disk-full/db-1"
+        var untagged = odd
+        untagged.id = "a3"
+        untagged.tags = []
+        untagged.origin = .alias
+        let result = plan(observation([], alerts: [foreign, odd, untagged]))
+        #expect(result.actions.isEmpty)
+        #expect(result.findings.map(\.kind) == [.unrecognisedAlert])
+        #expect(result.findings.first?.alertID == "a2")
+    }
+
+    @Test("an incomplete listing: nothing closed or approved, and for alerts nothing created")
+    func incompleteObservation() {
+        let observedRequests = [request("r1"), request("r2", state: .approved)]
+        let alerts = [alert("a2", request: "r2"), alert("a3", request: "gone")]
+        let partialRequests = plan(observation(observedRequests, alerts: alerts, onCall: ["platform": ["alice@example.com"]],
+                                               completeness: Observation.Completeness(requests: false, alerts: true)))
+        #expect(partialRequests.actions.map(\.kind) == [.createAlert])
+        #expect(partialRequests.findings.map(\.kind) == [.incompleteObservation])
+        let partialAlerts = plan(observation(observedRequests, alerts: alerts, completeness: Observation.Completeness(requests: true, alerts: false)))
+        #expect(partialAlerts.actions.isEmpty)
+    }
+
+    @Test("the plan is deterministic: input order does not matter, and actions are ordered per request")
+    func deterministic() {
+        let requests = (1...20).map { request("r\($0)", state: $0 % 3 == 0 ? .approved : .pending) }
+        let alerts = (1...20).filter { $0 % 2 == 0 }.map { alert("a\($0)", request: "r\($0)") }
+        let first = plan(observation(requests, alerts: alerts, onCall: ["platform": ["alice@example.com"]]))
+        let second = plan(observation(requests.reversed(), alerts: alerts.reversed(), onCall: ["platform": ["alice@example.com"]]))
+        #expect(first == second)
+        #expect(first.actions.map(\.requestID) == first.actions.map(\.requestID).sorted())
+    }
+}

@@ -1,0 +1,163 @@
+import AccessReconciler
+import Foundation
+import ReconcilerTesting
+import Testing
+
+@Suite("A whole run against in-memory backends")
+struct ReconcilerTests {
+    let scenario: Scenario
+    let manifests: ManifestSet
+    var configuration: ReconcilerConfiguration
+
+    init() throws {
+        scenario = try Scenario.load(path: TestSupport.fixture("morning-after-outage.yaml"))
+        manifests = try ManifestLoader().load(path: TestSupport.manifestsPath)
+        configuration = ReconcilerConfiguration()
+        configuration.autoApproval.reviewer = "access-reconciler"
+    }
+
+    static func id(_ n: Int) -> String { "0193a1b2-0000-7000-8000-00000000000\(n)" }
+
+    func reconciler(_ backends: (requests: InMemoryAccessRequests, alerts: InMemoryAlertBackend)) -> Reconciler {
+        Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests, alerts: backends.alerts)
+    }
+
+    @Test("plan on the morning after an outage: every rule in one picture, and nothing written")
+    func planMorningAfter() async throws {
+        let backends = scenario.makeBackends()
+        let report = try await reconciler(backends).run(.plan, now: scenario.now)
+        let summary = report.plan.actions.map { "\($0.kind.rawValue) \($0.requestID.suffix(1)) \($0.alertID ?? "-")" }
+        #expect(summary == [
+            "createAlert 1 -", "approveRequest 1 -",
+            "addNote 3 og-3", "addNote 3 og-3", "closeAlert 3 og-3",
+            "closeAlert 4 og-4",
+        ])
+        let findings = report.plan.findings.map { "\($0.kind.rawValue) \($0.requestID?.suffix(1) ?? "-")" }
+        #expect(findings == ["liveAnnotationsUsed 5", "noRoute 5", "annotationDrift 7", "responderDrift 7"])
+        #expect(await backends.alerts.writes.isEmpty)
+        #expect(await backends.requests.writes.isEmpty)
+        #expect(report.exitStatus(detailedExitCode: true) == .drift)
+        #expect(report.exitStatus(detailedExitCode: false) == .success)
+    }
+
+    @Test("apply carries the plan out; looking again, only the follow-up of the approval is left, then nothing")
+    func applyConverges() async throws {
+        let backends = scenario.makeBackends()
+        let first = try await reconciler(backends).run(.apply, now: scenario.now)
+        #expect(first.outcomes.allSatisfy { $0.status == .done }, "\(first.outcomes)")
+        #expect(first.exitStatus(detailedExitCode: false) == .success)
+
+        let alerts = await backends.alerts.alerts
+        #expect(alerts["og-3"]?.status == .closed)
+        #expect(alerts["og-4"]?.status == .closed)
+        #expect(alerts["og-other"]?.status == .open, "another cluster's alert is untouched")
+        #expect(alerts["og-6"]?.status == .open && alerts["og-6"]?.count == 1, "no second alert for the hosted plugin's")
+        let created = try #require(alerts.values.first { $0.alias == AlertAlias.forRequest(Self.id(1)) })
+        #expect(created.tags.contains("access-reconciler"))
+        let notes = await backends.alerts.notes["og-3"] ?? []
+        #expect(notes.count == 3)
+        #expect(notes.last == "Access request has been approved\nReason: looks fine")
+        let approved = await backends.requests.requests[Self.id(1)]
+        #expect(approved?.state == .approved)
+        #expect(approved?.reviews.first?.author == "access-reconciler")
+        let pluginData = await backends.requests.pluginData
+        #expect(pluginData[Self.id(1)]?.alertID == created.id)
+        #expect(pluginData[Self.id(3)]?.resolution == "approved")
+        #expect(pluginData[Self.id(3)]?.reviewsCount == 2)
+
+        // The approval resolved request 1: the next look closes its alert with the job's review as a note.
+        let second = try await reconciler(backends).run(.apply, now: scenario.now)
+        #expect(second.plan.actions.map(\.kind) == [.addNote, .closeAlert])
+        #expect(second.plan.actions.allSatisfy { $0.requestID == Self.id(1) })
+
+        let writesBefore = await backends.alerts.writes.count + backends.requests.writes.count
+        let third = try await reconciler(backends).run(.apply, now: scenario.now)
+        #expect(third.plan.actions.isEmpty)
+        #expect(await backends.alerts.writes.count + backends.requests.writes.count == writesBefore, "a converged run writes nothing")
+    }
+
+    @Test("Teleport unreachable: the run fails and nothing is written to the alerts")
+    func teleportDown() async throws {
+        let backends = scenario.makeBackends()
+        await backends.requests.setFailure(InMemoryError.unavailable("Teleport Auth Service"))
+        await #expect(throws: InMemoryError.self) { try await reconciler(backends).run(.apply, now: scenario.now) }
+        #expect(await backends.alerts.writes.isEmpty)
+    }
+
+    @Test("the alert listing fails: the run fails and nothing is approved")
+    func alertsDown() async throws {
+        let backends = scenario.makeBackends()
+        await backends.alerts.setFailure(InMemoryError.unavailable("Opsgenie"))
+        await #expect(throws: InMemoryError.self) { try await reconciler(backends).run(.apply, now: scenario.now) }
+        #expect(await backends.requests.writes.isEmpty)
+    }
+
+    @Test("an on-call lookup that fails approves nothing on that schedule, and says so")
+    func onCallDown() async throws {
+        let backends = scenario.makeBackends()
+        await backends.alerts.setFailingSchedules(["teleport-access-alert-schedules"])
+        let report = try await reconciler(backends).run(.plan, now: scenario.now)
+        #expect(report.plan.actions(.approveRequest).isEmpty)
+        #expect(report.plan.findings.contains { $0.kind == .onCallUnknown && $0.requestID == Self.id(1) })
+    }
+
+    @Test("a failed write is reported, the run exits 1, and independent actions still happen")
+    func failedWrite() async throws {
+        let backends = scenario.makeBackends()
+        await backends.requests.delete(Self.id(3))
+        // Request 3 is gone now: its alert is closed as expired; make the create fail instead.
+        let failing = Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests,
+                                 alerts: FailingCreates(wrapped: backends.alerts))
+        let report = try await failing.run(.apply, now: scenario.now)
+        #expect(report.exitStatus(detailedExitCode: false) == .failure)
+        let statuses = report.outcomes.map { "\($0.action.kind.rawValue) \($0.status.rawValue)" }
+        #expect(statuses.contains("createAlert failed"))
+        #expect(statuses.contains("closeAlert done"))
+        let text = TextReport.render(report)
+        #expect(text.contains("✗ request \(Self.id(1)): pending request from myuser"))
+        #expect(text.contains("1 failed"))
+    }
+
+    @Test("the JSON report follows the documented schema")
+    func jsonReport() async throws {
+        let report = try await reconciler(scenario.makeBackends()).run(.plan, now: scenario.now)
+        let json = try Reconciler.render(report, format: .json)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["schemaVersion", "mode", "cluster", "generatedAt", "inSync", "counts", "actions", "findings", "manifests"])
+        #expect(object["schemaVersion"] as? Int == 1)
+        #expect(object["generatedAt"] as? String == "2026-11-25T08:00:00Z")
+        #expect(object["cluster"] as? String == "teleport.example.com")
+        let counts = try #require(object["counts"] as? [String: Int])
+        #expect(counts == ["createAlert": 1, "approveRequest": 1, "addNote": 2, "closeAlert": 2, "findings": 4, "drift": 2, "failed": 0])
+        let actions = try #require(object["actions"] as? [[String: Any]])
+        #expect(actions.first?["kind"] as? String == "createAlert")
+        #expect(actions.first?["status"] as? String == "planned")
+        #expect(actions.first?["responders"] as? [String] == ["schedule teleport-access-request-notifications", "team teleport-team"])
+        #expect(actions.last?["resolution"] as? String == "expired")
+        let decoded = try JSONDecoder().decode(ReportDocument.self, from: Data(json.utf8))
+        #expect(decoded == ReportDocument(report))
+    }
+
+    @Test("the text report groups actions with reasons and ends with a summary")
+    func textReport() async throws {
+        let report = try await reconciler(scenario.makeBackends()).run(.plan, now: scenario.now)
+        let text = TextReport.render(report)
+        #expect(text.hasPrefix("access-reconciler plan: cluster teleport.example.com, 2026-11-25T08:00:00Z\nmanifests: 6 roles, 4 users (skipped: 1 github)\n"))
+        #expect(text.contains("\nCreate alert (1)\n  + request \(Self.id(1)): pending request from myuser for editor has no open alert"))
+        #expect(text.contains("\nApprove request (1)\n  + request \(Self.id(1)): myuser@example.com is on call in teleport-access-alert-schedules"))
+        #expect(text.contains("  ! drift annotationDrift request \(Self.id(7)): annotations differ from the manifests"))
+        #expect(text.hasSuffix("Plan: 1 alert(s) to create, 1 request(s) to approve, 2 note(s) to add, 2 alert(s) to close; 2 drift findings, 2 notices.\n"))
+    }
+}
+
+/// An alert backend whose creates fail, to test failure handling.
+struct FailingCreates: AlertBackend {
+    let wrapped: InMemoryAlertBackend
+    func listOpenAlerts(taggedWith tag: String) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tag) }
+    func openAlert(alias: String) async throws -> Alert? { try await wrapped.openAlert(alias: alias) }
+    func alert(id: String) async throws -> Alert? { try await wrapped.alert(id: id) }
+    func createAlert(_ draft: AlertDraft) async throws -> String { throw InMemoryError.unavailable("alert creation") }
+    func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
+    func closeAlert(alertID: String, note: String) async throws { try await wrapped.closeAlert(alertID: alertID, note: note) }
+    func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
+}
