@@ -7,12 +7,14 @@ let package = Package(
     products: [
         .executable(name: "access-reconciler", targets: ["access-reconciler"]),
         .library(name: "AccessReconciler", targets: ["AccessReconciler"]),
+        .library(name: "OpsgenieClient", targets: ["OpsgenieClient"]),
         .library(name: "ReconcilerTesting", targets: ["ReconcilerTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -23,8 +25,20 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OpsgenieClient",
+            dependencies: [
+                "AccessReconciler",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ReconcilerTesting",
-            dependencies: ["AccessReconciler"]
+            dependencies: [
+                "AccessReconciler",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "access-reconciler",
@@ -37,6 +51,10 @@ let package = Package(
         .testTarget(
             name: "AccessReconcilerTests",
             dependencies: ["AccessReconciler", "ReconcilerTesting", "access-reconciler"]
+        ),
+        .testTarget(
+            name: "OpsgenieClientTests",
+            dependencies: ["OpsgenieClient", "AccessReconciler", "ReconcilerTesting"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -28,9 +28,9 @@ public actor InMemoryAlertBackend: AlertBackend {
     /// Closes an alert by hand, as a person in the Opsgenie UI would.
     public func closeByHand(_ id: String) { alerts[id]?.status = .closed }
 
-    public func listOpenAlerts(taggedWith tag: String) async throws -> [Alert] {
+    public func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] {
         try check()
-        return alerts.values.filter { $0.status == .open && $0.tags.contains(tag) }.sorted { $0.id < $1.id }
+        return alerts.values.filter { alert in alert.status == .open && tags.allSatisfy(alert.tags.contains) }.sorted { $0.id < $1.id }
     }
 
     public func openAlert(alias: String) async throws -> Alert? {

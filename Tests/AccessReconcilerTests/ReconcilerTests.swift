@@ -153,7 +153,7 @@ struct ReconcilerTests {
 /// An alert backend whose creates fail, to test failure handling.
 struct FailingCreates: AlertBackend {
     let wrapped: InMemoryAlertBackend
-    func listOpenAlerts(taggedWith tag: String) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tag) }
+    func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
     func openAlert(alias: String) async throws -> Alert? { try await wrapped.openAlert(alias: alias) }
     func alert(id: String) async throws -> Alert? { try await wrapped.alert(id: id) }
     func createAlert(_ draft: AlertDraft) async throws -> String { throw InMemoryError.unavailable("alert creation") }

@@ -3,8 +3,8 @@
 ///
 /// Listing calls are all-or-nothing: they return every item or throw, never a short list.
 public protocol AlertBackend: Sendable {
-    /// Every open alert carrying `tag`.
-    func listOpenAlerts(taggedWith tag: String) async throws -> [Alert]
+    /// Every open alert carrying all of `tags`.
+    func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert]
     /// The open alert with `alias`, or nil.
     func openAlert(alias: String) async throws -> Alert?
     /// The alert with `id` in any state, or nil when it does not exist.

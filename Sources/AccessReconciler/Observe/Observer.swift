@@ -23,7 +23,7 @@ public struct Observer: Sendable {
         let cluster = try await requests.clusterName()
         async let listedRequests = requests.listAccessRequests()
         async let listedPluginData = requests.listPluginData(plugin: PluginDataKey.opsgeniePlugin)
-        async let listedAlerts = alerts.listOpenAlerts(taggedWith: policy.ownerTag)
+        async let listedAlerts = alerts.listOpenAlerts(taggedWith: [policy.ownerTag, AlertDetails.clusterTag(cluster)])
         let allRequests = try await listedRequests
         let pluginData = try await listedPluginData
         var found = try await listedAlerts

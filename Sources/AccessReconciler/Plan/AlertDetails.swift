@@ -6,6 +6,21 @@ public enum AlertDetails {
     public static let user = "teleport-user"
     public static let roles = "teleport-roles"
 
+    /// The tag that names the cluster on the job's alerts, so that a listing by tag returns this
+    /// cluster's alerts only (listings carry no details). Opsgenie tags have at most 50 characters:
+    /// a longer cluster name is replaced by a stable hash of it.
+    public static func clusterTag(_ cluster: String) -> String {
+        let tag = "teleport-cluster:" + cluster
+        if tag.utf16.count <= 50 { return tag }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in cluster.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "teleport-cluster:" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     /// The details recorded on a new alert.
     public static func forRequest(_ request: AccessRequest, cluster: String, ownerTag: String) -> [String: String] {
         [managedBy: ownerTag, self.cluster: cluster, requestID: request.id, user: request.user,

@@ -141,8 +141,7 @@ private struct PlanWork {
             return
         }
         guard canCreate else { return }
-        var tags = [policy.ownerTag]
-        tags.append("teleport-access-request")
+        let tags = [policy.ownerTag, AlertDetails.clusterTag(observation.cluster), "teleport-access-request"]
         let draft = AlertDraft(message: AlertText.message(user: request.user), alias: request.alertAlias,
                                description: AlertText.description(for: request, webProxyURL: policy.webProxyURL),
                                responders: routing.responders, priority: policy.priority, tags: tags,
@@ -253,9 +252,9 @@ private struct PlanWork {
     private mutating func checkResponders(_ alert: Alert, request: AccessRequest) {
         guard !alert.responders.isEmpty else { return }
         let desired = Routing(annotations: desiredAnnotations(for: request).annotations, policy: policy).responders
-        let actual = Set(alert.responders.map(Self.comparable))
-        let wanted = Set(desired.map(Self.comparable))
-        guard actual != wanted else { return }
+        // Opsgenie lists responders by id only; names can be compared only with names.
+        guard let actual = Self.comparable(alert.responders, like: desired), let wanted = Self.comparable(desired, like: alert.responders),
+              actual != wanted else { return }
         let missing = wanted.subtracting(actual).sorted().joined(separator: ", ")
         let extra = actual.subtracting(wanted).sorted().joined(separator: ", ")
         var parts: [String] = []
@@ -265,8 +264,16 @@ private struct PlanWork {
                                 message: "alert \(alert.id) responders differ from the desired ones: \(parts.joined(separator: "; "))"))
     }
 
-    /// Responders compare by kind and identifier, ignoring case (Opsgenie names are case-insensitive).
-    private static func comparable(_ responder: Responder) -> String {
-        "\(responder.kind.rawValue) \(responder.identifier.lowercased())"
+    /// The responders as comparable keys, by name when both sides all have names, else by id when
+    /// both sides all have ids; nil when the two sides cannot be compared.
+    private static func comparable(_ responders: [Responder], like other: [Responder]) -> Set<String>? {
+        let both = responders + other
+        if both.allSatisfy({ $0.name != nil }) {
+            return Set(responders.map { "\($0.kind.rawValue) \($0.name!.lowercased())" })
+        }
+        if both.allSatisfy({ $0.id != nil }) {
+            return Set(responders.map { "\($0.kind.rawValue) \($0.id!.lowercased())" })
+        }
+        return nil
     }
 }

@@ -1,0 +1,260 @@
+import AccessReconciler
+import Foundation
+import Logging
+
+/// The alert side over Opsgenie's REST API v2 (URLSession). Lists are complete or fail; writes
+/// are confirmed through the request status; on-call lists are read once per schedule per run.
+public final class OpsgenieAlertBackend: AlertBackend, Sendable {
+    public let configuration: OpsgenieConfiguration
+    let transport: OpsgenieTransport
+    private let onCallCache = OnCallCache()
+    private let logger: Logger
+
+    /// Page size of alert listings (Opsgenie's maximum).
+    static let pageSize = 100
+    /// Opsgenie refuses `offset + limit` beyond this; deeper pages are read by `createdAt` windows.
+    static let offsetCap = 20_000
+
+    public init(configuration: OpsgenieConfiguration, logger: Logger = Logger(label: "access-reconciler.opsgenie")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.transport = OpsgenieTransport(configuration: configuration, logger: logger)
+    }
+
+    // MARK: Reading alerts
+
+    public func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] {
+        let operation = "list open alerts tagged \(tags.joined(separator: ", "))"
+        let base = (tags.map { "tag:\(Self.quoted($0))" } + ["status:open"]).joined(separator: " AND ")
+        var result: [Alert] = []
+        var seen = Set<String>()
+        var windowStart: Int64?
+        while true {
+            let query = base + (windowStart.map { " AND createdAt>=\($0)" } ?? "")
+            var request = OpsgenieTransport.Request(
+                method: "GET", path: ["v2", "alerts"],
+                query: [URLQueryItem(name: "query", value: query), URLQueryItem(name: "offset", value: "0"),
+                        URLQueryItem(name: "limit", value: String(Self.pageSize)), URLQueryItem(name: "sort", value: "createdAt"),
+                        URLQueryItem(name: "order", value: "asc")],
+                domain: .alertRead, operation: operation)
+            var url = transport.url(for: request)
+            var offset = 0
+            var lastCreated: Int64?
+            var newInWindow = 0
+            while true {
+                let response = try await transport.send(request, to: url)
+                let page = try decode(ListAlertsEnvelope.self, response, operation: operation)
+                for item in page.data {
+                    let alert = try Self.alert(from: item, operation: operation)
+                    lastCreated = Int64((alert.createdAt.timeIntervalSince1970 * 1000).rounded(.down))
+                    if seen.insert(alert.id).inserted {
+                        result.append(alert)
+                        newInWindow += 1
+                    }
+                }
+                guard let next = page.paging?.next, !page.data.isEmpty else { return result }
+                offset += Self.pageSize
+                if offset + Self.pageSize > Self.offsetCap { break }
+                guard let nextURL = URL(string: next) else {
+                    throw OpsgenieError(operation: operation, kind: .malformed("paging.next is not a URL"))
+                }
+                url = nextURL
+                request.query = []
+            }
+            // The offset cap is reached: continue from the last creation time seen. Alerts created
+            // in that same millisecond are read again and skipped by id.
+            guard let lastCreated, newInWindow > 0, lastCreated != windowStart else {
+                throw OpsgenieError(operation: operation, kind: .incomplete("more than \(Self.offsetCap) alerts share one creation time"))
+            }
+            windowStart = lastCreated
+            logger.debug("alert listing continues by creation time", metadata: ["createdAt": "\(lastCreated)", "listed": "\(result.count)"])
+        }
+    }
+
+    public func openAlert(alias: String) async throws -> Alert? {
+        let operation = "read alert \(alias)"
+        let response = try await transport.send(.init(
+            method: "GET", path: ["v2", "alerts", alias], query: [URLQueryItem(name: "identifierType", value: "alias")],
+            domain: .alertRead, operation: operation, accepting: [404]))
+        if response.status == 404 { return nil }
+        var alert = try Self.alert(from: decode(AlertEnvelope.self, response, operation: operation).data, operation: operation)
+        guard alert.status == .open, alert.alias == alias else { return nil }
+        alert.origin = .alias
+        return alert
+    }
+
+    public func alert(id: String) async throws -> Alert? {
+        let operation = "read alert \(id)"
+        let response = try await transport.send(.init(
+            method: "GET", path: ["v2", "alerts", id], query: [URLQueryItem(name: "identifierType", value: "id")],
+            domain: .alertRead, operation: operation, accepting: [404]))
+        if response.status == 404 { return nil }
+        return try Self.alert(from: decode(AlertEnvelope.self, response, operation: operation).data, operation: operation)
+    }
+
+    // MARK: Writing alerts
+
+    public func createAlert(_ draft: AlertDraft) async throws -> String {
+        let operation = "create alert \(draft.alias)"
+        guard draft.alias.utf16.count <= FieldLimits.alias else {
+            throw OpsgenieError(operation: operation, kind: .malformed("the alias is longer than \(FieldLimits.alias) characters"))
+        }
+        if draft.responders.count > FieldLimits.responders {
+            logger.warning("more responders than Opsgenie accepts; the first \(FieldLimits.responders) are kept", metadata: ["alias": "\(draft.alias)"])
+        }
+        let payload = CreateAlertPayload(
+            message: FieldLimits.shorten(draft.message, to: FieldLimits.message), alias: draft.alias,
+            description: FieldLimits.shorten(draft.description, to: FieldLimits.description),
+            responders: draft.responders.prefix(FieldLimits.responders).map {
+                RecipientPayload(type: $0.kind.rawValue, id: $0.id, name: $0.id == nil ? $0.name : nil)
+            },
+            tags: FieldLimits.tags(draft.tags), details: FieldLimits.details(draft.details), priority: draft.priority.rawValue,
+            source: FieldLimits.shorten(configuration.actor, to: FieldLimits.source),
+            user: FieldLimits.shorten(configuration.actor, to: FieldLimits.user))
+        let body = try JSONEncoder().encode(payload)
+        let request = OpsgenieTransport.Request(method: "POST", path: ["v2", "alerts"], body: body, domain: .alertWrite,
+                                                operation: operation, retryTransportFailures: false)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let status = try await submit(request)
+                guard let alertID = status.alertId, !alertID.isEmpty else {
+                    throw OpsgenieError(operation: operation, kind: .malformed("the request status names no alert"))
+                }
+                return alertID
+            } catch let error as OpsgenieError {
+                // A lost answer leaves it open whether Opsgenie created the alert. Look by alias
+                // before sending again, so that a retry does not raise the alert a second time.
+                guard case .transport = error.kind, attempt < configuration.retry.maxAttempts else { throw error }
+                if let existing = try await openAlert(alias: draft.alias) {
+                    logger.notice("create answer was lost; the alert exists", metadata: ["alias": "\(draft.alias)", "alert": "\(existing.id)"])
+                    return existing.id
+                }
+                try await Task.sleep(for: configuration.retry.delay(after: attempt))
+            }
+        }
+    }
+
+    public func addNote(alertID: String, note: String) async throws {
+        try await act(on: alertID, action: "notes", operation: "add note to alert \(alertID)",
+                      payload: AlertActionPayload(note: FieldLimits.shorten(note, to: FieldLimits.note), user: actorName, source: actorName))
+    }
+
+    public func closeAlert(alertID: String, note: String) async throws {
+        do {
+            try await act(on: alertID, action: "close", operation: "close alert \(alertID)",
+                          payload: AlertActionPayload(note: FieldLimits.shorten(note, to: FieldLimits.note), user: actorName, source: actorName))
+        } catch let error as OpsgenieError {
+            // Closing what someone already closed leaves the alert as wanted.
+            if case let .rejected(status) = error.kind, status.localizedCaseInsensitiveContains("already closed") { return }
+            throw error
+        }
+    }
+
+    // MARK: On call
+
+    public func onCallRecipients(schedule: String) async throws -> [String] {
+        try await onCallCache.value(for: schedule) { [self] in
+            let type = Responder.isUUID(schedule) ? "id" : "name"
+            let operation = "read who is on call in \(schedule)"
+            let response = try await transport.send(.init(
+                method: "GET", path: ["v2", "schedules", schedule, "on-calls"],
+                query: [URLQueryItem(name: "scheduleIdentifierType", value: type), URLQueryItem(name: "flat", value: "true")],
+                domain: .schedule, operation: operation))
+            return try decode(OnCallEnvelope.self, response, operation: operation).data.onCallRecipients ?? []
+        }
+    }
+
+    /// Pings a heartbeat: a cheap check that the URL and the key work.
+    public func ping(heartbeat: String = "access-reconciler") async throws {
+        _ = try await transport.send(.init(method: "GET", path: ["v2", "heartbeats", heartbeat, "ping"], domain: .heartbeat,
+                                           operation: "ping heartbeat \(heartbeat)"))
+    }
+
+    // MARK: Helpers
+
+    private var actorName: String { FieldLimits.shorten(configuration.actor, to: FieldLimits.user) }
+
+    private func act(on alertID: String, action: String, operation: String, payload: AlertActionPayload) async throws {
+        let body = try JSONEncoder().encode(payload)
+        _ = try await submit(.init(method: "POST", path: ["v2", "alerts", alertID, action],
+                                   query: [URLQueryItem(name: "identifierType", value: "id")], body: body,
+                                   domain: .alertWrite, operation: operation))
+    }
+
+    /// Sends an asynchronous write and waits for its status; a processed failure is an error.
+    private func submit(_ request: OpsgenieTransport.Request) async throws -> RequestStatusEnvelope.Status {
+        let accepted = try decode(AcceptedEnvelope.self, try await transport.send(request), operation: request.operation)
+        let statusRequest = OpsgenieTransport.Request(method: "GET", path: ["v2", "alerts", "requests", accepted.requestId],
+                                                      domain: .alertRead, operation: request.operation, accepting: [404])
+        for _ in 0..<configuration.statusPollAttempts {
+            let response = try await transport.send(statusRequest)
+            if response.status == 404 {
+                // Not processed yet; Opsgenie's own SDK retries exactly this case.
+                guard response.header("X-Opsgenie-Errortype") == "RequestNotProcessed" else {
+                    throw transport.error(for: response, request: statusRequest)
+                }
+                try await Task.sleep(for: configuration.statusPollInterval)
+                continue
+            }
+            let status = try decode(RequestStatusEnvelope.self, response, operation: request.operation).data
+            guard status.isSuccess ?? status.success ?? false else {
+                throw OpsgenieError(operation: request.operation, kind: .rejected(status: status.status ?? "unknown"),
+                                    message: status.status, requestID: accepted.requestId)
+            }
+            return status
+        }
+        throw OpsgenieError(operation: request.operation, kind: .notProcessed, requestID: accepted.requestId)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: OpsgenieTransport.Response, operation: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: response.body)
+        } catch {
+            throw OpsgenieError(operation: operation, kind: .malformed("\(error)"))
+        }
+    }
+
+    static func alert(from item: AlertItem, operation: String) throws -> Alert {
+        guard let created = item.createdAt.flatMap(parseTimestamp) else {
+            throw OpsgenieError(operation: operation, kind: .malformed("alert \(item.id) has no readable createdAt"))
+        }
+        let responders = (item.responders ?? []).compactMap { responder -> Responder? in
+            guard let kind = Responder.Kind(rawValue: responder.type) else { return nil }
+            return Responder(kind: kind, id: responder.id, name: responder.name)
+        }
+        return Alert(id: item.id, alias: item.alias ?? "", message: item.message ?? "",
+                     status: item.status == "closed" ? .closed : .open, tags: item.tags ?? [], details: item.details ?? [:],
+                     responders: responders, createdAt: created, count: item.count ?? 1, origin: .tagged)
+    }
+
+    static func parseTimestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    static func quoted(_ value: String) -> String {
+        "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+/// Who is on call, read once per schedule per run; concurrent readers share one request.
+actor OnCallCache {
+    private var entries: [String: Task<[String], Error>] = [:]
+
+    func value(for key: String, load: @escaping @Sendable () async throws -> [String]) async throws -> [String] {
+        if let existing = entries[key] { return try await existing.value }
+        let task = Task { try await load() }
+        entries[key] = task
+        do {
+            return try await task.value
+        } catch {
+            entries[key] = nil
+            throw error
+        }
+    }
+}

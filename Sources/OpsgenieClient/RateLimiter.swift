@@ -1,0 +1,74 @@
+/// A token bucket: at most `rate` requests per second on average, bursts up to `rate`. Callers wait
+/// for a token rather than be throttled by Opsgenie.
+actor RateLimiter {
+    private let rate: Double
+    private let capacity: Double
+    private var tokens: Double
+    private var last: ContinuousClock.Instant
+    private let clock = ContinuousClock()
+
+    init(perSecond rate: Double) {
+        self.rate = max(rate, 0.001)
+        self.capacity = max(1, rate)
+        self.tokens = max(1, rate)
+        self.last = clock.now
+    }
+
+    /// Waits until a request may go out.
+    func acquire() async throws {
+        while true {
+            let now = clock.now
+            tokens = min(capacity, tokens + rate * Self.seconds(now - last))
+            last = now
+            if tokens >= 1 {
+                tokens -= 1
+                return
+            }
+            try await Task.sleep(for: .seconds((1 - tokens) / rate))
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+/// Bounds the requests in flight; waiters are served in arrival order.
+actor ConcurrencyLimiter {
+    private var available: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) {
+        available = max(1, limit)
+    }
+
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            available += 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    /// Runs `body` holding one slot.
+    func withSlot<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let result = try await body()
+            release()
+            return result
+        } catch {
+            release()
+            throw error
+        }
+    }
+}

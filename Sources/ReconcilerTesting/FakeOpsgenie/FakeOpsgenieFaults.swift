@@ -1,0 +1,48 @@
+/// Faults the fake Opsgenie injects, to test a client's resilience. Rates are applied with a seeded
+/// generator, so a test sees the same sequence of faults on every run.
+public struct FakeOpsgenieFaults: Sendable, Hashable {
+    /// Added before every answer.
+    public var latency: Duration = .zero
+    /// Share of requests answered with 503 before they are processed.
+    public var serverErrorRate: Double = 0
+    /// Share of requests whose connection is dropped before they are processed.
+    public var dropRate: Double = 0
+    /// Seed of the generator deciding which requests fail.
+    public var seed: UInt64 = 1
+
+    public init(latency: Duration = .zero, serverErrorRate: Double = 0, dropRate: Double = 0, seed: UInt64 = 1) {
+        self.latency = latency
+        self.serverErrorRate = serverErrorRate
+        self.dropRate = dropRate
+        self.seed = seed
+    }
+}
+
+/// A fault for one upcoming request, queued by a test for an exact sequence.
+public enum FakeOpsgenieScriptedFault: Sendable, Hashable {
+    /// Answer with this status (and Opsgenie's error body) without processing.
+    case status(Int)
+    /// Answer 429 as if the named domain's bucket were empty.
+    case throttle(periodSeconds: Int)
+    /// Close the connection without processing.
+    case drop
+    /// Process the request, then close the connection without answering (a lost response).
+    case dropAfterProcessing
+}
+
+/// A request-rate limit of one Opsgenie domain.
+public struct FakeRateLimit: Sendable, Hashable {
+    public var perSecond: Int
+
+    public init(perSecond: Int) {
+        self.perSecond = perSecond
+    }
+}
+
+/// Opsgenie's rate-limit domains, as the fake applies them.
+public enum FakeOpsgenieDomain: String, Sendable, Hashable, CaseIterable {
+    case alertWrite = "ALERT_WRITE"
+    case alertRead = "ALERT_READ"
+    case schedule = "SCHEDULE"
+    case heartbeat = "HEARTBEAT"
+}
