@@ -13,9 +13,15 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
     /// Page size of alert listings (Opsgenie's maximum).
     static let pageSize = 100
     /// Opsgenie refuses `offset + limit` beyond this; deeper pages are read by `createdAt` windows.
-    static let offsetCap = 20_000
+    let offsetCap: Int
 
-    public init(configuration: OpsgenieConfiguration, logger: Logger = Logger(label: "access-reconciler.opsgenie")) {
+    public convenience init(configuration: OpsgenieConfiguration, logger: Logger = Logger(label: "access-reconciler.opsgenie")) {
+        self.init(configuration: configuration, offsetCap: 20_000, logger: logger)
+    }
+
+    /// With another offset cap, for tests that page past it without 20,000 alerts.
+    init(configuration: OpsgenieConfiguration, offsetCap: Int, logger: Logger = Logger(label: "access-reconciler.opsgenie")) {
+        self.offsetCap = offsetCap
         self.configuration = configuration
         self.logger = logger
         self.transport = OpsgenieTransport(configuration: configuration, logger: logger)
@@ -54,7 +60,7 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
                 }
                 guard let next = page.paging?.next, !page.data.isEmpty else { return result }
                 offset += Self.pageSize
-                if offset + Self.pageSize > Self.offsetCap { break }
+                if offset + Self.pageSize > offsetCap { break }
                 guard let nextURL = URL(string: next) else {
                     throw OpsgenieError(operation: operation, kind: .malformed("paging.next is not a URL"))
                 }
@@ -64,7 +70,7 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
             // The offset cap is reached: continue from the last creation time seen. Alerts created
             // in that same millisecond are read again and skipped by id.
             guard let lastCreated, newInWindow > 0, lastCreated != windowStart else {
-                throw OpsgenieError(operation: operation, kind: .incomplete("more than \(Self.offsetCap) alerts share one creation time"))
+                throw OpsgenieError(operation: operation, kind: .incomplete("more than \(offsetCap) alerts share one creation time"))
             }
             windowStart = lastCreated
             logger.debug("alert listing continues by creation time", metadata: ["createdAt": "\(lastCreated)", "listed": "\(result.count)"])

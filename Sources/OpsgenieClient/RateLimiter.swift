@@ -1,5 +1,6 @@
-/// A token bucket: at most `rate` requests per second on average, bursts up to `rate`. Callers wait
-/// for a token rather than be throttled by Opsgenie.
+/// Paces requests to at most `rate` per second, evenly spaced (a token bucket holding one token), so
+/// that no one-second window sees more than `rate + 1` of them. Callers wait for their turn rather
+/// than be throttled by Opsgenie.
 actor RateLimiter {
     private let rate: Double
     private let capacity: Double
@@ -9,8 +10,8 @@ actor RateLimiter {
 
     init(perSecond rate: Double) {
         self.rate = max(rate, 0.001)
-        self.capacity = max(1, rate)
-        self.tokens = max(1, rate)
+        self.capacity = 1
+        self.tokens = 1
         self.last = clock.now
     }
 

@@ -20,6 +20,11 @@ public actor FakeOpsgenie {
     public var rateLimits: [FakeOpsgenieDomain: FakeRateLimit] = [:]
     /// Status polls answered 404 `RequestNotProcessed` before a request's status is shown.
     public var statusDelayPolls = 1
+    /// Opsgenie refuses listings with `offset + limit` above this.
+    public var offsetCap = 20_000
+    /// The most requests the fake was serving at once.
+    public private(set) var maxInFlight = 0
+    private var inFlight = 0
     private var scripted: [FakeOpsgenieScriptedFault] = []
     private var schedules: [String: Schedule] = [:]
     private var responderIDs: [String: String] = [:]
@@ -69,6 +74,7 @@ public actor FakeOpsgenie {
 
     public func setRateLimit(_ domain: FakeOpsgenieDomain, _ limit: FakeRateLimit?) { rateLimits[domain] = limit }
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
+    public func setOffsetCap(_ cap: Int) { offsetCap = cap }
 
     /// Queues faults for the next requests, in order.
     public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
@@ -111,6 +117,9 @@ public actor FakeOpsgenie {
         recorded.headers = headers
         let index = calls.count
         calls.append(RecordedCall(request: recorded, authorized: authorized, status: nil))
+        inFlight += 1
+        maxInFlight = max(maxInFlight, inFlight)
+        defer { inFlight -= 1 }
         if faults.latency > .zero { try? await Task.sleep(for: faults.latency) }
         let reply = respond(request, authorized: authorized)
         if case let .response(status, _, _) = reply { calls[index].status = status }
@@ -185,8 +194,8 @@ public actor FakeOpsgenie {
         guard let offset = Int(offsetText), offset >= 0 else {
             return unprocessable(["offset": "Offset should be a non-negative integer"], requestID: requestID)
         }
-        guard offset + limit <= 20_000 else {
-            return unprocessable(["offset": "Offset + limit should not exceed 20000"], requestID: requestID)
+        guard offset + limit <= offsetCap else {
+            return unprocessable(["offset": "Offset + limit should not exceed \(offsetCap)"], requestID: requestID)
         }
         let order = request.queryValue("order") ?? "desc"
         guard ["asc", "desc"].contains(order) else { return unprocessable(["order": "Invalid order"], requestID: requestID) }

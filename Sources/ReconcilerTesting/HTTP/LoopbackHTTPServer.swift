@@ -11,7 +11,7 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// The port the server listens on.
     public let port: Int
-    private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>, Never>
+    private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     private let acceptTask: Task<Void, Never>
 
     /// Starts listening; `handler` answers every request.
@@ -21,7 +21,7 @@ public final class LoopbackHTTPServer: Sendable {
             .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }
             }
         serverChannel = server
@@ -47,7 +47,7 @@ public final class LoopbackHTTPServer: Sendable {
         _ = await acceptTask.value
     }
 
-    private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>,
+    private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
                               maxBodyBytes: Int, handler: Handler) async {
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
@@ -72,7 +72,7 @@ public final class LoopbackHTTPServer: Sendable {
                         let keepAlive = requestHead.isKeepAlive
                         if !keepAlive { responseHeaders.replaceOrAdd(name: "connection", value: "close") }
                         try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .init(statusCode: status), headers: responseHeaders)))
-                        try await outbound.write(.body(ByteBuffer(bytes: responseBody)))
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: responseBody))))
                         try await outbound.write(.end(nil))
                         if !keepAlive { return }
                     }

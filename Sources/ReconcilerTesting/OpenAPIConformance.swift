@@ -1,0 +1,167 @@
+import Foundation
+
+/// Checks recorded HTTP requests against an OpenAPI 2.0 (Swagger) description: the path and method
+/// exist; query parameters are declared, typed and within their enums; required parameters are
+/// present; JSON bodies have their required fields, and only declared fields of the declared types
+/// (discriminated subtypes such as `ScheduleRecipient` included).
+public struct OpenAPIConformance: @unchecked Sendable {
+    /// The parsed description; never mutated after `init`.
+    private let document: [String: Any]
+
+    public init(swaggerJSON path: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        document = object
+    }
+
+    /// One finding per problem, naming the request; empty when everything conforms.
+    public func findings(for requests: [HTTPRequestRecord]) -> [String] {
+        requests.flatMap(check)
+    }
+
+    private func check(_ request: HTTPRequestRecord) -> [String] {
+        let subject = "\(request.method) \(request.path)"
+        guard let (template, pathItem) = matchPath(request.segments) else { return ["\(subject): no such path in the description"] }
+        guard let operation = pathItem[request.method.lowercased()] as? [String: Any] else {
+            return ["\(subject): \(template) has no \(request.method) operation"]
+        }
+        var problems: [String] = []
+        let parameters = ((pathItem["parameters"] as? [Any] ?? []) + (operation["parameters"] as? [Any] ?? [])).compactMap(resolve)
+        let query = parameters.filter { $0["in"] as? String == "query" }
+        for item in request.query {
+            guard let parameter = query.first(where: { $0["name"] as? String == item.name }) else {
+                problems.append("\(subject): query parameter `\(item.name)` is not described for \(template)")
+                continue
+            }
+            if let problem = Self.typeProblem(item.value, parameter) { problems.append("\(subject): query `\(item.name)`: \(problem)") }
+        }
+        for parameter in query where parameter["required"] as? Bool == true {
+            let name = parameter["name"] as? String ?? ""
+            if request.queryValue(name) == nil { problems.append("\(subject): required query parameter `\(name)` is missing") }
+        }
+        let templateSegments = template.split(separator: "/").map(String.init)
+        for (index, segment) in templateSegments.enumerated() where segment.hasPrefix("{") {
+            let name = String(segment.dropFirst().dropLast())
+            if let parameter = parameters.first(where: { $0["in"] as? String == "path" && $0["name"] as? String == name }),
+               let problem = Self.typeProblem(request.segments[index], parameter) {
+                problems.append("\(subject): path `\(name)`: \(problem)")
+            }
+        }
+        let bodyParameter = parameters.first { $0["in"] as? String == "body" }
+        if request.body.isEmpty {
+            if bodyParameter?["required"] as? Bool == true { problems.append("\(subject): the required body is missing") }
+        } else if let bodyParameter, let schema = bodyParameter["schema"] as? [String: Any] {
+            if let body = try? JSONSerialization.jsonObject(with: request.body) {
+                problems += validate(body, schema: schema, at: "body").map { "\(subject): \($0)" }
+            } else {
+                problems.append("\(subject): the body is not JSON")
+            }
+        } else {
+            problems.append("\(subject): a body was sent but \(template) takes none")
+        }
+        return problems
+    }
+
+    /// The described path whose template matches the segments, preferring literal segments.
+    private func matchPath(_ segments: [String]) -> (String, [String: Any])? {
+        guard let paths = document["paths"] as? [String: Any] else { return nil }
+        var best: (String, [String: Any], Int)?
+        for (template, item) in paths {
+            let parts = template.split(separator: "/").map(String.init)
+            guard parts.count == segments.count, let item = item as? [String: Any] else { continue }
+            var literal = 0
+            var matches = true
+            for (part, segment) in zip(parts, segments) {
+                if part.hasPrefix("{") { continue }
+                if part == segment { literal += 1 } else { matches = false; break }
+            }
+            if matches, literal > (best?.2 ?? -1) { best = (template, item, literal) }
+        }
+        return best.map { ($0.0, $0.1) }
+    }
+
+    private func resolve(_ value: Any) -> [String: Any]? {
+        guard let object = value as? [String: Any] else { return nil }
+        guard let reference = object["$ref"] as? String else { return object }
+        var current: Any? = document
+        for part in reference.dropFirst(2).split(separator: "/") {
+            current = (current as? [String: Any])?[String(part)]
+        }
+        return current.flatMap(resolve)
+    }
+
+    /// Properties and required fields of a schema, `allOf` and `$ref` followed.
+    private func flatten(_ schema: [String: Any]) -> (properties: [String: [String: Any]], required: Set<String>, additional: Bool) {
+        guard let schema = resolve(schema) else { return ([:], [], true) }
+        var properties: [String: [String: Any]] = [:]
+        var required = Set(schema["required"] as? [String] ?? [])
+        for (name, value) in schema["properties"] as? [String: Any] ?? [:] { properties[name] = value as? [String: Any] }
+        for part in schema["allOf"] as? [Any] ?? [] {
+            guard let part = part as? [String: Any] else { continue }
+            let flat = flatten(part)
+            properties.merge(flat.properties) { first, _ in first }
+            required.formUnion(flat.required)
+        }
+        return (properties, required, schema["additionalProperties"] != nil)
+    }
+
+    private func validate(_ value: Any, schema rawSchema: [String: Any], at path: String) -> [String] {
+        guard let schema = resolve(rawSchema) else { return [] }
+        let type = schema["type"] as? String ?? ((schema["properties"] != nil || schema["allOf"] != nil) ? "object" : nil)
+        switch type {
+        case "object":
+            guard let object = value as? [String: Any] else { return ["\(path): expected an object"] }
+            if let additional = schema["additionalProperties"] as? [String: Any], schema["properties"] == nil {
+                return object.flatMap { validate($0.value, schema: additional, at: "\(path).\($0.key)") }
+            }
+            var flat = flatten(schema)
+            if let discriminator = (resolve(schema).flatMap { $0["discriminator"] as? String }), let kind = object[discriminator] as? String {
+                for subtype in subtypes(of: rawSchema, value: kind) { flat.properties.merge(flatten(subtype).properties) { first, _ in first } }
+            }
+            var problems = flat.required.subtracting(object.keys).sorted().map { "\(path): required field `\($0)` is missing" }
+            for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+                guard let property = flat.properties[key] else {
+                    if !flat.additional { problems.append("\(path): field `\(key)` is not described") }
+                    continue
+                }
+                problems += validate(member, schema: property, at: "\(path).\(key)")
+            }
+            return problems
+        case "array":
+            guard let array = value as? [Any] else { return ["\(path): expected an array"] }
+            guard let items = schema["items"] as? [String: Any] else { return [] }
+            return array.enumerated().flatMap { validate($0.element, schema: items, at: "\(path)[\($0.offset)]") }
+        case "string":
+            guard let text = value as? String else { return ["\(path): expected a string"] }
+            if let allowed = schema["enum"] as? [String], !allowed.contains(text) { return ["\(path): `\(text)` is not one of \(allowed)"] }
+            return []
+        case "integer":
+            return value is Int ? [] : ["\(path): expected an integer"]
+        case "boolean":
+            return value is Bool ? [] : ["\(path): expected a boolean"]
+        default:
+            return []
+        }
+    }
+
+    /// Definitions that extend `base` (through `allOf`) for a discriminator value.
+    private func subtypes(of base: [String: Any], value: String) -> [[String: Any]] {
+        guard let reference = base["$ref"] as? String, let definitions = document["definitions"] as? [String: Any] else { return [] }
+        return definitions.values.compactMap { $0 as? [String: Any] }.filter { definition in
+            definition["x-discriminator-value"] as? String == value
+                && (definition["allOf"] as? [Any] ?? []).contains { ($0 as? [String: Any])?["$ref"] as? String == reference }
+        }
+    }
+
+    private static func typeProblem(_ value: String, _ parameter: [String: Any]) -> String? {
+        switch parameter["type"] as? String {
+        case "integer" where Int(value) == nil: return "`\(value)` is not an integer"
+        case "boolean" where value != "true" && value != "false": return "`\(value)` is not a boolean"
+        default: break
+        }
+        if let allowed = parameter["enum"] as? [String], !allowed.contains(value) { return "`\(value)` is not one of \(allowed)" }
+        return nil
+    }
+}
