@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "access-reconciler", targets: ["access-reconciler"]),
         .library(name: "AccessReconciler", targets: ["AccessReconciler"]),
         .library(name: "OpsgenieClient", targets: ["OpsgenieClient"]),
+        .library(name: "TeleportClient", targets: ["TeleportClient"]),
         .library(name: "ReconcilerTesting", targets: ["ReconcilerTesting"]),
     ],
     dependencies: [
@@ -15,6 +16,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -32,9 +41,33 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TeleportClient",
+            dependencies: [
+                "AccessReconciler",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
             name: "ReconcilerTesting",
             dependencies: [
                 "AccessReconciler",
+                "TeleportClient",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -44,6 +77,8 @@ let package = Package(
             name: "access-reconciler",
             dependencies: [
                 "AccessReconciler",
+                "OpsgenieClient",
+                "TeleportClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,6 +86,10 @@ let package = Package(
         .testTarget(
             name: "AccessReconcilerTests",
             dependencies: ["AccessReconciler", "ReconcilerTesting", "access-reconciler"]
+        ),
+        .testTarget(
+            name: "TeleportClientTests",
+            dependencies: ["TeleportClient", "AccessReconciler", "ReconcilerTesting"]
         ),
         .testTarget(
             name: "OpsgenieClientTests",

@@ -54,6 +54,11 @@ public actor InMemoryAccessRequests: AccessRequestPort {
         return pluginData.filter { $0.value.entries[plugin] != nil }
     }
 
+    public func pluginData(requestID: String) async throws -> RequestPluginData? {
+        try check()
+        return pluginData[requestID]
+    }
+
     public func updatePluginData(requestID: String, plugin: String, set: [String: String], expect: [String: String]) async throws {
         try check()
         guard pluginData[requestID] != nil || requests[requestID] != nil else { throw PluginDataNotFound(requestID: requestID) }

@@ -18,7 +18,7 @@ struct PlanCommand: AsyncParsableCommand {
         try await CommandRunner.run {
             let configuration = try options.resolveConfiguration()
             let manifests = try CommandRunner.loadManifests(configuration)
-            let backends = try Backends.connect(configuration)
+            let backends = try BackendConnector.connect(configuration)
             let report = try await Reconciler(configuration: configuration, manifests: manifests,
                                               requests: backends.requests, alerts: backends.alerts).run(.plan)
             CommandRunner.write(try Reconciler.render(report, format: configuration.format))

@@ -60,17 +60,17 @@ public struct Applier: Sendable {
             return ActionOutcome(action: action, status: .done, detail: "request is now \(state)")
         case let .addNote(note):
             try await alerts.addNote(alertID: note.alertID, note: note.note)
-            try await requests.updatePluginData(requestID: note.requestID, plugin: plugin,
-                                                set: [PluginDataKey.reviewsCount: String(note.reviewsCountAfter)], expect: [:])
+            let posted = note.reviewsCountAfter
+            try await requests.modifyPluginData(requestID: note.requestID, plugin: plugin) { current in
+                (Int(current[PluginDataKey.reviewsCount] ?? "") ?? 0) >= posted ? nil : [PluginDataKey.reviewsCount: String(posted)]
+            }
             return ActionOutcome(action: action, status: .done)
         case let .closeAlert(close):
             try await alerts.closeAlert(alertID: close.alertID, note: close.note)
             // A request Teleport already deleted may have no plugin data left to record in.
             do {
-                try await requests.updatePluginData(requestID: close.requestID, plugin: plugin,
-                                                    set: [PluginDataKey.resolution: close.resolution.rawValue,
-                                                          PluginDataKey.resolveReason: close.resolveReason],
-                                                    expect: [:])
+                let resolution = [PluginDataKey.resolution: close.resolution.rawValue, PluginDataKey.resolveReason: close.resolveReason]
+                try await requests.modifyPluginData(requestID: close.requestID, plugin: plugin) { _ in resolution }
             } catch is PluginDataNotFound {
                 return ActionOutcome(action: action, status: .done, detail: "closed; the request's plugin data is gone")
             }

@@ -11,12 +11,36 @@ public protocol AccessRequestPort: Sendable {
     func accessRequest(id: String) async throws -> AccessRequest?
     /// Plugin data of every request that has an entry for `plugin`, by request ID.
     func listPluginData(plugin: String) async throws -> [String: RequestPluginData]
+    /// Plugin data of one request, read afresh; nil when there is none.
+    func pluginData(requestID: String) async throws -> RequestPluginData?
     /// Compare-and-swap update of one plugin's keys: `expect` must hold (an empty expected value
     /// means "absent"); an empty value in `set` deletes the key. Throws `PluginDataConflict` when
     /// the expectation fails.
     func updatePluginData(requestID: String, plugin: String, set: [String: String], expect: [String: String]) async throws
     /// Submits a review authored by the job's identity and returns the request's state afterwards.
     func submitReview(requestID: String, proposedState: RequestState, reason: String) async throws -> RequestState
+}
+
+extension AccessRequestPort {
+    /// Read-modify-write of one plugin's keys under compare-and-swap, as Teleport's plugins do it:
+    /// `change` gets the current values and returns the keys to set (nil: nothing to do); the write
+    /// expects the keys it sets to still hold what was read, and is tried again on a conflict.
+    public func modifyPluginData(requestID: String, plugin: String, attempts: Int = 5,
+                                 _ change: @Sendable ([String: String]) -> [String: String]?) async throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let current = try await pluginData(requestID: requestID)?.entries[plugin] ?? [:]
+            guard let set = change(current), !set.isEmpty else { return }
+            let expect = Dictionary(uniqueKeysWithValues: set.keys.map { ($0, current[$0] ?? "") })
+            do {
+                try await updatePluginData(requestID: requestID, plugin: plugin, set: set, expect: expect)
+                return
+            } catch is PluginDataConflict where attempt < attempts {
+                continue
+            }
+        }
+    }
 }
 
 /// A plugin-data compare-and-swap whose expectation did not hold: someone else wrote first.

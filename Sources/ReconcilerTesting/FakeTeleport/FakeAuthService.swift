@@ -1,0 +1,67 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import SwiftProtobuf
+import TeleportClient
+import X509
+
+/// The gRPC face of the fake Auth Service: each call names its caller by the client certificate's
+/// common name (as Teleport does) and is answered from `FakeAuthState`.
+struct FakeAuthService: Proto_AuthService.SimpleServiceProtocol {
+    let state: FakeAuthState
+
+    private func caller(_ context: ServerContext, _ method: String) async throws -> String {
+        let peer = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate
+        let user = peer.flatMap { certificate in
+            certificate.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.map { String(describing: $0.value) }
+        }
+        guard let user else { throw RPCError(code: .unauthenticated, message: "no client certificate") }
+        try await state.enter(method, caller: user)
+        return user
+    }
+
+    func ping(request: Proto_PingRequest, context: ServerContext) async throws -> Proto_PingResponse {
+        _ = try await caller(context, "Ping")
+        return await state.ping()
+    }
+
+    func listAccessRequests(request: Proto_ListAccessRequestsRequest, context: ServerContext) async throws -> Proto_ListAccessRequestsResponse {
+        _ = try await caller(context, "ListAccessRequests")
+        return try await state.list(request)
+    }
+
+    func getAccessRequestsV2(request: Types_AccessRequestFilter, response: RPCWriter<Types_AccessRequestV3>, context: ServerContext) async throws {
+        _ = try await caller(context, "GetAccessRequestsV2")
+        let (messages, cutAfter) = await state.stream(request)
+        for (index, message) in messages.enumerated() {
+            if let cutAfter, index >= cutAfter { throw RPCError(code: .internalError, message: "stream reset by the server") }
+            try await response.write(message)
+        }
+    }
+
+    func submitAccessReview(request: Types_AccessReviewSubmission, context: ServerContext) async throws -> Types_AccessRequestV3 {
+        let user = try await caller(context, "SubmitAccessReview")
+        return try await state.submitReview(request, caller: user)
+    }
+
+    func getPluginData(request: Types_PluginDataFilter, context: ServerContext) async throws -> Proto_PluginDataSeq {
+        _ = try await caller(context, "GetPluginData")
+        return try await state.getPluginData(request)
+    }
+
+    func updatePluginData(request: Types_PluginDataUpdateParams, context: ServerContext) async throws -> Google_Protobuf_Empty {
+        _ = try await caller(context, "UpdatePluginData")
+        try await state.updatePluginData(request)
+        return Google_Protobuf_Empty()
+    }
+
+    func createAccessRequestV2(request: Types_AccessRequestV3, context: ServerContext) async throws -> Types_AccessRequestV3 {
+        let user = try await caller(context, "CreateAccessRequestV2")
+        return await state.create(request, caller: user)
+    }
+
+    func deleteAccessRequest(request: Proto_RequestID, context: ServerContext) async throws -> Google_Protobuf_Empty {
+        _ = try await caller(context, "DeleteAccessRequest")
+        await state.delete(request.id)
+        return Google_Protobuf_Empty()
+    }
+}

@@ -1,0 +1,213 @@
+import AccessReconciler
+import Foundation
+import GRPCCore
+import SwiftProtobuf
+import TeleportClient
+
+/// The state of the fake Auth Service, with Teleport's rules for access requests, reviews and
+/// plugin data; and switches that make it fail as a real cluster can.
+public actor FakeAuthState {
+    public let cluster: String
+    public var serverVersion = "17.4.2"
+    private(set) var requests: [String: Types_AccessRequestV3] = [:]
+    private(set) var pluginData: [String: [String: [String: String]]] = [:]
+    /// Every call: method name and the caller (the client certificate's user).
+    public private(set) var calls: [(method: String, caller: String)] = []
+    private var unavailableCalls = 0
+    private var down = false
+    private var listUnimplemented = false
+    private var cutStreamAfter: Int?
+    private var pendingConcurrentWrites: [(requestID: String, plugin: String, set: [String: String])] = []
+    private let clock: @Sendable () -> Date
+
+    public init(cluster: String, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.cluster = cluster
+        self.clock = clock
+    }
+
+    // MARK: Seeding and switches
+
+    /// Adds or replaces requests, with thresholds of one approval or one denial unless given.
+    public func seed(_ requests: [AccessRequest], thresholds: [(approve: UInt32, deny: UInt32)] = [(1, 1)]) {
+        for request in requests { self.requests[request.id] = ProtoMapping.message(request, thresholds: thresholds) }
+    }
+
+    public func seedPluginData(_ data: [String: RequestPluginData]) {
+        for (requestID, value) in data { pluginData[requestID] = value.entries }
+    }
+
+    public func request(_ id: String) -> AccessRequest? { requests[id].map(ProtoMapping.request) }
+    public func allRequests() -> [AccessRequest] { requests.values.map(ProtoMapping.request).sorted { $0.id < $1.id } }
+    public func pluginData(_ requestID: String) -> [String: [String: String]]? { pluginData[requestID] }
+
+    /// Deletes a request, as Teleport does at its expiry; its plugin data stays.
+    public func delete(_ id: String) { requests[id] = nil }
+
+    /// Answers the next `count` calls with UNAVAILABLE.
+    public func failNext(_ count: Int) { unavailableCalls = count }
+    /// Answers every call with UNAVAILABLE until called with false.
+    public func setDown(_ down: Bool) { self.down = down }
+    /// Makes ListAccessRequests UNIMPLEMENTED, as on servers that only stream.
+    public func setListUnimplemented(_ value: Bool) { listUnimplemented = value }
+    /// Breaks GetAccessRequestsV2 after `count` messages.
+    public func setCutStreamAfter(_ count: Int?) { cutStreamAfter = count }
+    /// Has another writer change plugin data just before the next UpdatePluginData is checked.
+    public func writeConcurrently(requestID: String, plugin: String, set: [String: String]) {
+        pendingConcurrentWrites.append((requestID, plugin, set))
+    }
+
+    public func setServerVersion(_ version: String) { serverVersion = version }
+
+    public func callCount(_ method: String) -> Int { calls.filter { $0.method == method }.count }
+
+    // MARK: Calls
+
+    func enter(_ method: String, caller: String) throws {
+        calls.append((method, caller))
+        if down { throw RPCError(code: .unavailable, message: "connection refused: auth server is down") }
+        if unavailableCalls > 0 {
+            unavailableCalls -= 1
+            throw RPCError(code: .unavailable, message: "auth server is temporarily unavailable")
+        }
+    }
+
+    func ping() -> Proto_PingResponse {
+        var response = Proto_PingResponse()
+        response.clusterName = cluster
+        response.serverVersion = serverVersion
+        return response
+    }
+
+    /// Requests visible to a listing: the backend's, less those past their resource expiry (the
+    /// cache skips them), ordered by ID (the default sort).
+    private func visible(_ filter: Types_AccessRequestFilter?) -> [Types_AccessRequestV3] {
+        let now = clock()
+        return requests.values.filter { request in
+            if let expires = ProtoMapping.date(request.metadata.hasExpires ? request.metadata.expires : nil), expires <= now { return false }
+            guard let filter else { return true }
+            if !filter.id.isEmpty && request.metadata.name != filter.id { return false }
+            if !filter.user.isEmpty && request.spec.user != filter.user { return false }
+            if filter.state != .none && request.spec.state != filter.state { return false }
+            return true
+        }.sorted { $0.metadata.name < $1.metadata.name }
+    }
+
+    func list(_ request: Proto_ListAccessRequestsRequest) throws -> Proto_ListAccessRequestsResponse {
+        if listUnimplemented { throw RPCError(code: .unimplemented, message: "unknown method ListAccessRequests for service proto.AuthService") }
+        guard request.limit <= 16_000 else { throw RPCError(code: .invalidArgument, message: "limit exceeds the maximum of 16000") }
+        guard request.sort != .user else { throw RPCError(code: .invalidArgument, message: "unsupported sort index") }
+        let limit = request.limit == 0 ? 1000 : Int(request.limit)
+        let all = visible(request.hasFilter ? request.filter : nil)
+        let start = request.startKey.isEmpty ? 0 : (all.firstIndex { $0.metadata.name >= request.startKey } ?? all.count)
+        var response = Proto_ListAccessRequestsResponse()
+        response.accessRequests = Array(all[start..<min(all.count, start + limit)])
+        if start + limit < all.count { response.nextKey = all[start + limit].metadata.name }
+        return response
+    }
+
+    func stream(_ filter: Types_AccessRequestFilter) -> (messages: [Types_AccessRequestV3], cutAfter: Int?) {
+        (visible(filter), cutStreamAfter)
+    }
+
+    func submitReview(_ submission: Types_AccessReviewSubmission, caller: String) throws -> Types_AccessRequestV3 {
+        var review = submission.review
+        if review.author.isEmpty { review.author = caller }
+        guard review.author == caller else {
+            throw RPCError(code: .permissionDenied, message: "user \(caller) cannot submit reviews on behalf of \(review.author)")
+        }
+        guard !submission.requestID.isEmpty else { throw RPCError(code: .invalidArgument, message: "missing request ID") }
+        guard var request = requests[submission.requestID] else {
+            throw RPCError(code: .notFound, message: "access request \"\(submission.requestID)\" does not exist")
+        }
+        guard request.spec.user != caller else { throw RPCError(code: .permissionDenied, message: "user \(caller) cannot review their own request") }
+        guard review.proposedState == .approved || review.proposedState == .denied else {
+            throw RPCError(code: .invalidArgument, message: "invalid proposed state: \(review.proposedState)")
+        }
+        guard request.spec.state == .pending else {
+            let state = ProtoMapping.state(request.spec.state).description.lowercased()
+            throw RPCError(code: .permissionDenied, message: "the access request has been already \(state)")
+        }
+        guard !request.spec.thresholds.isEmpty else {
+            throw RPCError(code: .invalidArgument, message: "request is uninitialized or does not support reviews")
+        }
+        guard !request.spec.reviews.contains(where: { $0.author == review.author }) else {
+            throw RPCError(code: .permissionDenied, message: "user \"\(review.author)\" has already reviewed this request")
+        }
+        if !review.hasCreated || ProtoMapping.date(review.created) == nil { review.created = ProtoMapping.timestamp(clock()) }
+        request.spec.reviews.append(review)
+        let approvals = UInt32(request.spec.reviews.filter { $0.proposedState == .approved }.count)
+        let denials = UInt32(request.spec.reviews.filter { $0.proposedState == .denied }.count)
+        if request.spec.thresholds.contains(where: { $0.deny > 0 && denials >= $0.deny }) {
+            request.spec.state = .denied
+        } else if request.spec.thresholds.contains(where: { $0.approve > 0 && approvals >= $0.approve }) {
+            request.spec.state = .approved
+        }
+        if request.spec.state != .pending {
+            request.spec.resolveReason = review.reason
+            request.metadata.expires = request.spec.expires
+        }
+        requests[submission.requestID] = request
+        return request
+    }
+
+    func getPluginData(_ filter: Types_PluginDataFilter) throws -> Proto_PluginDataSeq {
+        guard filter.kind == "access_request" else { throw RPCError(code: .invalidArgument, message: "unsupported resource kind \"\(filter.kind)\"") }
+        var sequence = Proto_PluginDataSeq()
+        for (requestID, entries) in pluginData.sorted(by: { $0.key < $1.key }) {
+            if !filter.resource.isEmpty && requestID != filter.resource { continue }
+            if !filter.plugin.isEmpty && entries[filter.plugin] == nil { continue }
+            var item = Types_PluginDataV3()
+            item.kind = "plugin_data"
+            item.subKind = "access_request"
+            item.version = "v3"
+            item.metadata.name = requestID
+            item.spec.entries = entries.mapValues { data in
+                var entry = Types_PluginDataEntry()
+                entry.data = data
+                return entry
+            }
+            sequence.pluginData.append(item)
+        }
+        return sequence
+    }
+
+    func updatePluginData(_ params: Types_PluginDataUpdateParams) throws {
+        guard params.kind == "access_request" else { throw RPCError(code: .invalidArgument, message: "unsupported resource kind \"\(params.kind)\"") }
+        if let index = pendingConcurrentWrites.firstIndex(where: { $0.requestID == params.resource && $0.plugin == params.plugin }) {
+            let write = pendingConcurrentWrites.remove(at: index)
+            apply(write.set, to: write.requestID, plugin: write.plugin)
+        }
+        guard pluginData[params.resource] != nil || requests[params.resource] != nil else {
+            throw RPCError(code: .notFound, message: "access request \"\(params.resource)\" does not exist")
+        }
+        let current = pluginData[params.resource]?[params.plugin] ?? [:]
+        for (key, expected) in params.expect.sorted(by: { $0.key < $1.key }) where (current[key] ?? "") != expected {
+            throw RPCError(code: .failedPrecondition, message: "expectations not met for field \"\(key)\"")
+        }
+        apply(params.set, to: params.resource, plugin: params.plugin)
+    }
+
+    private func apply(_ set: [String: String], to requestID: String, plugin: String) {
+        var entries = pluginData[requestID] ?? [:]
+        var entry = entries[plugin] ?? [:]
+        for (key, value) in set { entry[key] = value.isEmpty ? nil : value }
+        entries[plugin] = entry.isEmpty ? nil : entry
+        pluginData[requestID] = entries.isEmpty ? nil : entries
+    }
+
+    func create(_ request: Types_AccessRequestV3, caller: String) -> Types_AccessRequestV3 {
+        var created = request
+        created.metadata.name = UUID().uuidString.lowercased()
+        if created.spec.state == .none { created.spec.state = .pending }
+        if created.spec.user.isEmpty { created.spec.user = caller }
+        if !created.spec.hasCreated { created.spec.created = ProtoMapping.timestamp(clock()) }
+        if created.spec.thresholds.isEmpty {
+            var threshold = Types_AccessReviewThreshold()
+            threshold.approve = 1
+            threshold.deny = 1
+            created.spec.thresholds = [threshold]
+        }
+        requests[created.metadata.name] = created
+        return created
+    }
+}
