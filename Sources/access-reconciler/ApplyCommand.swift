@@ -13,13 +13,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         CommandRunner.bootstrapLogging(level: options.logLevel)
         try await CommandRunner.run {
-            let configuration = try options.resolveConfiguration()
-            let manifests = try CommandRunner.loadManifests(configuration)
-            let backends = try BackendConnector.connect(configuration)
-            let report = try await Reconciler(configuration: configuration, manifests: manifests,
-                                              requests: backends.requests, alerts: backends.alerts).run(.apply)
-            CommandRunner.write(try Reconciler.render(report, format: configuration.format))
-            return report.exitStatus(detailedExitCode: false)
+            try await CommandRunner.reconcile(.apply, options: options, detailedExitCode: false)
         }
     }
 }

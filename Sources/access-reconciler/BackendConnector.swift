@@ -1,29 +1,27 @@
 import AccessReconciler
 import Foundation
 import OpsgenieClient
+import TeleportClient
 
-/// Builds the network clients the configuration names. Every setting is checked before any
-/// connection, so a missing one is reported without touching either side.
+/// Builds the network clients the configuration names. Every setting is checked, and the identity
+/// file read, before any connection, so a missing or expired one is reported without touching
+/// either side.
 enum BackendConnector {
-    static func connect(_ configuration: ReconcilerConfiguration) throws -> Backends {
-        guard configuration.teleportAddress != nil else {
+    static func connect(_ configuration: inout ReconcilerConfiguration) throws -> (backends: Backends, close: @Sendable () async -> Void) {
+        guard let address = configuration.teleportAddress else {
             throw ConfigurationError.missing("the Teleport address: set --teleport-addr or TELEPORT_ADDR")
         }
-        guard configuration.teleportIdentityFile != nil else {
+        guard let identityFile = configuration.teleportIdentityFile else {
             throw ConfigurationError.missing("the Teleport identity file: set --teleport-identity or TELEPORT_IDENTITY_FILE")
         }
-        let alerts = OpsgenieAlertBackend(configuration: OpsgenieConfiguration(
-            baseURL: configuration.opsgenieURL, apiKey: try configuration.resolveOpsgenieAPIKey()))
-        _ = alerts
-        throw BackendUnavailable(what: "the Teleport gRPC client",
-                                 hint: "this build reaches Opsgenie but not yet Teleport; `validate` works offline")
+        var teleportConfiguration = TeleportClientConfiguration(address: address, identityFile: identityFile)
+        teleportConfiguration.route = TeleportClientConfiguration.Route(rawValue: configuration.teleportRoute) ?? .automatic
+        teleportConfiguration.clusterName = configuration.teleportCluster
+        let apiKey = try configuration.resolveOpsgenieAPIKey()
+        let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
+        // The job reviews as the identity's user unless told otherwise.
+        if configuration.autoApproval.reviewer == nil { configuration.autoApproval.reviewer = teleport.reviewer }
+        let opsgenie = OpsgenieAlertBackend(configuration: OpsgenieConfiguration(baseURL: configuration.opsgenieURL, apiKey: apiKey))
+        return (Backends(requests: teleport, alerts: opsgenie), { await teleport.close() })
     }
-}
-
-/// A backend this build does not include.
-struct BackendUnavailable: Error, CustomStringConvertible {
-    var what: String
-    var hint: String
-
-    var description: String { "\(what) is not part of this build: \(hint)" }
 }

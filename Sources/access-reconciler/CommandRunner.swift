@@ -33,6 +33,24 @@ enum CommandRunner {
         try ManifestLoader().load(path: configuration.manifestsPath)
     }
 
+    /// load → observe → plan → (apply) → report, against the configured Teleport and Opsgenie.
+    static func reconcile(_ mode: RunReport.Mode, options: SharedOptions, detailedExitCode: Bool) async throws -> ExitStatus {
+        var configuration = try options.resolveConfiguration()
+        let manifests = try loadManifests(configuration)
+        let (backends, close) = try BackendConnector.connect(&configuration)
+        let report: RunReport
+        do {
+            report = try await Reconciler(configuration: configuration, manifests: manifests,
+                                          requests: backends.requests, alerts: backends.alerts).run(mode)
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+        write(try Reconciler.render(report, format: configuration.format))
+        return report.exitStatus(detailedExitCode: detailedExitCode)
+    }
+
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }

@@ -16,13 +16,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         CommandRunner.bootstrapLogging(level: options.logLevel)
         try await CommandRunner.run {
-            let configuration = try options.resolveConfiguration()
-            let manifests = try CommandRunner.loadManifests(configuration)
-            let backends = try BackendConnector.connect(configuration)
-            let report = try await Reconciler(configuration: configuration, manifests: manifests,
-                                              requests: backends.requests, alerts: backends.alerts).run(.plan)
-            CommandRunner.write(try Reconciler.render(report, format: configuration.format))
-            return report.exitStatus(detailedExitCode: detailedExitcode)
+            try await CommandRunner.reconcile(.plan, options: options, detailedExitCode: detailedExitcode)
         }
     }
 }

@@ -23,6 +23,12 @@ struct SharedOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Teleport web address, for the link in alerts. Env: TELEPORT_WEB_PROXY_URL.", valueName: "url"))
     var teleportWebProxyUrl: String?
 
+    @Option(name: .long, help: ArgumentHelp("How to reach the Auth Service: auto (port 3025 is the Auth Service, any other a Proxy with TLS routing), auth or proxy. Env: TELEPORT_ROUTE.", valueName: "route"))
+    var teleportRoute: String?
+
+    @Option(name: .long, help: ArgumentHelp("The cluster a Proxy routes to (default: the cluster that issued the identity). Env: TELEPORT_CLUSTER.", valueName: "name"))
+    var teleportCluster: String?
+
     @Option(name: .long, help: ArgumentHelp("Opsgenie API URL (default https://api.opsgenie.com; EU: https://api.eu.opsgenie.com). Env: OPSGENIE_API_URL.", valueName: "url"))
     var opsgenieUrl: String?
 
@@ -53,6 +59,8 @@ struct SharedOptions: ParsableArguments {
         input.teleportAddress = value(teleportAddr, "--teleport-addr")
         input.teleportIdentityFile = value(teleportIdentity, "--teleport-identity")
         input.webProxyURL = value(teleportWebProxyUrl, "--teleport-web-proxy-url")
+        input.teleportRoute = value(teleportRoute, "--teleport-route")
+        input.teleportCluster = value(teleportCluster, "--teleport-cluster")
         input.opsgenieURL = value(opsgenieUrl, "--opsgenie-url")
         input.opsgenieAPIKeyFile = value(opsgenieApiKeyFile, "--opsgenie-api-key-file")
         input.priority = value(priority, "--priority")

@@ -21,7 +21,9 @@ public enum ConfigurationFile {
         input.manifests = try path(root.field("manifests"), directory)
         input.format = try scalar(root.field("format"))
         if let teleport = try root.field("teleport") {
-            try teleport.requireOnlyKeys(["addr", "identity_file", "web_proxy_url"])
+            try teleport.requireOnlyKeys(["addr", "identity_file", "web_proxy_url", "route", "cluster"])
+            input.teleportRoute = try scalar(teleport.field("route"))
+            input.teleportCluster = try scalar(teleport.field("cluster"))
             input.teleportAddress = try scalar(teleport.field("addr"))
             input.teleportIdentityFile = try path(teleport.field("identity_file"), directory)
             input.webProxyURL = try scalar(teleport.field("web_proxy_url"))

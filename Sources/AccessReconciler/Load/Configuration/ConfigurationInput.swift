@@ -18,6 +18,8 @@ public struct ConfigurationInput: Sendable, Equatable {
     public var teleportAddress: Value?
     public var teleportIdentityFile: Value?
     public var webProxyURL: Value?
+    public var teleportRoute: Value?
+    public var teleportCluster: Value?
     public var opsgenieURL: Value?
     public var opsgenieAPIKeyFile: Value?
     /// Only ever from the environment: a key in a flag would show in `ps`, in a file it belongs in

@@ -9,6 +9,8 @@ public enum ConfigurationResolver {
         ("TELEPORT_ADDR", \.teleportAddress),
         ("TELEPORT_IDENTITY_FILE", \.teleportIdentityFile),
         ("TELEPORT_WEB_PROXY_URL", \.webProxyURL),
+        ("TELEPORT_ROUTE", \.teleportRoute),
+        ("TELEPORT_CLUSTER", \.teleportCluster),
         ("OPSGENIE_API_URL", \.opsgenieURL),
         ("OPSGENIE_API_KEY_FILE", \.opsgenieAPIKeyFile),
         ("OPSGENIE_API_KEY", \.opsgenieAPIKey),
@@ -62,6 +64,11 @@ public enum ConfigurationResolver {
         config.teleportAddress = pick(\.teleportAddress)?.text
         config.teleportIdentityFile = pick(\.teleportIdentityFile)?.text
         if let value = pick(\.webProxyURL) { config.webProxyURL = try url(value) }
+        if let value = pick(\.teleportRoute) {
+            guard ["auto", "auth", "proxy"].contains(value.text) else { throw invalid(value, "expected auto, auth or proxy") }
+            config.teleportRoute = value.text
+        }
+        config.teleportCluster = pick(\.teleportCluster)?.text
         if let value = pick(\.opsgenieURL) { config.opsgenieURL = try url(value) }
         config.opsgenieAPIKeyFile = pick(\.opsgenieAPIKeyFile)?.text
         if let value = pick(\.opsgenieAPIKey) { config.opsgenieAPIKey = Secret(value.text) }

@@ -13,6 +13,10 @@ public struct ReconcilerConfiguration: Sendable {
     public var teleportIdentityFile: String?
     /// Teleport's web address, for links in alerts.
     public var webProxyURL: URL?
+    /// `auto` (port 3025 is the Auth Service, any other a Proxy), `auth` or `proxy`.
+    public var teleportRoute: String = "auto"
+    /// The cluster a Proxy routes to; by default the one that issued the identity.
+    public var teleportCluster: String?
 
     /// Opsgenie API base URL (US by default; `https://api.eu.opsgenie.com` for the EU).
     public var opsgenieURL: URL = URL(string: "https://api.opsgenie.com")!
