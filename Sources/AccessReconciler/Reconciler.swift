@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 
-/// One run of the job: load → observe → plan → apply → report.
+/// One run of the job: load → observe → plan → apply → report. In `apply` it looks again after
+/// each round of writes and repeats until nothing is left to do, at most `maxRounds` times.
 public struct Reconciler: Sendable {
     public let configuration: ReconcilerConfiguration
     public let manifests: ManifestSet
@@ -18,15 +19,34 @@ public struct Reconciler: Sendable {
         self.logger = logger
     }
 
-    /// Looks at both sides, plans, and in `apply` mode carries the plan out. `now` is the time the
-    /// plan is computed for (requests past their expiry count as expired).
-    public func run(_ mode: RunReport.Mode, now: Date = Date()) async throws -> RunReport {
+    /// Looks at both sides and plans; in `apply` mode carries the plan out and looks again.
+    /// `clock` gives the time each plan is computed for (requests past their expiry count as expired).
+    public func run(_ mode: RunReport.Mode, clock: @Sendable () -> Date = { Date() }) async throws -> RunReport {
         let policy = configuration.planningPolicy
-        let observation = try await Observer(requests: requests, alerts: alerts, policy: policy, manifests: manifests, logger: logger)
-            .observe(now: now)
-        let plan = Planner(manifests: manifests, policy: policy).plan(observation, now: now)
-        let outcomes = mode == .apply ? await Applier(requests: requests, alerts: alerts, logger: logger).apply(plan, now: now) : []
-        return RunReport(mode: mode, plan: plan, outcomes: outcomes, manifests: ManifestSummary(manifests))
+        let observer = Observer(requests: requests, alerts: alerts, policy: policy, manifests: manifests, logger: logger)
+        let planner = Planner(manifests: manifests, policy: policy)
+        let applier = Applier(requests: requests, alerts: alerts, concurrency: configuration.maxConcurrentWrites, logger: logger)
+        var rounds: [RunReport.Round] = []
+        while true {
+            let now = clock()
+            let plan = planner.plan(try await observer.observe(now: now), now: now)
+            guard mode == .apply, !plan.actions.isEmpty, rounds.count < configuration.maxRounds else {
+                rounds.append(RunReport.Round(plan: plan))
+                break
+            }
+            if let limit = configuration.maxChanges, plan.actions.count > limit {
+                throw ReconcileError.tooManyChanges(planned: plan.actions.count, limit: limit)
+            }
+            let outcomes = await applier.apply(plan, now: now)
+            rounds.append(RunReport.Round(plan: plan, outcomes: outcomes))
+            if outcomes.contains(where: { $0.status == .failed }) { break }
+        }
+        return RunReport(mode: mode, rounds: rounds, manifests: ManifestSummary(manifests))
+    }
+
+    /// The same run at a fixed time (tests, fixtures).
+    public func run(_ mode: RunReport.Mode, now: Date) async throws -> RunReport {
+        try await run(mode, clock: { now })
     }
 
     /// The report as the configured format prints it.
@@ -34,6 +54,18 @@ public struct Reconciler: Sendable {
         switch format {
         case .text: return TextReport.render(report)
         case .json: return try ReportDocument(report).json() + "\n"
+        }
+    }
+}
+
+/// A run the job refuses to carry out.
+public enum ReconcileError: Error, Sendable, Equatable, CustomStringConvertible {
+    case tooManyChanges(planned: Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case let .tooManyChanges(planned, limit):
+            return "the plan has \(planned) writes, more than --max-changes \(limit); nothing was changed. Review it with `access-reconciler plan` and raise the limit to go ahead"
         }
     }
 }

@@ -147,13 +147,15 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
                       payload: AlertActionPayload(note: FieldLimits.shorten(note, to: FieldLimits.note), user: actorName, source: actorName))
     }
 
-    public func closeAlert(alertID: String, note: String) async throws {
+    @discardableResult
+    public func closeAlert(alertID: String, note: String) async throws -> Bool {
         do {
             try await act(on: alertID, action: "close", operation: "close alert \(alertID)",
                           payload: AlertActionPayload(note: FieldLimits.shorten(note, to: FieldLimits.note), user: actorName, source: actorName))
+            return true
         } catch let error as OpsgenieError {
             // Closing what someone already closed leaves the alert as wanted.
-            if case let .rejected(status) = error.kind, status.localizedCaseInsensitiveContains("already closed") { return }
+            if case let .rejected(status) = error.kind, status.localizedCaseInsensitiveContains("already closed") { return false }
             throw error
         }
     }

@@ -65,12 +65,15 @@ public actor InMemoryAlertBackend: AlertBackend {
         notes[alertID, default: []].append(note)
     }
 
-    public func closeAlert(alertID: String, note: String) async throws {
+    @discardableResult
+    public func closeAlert(alertID: String, note: String) async throws -> Bool {
         try check()
         guard alerts[alertID] != nil else { throw InMemoryError.notFound("alert \(alertID)") }
         writes.append("close \(alertID)")
+        guard alerts[alertID]?.status == .open else { return false }
         notes[alertID, default: []].append(note)
         alerts[alertID]?.status = .closed
+        return true
     }
 
     public func onCallRecipients(schedule: String) async throws -> [String] {

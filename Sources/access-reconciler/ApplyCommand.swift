@@ -10,10 +10,15 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: SharedOptions
 
+    @Option(name: .long, help: ArgumentHelp("Refuse a plan with more than N writes, changing nothing. Env: ACCESS_RECONCILER_MAX_CHANGES.", valueName: "N"))
+    var maxChanges: Int?
+
     func run() async throws {
         CommandRunner.bootstrapLogging(level: options.logLevel)
         try await CommandRunner.run {
-            try await CommandRunner.reconcile(.apply, options: options, detailedExitCode: false)
+            var options = options
+            options.maxChanges = maxChanges
+            return try await CommandRunner.reconcile(.apply, options: options, detailedExitCode: false)
         }
     }
 }

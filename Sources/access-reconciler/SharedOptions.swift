@@ -50,6 +50,9 @@ struct SharedOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error: trace, debug, info, notice, warning, error.", valueName: "level"))
     var logLevel: String = "warning"
 
+    /// Set by `apply`'s `--max-changes`.
+    var maxChanges: Int?
+
     /// The flag layer of the configuration.
     var input: ConfigurationInput {
         var input = ConfigurationInput()
@@ -65,6 +68,7 @@ struct SharedOptions: ParsableArguments {
         input.opsgenieAPIKeyFile = value(opsgenieApiKeyFile, "--opsgenie-api-key-file")
         input.priority = value(priority, "--priority")
         input.reviewer = value(reviewer, "--reviewer")
+        input.maxChanges = value(maxChanges.map(String.init), "--max-changes")
         if !defaultSchedule.isEmpty { input.defaultSchedules = defaultSchedule.map { .init($0, source: "--default-schedule") } }
         if !defaultTeam.isEmpty { input.defaultTeams = defaultTeam.map { .init($0, source: "--default-team") } }
         return input

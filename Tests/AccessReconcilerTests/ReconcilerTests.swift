@@ -65,15 +65,49 @@ struct ReconcilerTests {
         #expect(pluginData[Self.id(3)]?.resolution == "approved")
         #expect(pluginData[Self.id(3)]?.reviewsCount == 2)
 
-        // The approval resolved request 1: the next look closes its alert with the job's review as a note.
-        let second = try await reconciler(backends).run(.apply, now: scenario.now)
-        #expect(second.plan.actions.map(\.kind) == [.addNote, .closeAlert])
-        #expect(second.plan.actions.allSatisfy { $0.requestID == Self.id(1) })
+        // The approval resolved request 1: the second look closed its alert with the job's review
+        // as a note; the third found nothing left to do.
+        #expect(first.rounds.count == 3)
+        #expect(first.rounds[1].plan.actions.map(\.kind) == [.addNote, .closeAlert])
+        #expect(first.rounds[1].plan.actions.allSatisfy { $0.requestID == Self.id(1) })
+        #expect(first.finalPlan.actions.isEmpty)
+        #expect(await backends.alerts.alerts[created.id]?.status == .closed)
+        #expect(TextReport.render(first).contains("in agreement after 3 looks"))
 
         let writesBefore = await backends.alerts.writes.count + backends.requests.writes.count
-        let third = try await reconciler(backends).run(.apply, now: scenario.now)
-        #expect(third.plan.actions.isEmpty)
+        let second = try await reconciler(backends).run(.apply, now: scenario.now)
+        #expect(second.rounds.count == 1)
+        #expect(second.plan.actions.isEmpty)
         #expect(await backends.alerts.writes.count + backends.requests.writes.count == writesBefore, "a converged run writes nothing")
+    }
+
+    @Test("a plan larger than --max-changes is refused and nothing is written")
+    func maxChanges() async throws {
+        let backends = scenario.makeBackends()
+        var limited = configuration
+        limited.maxChanges = 5
+        let reconciler = Reconciler(configuration: limited, manifests: manifests, requests: backends.requests, alerts: backends.alerts)
+        let error = await #expect(throws: ReconcileError.self) { try await reconciler.run(.apply, now: scenario.now) }
+        #expect(error == .tooManyChanges(planned: 6, limit: 5))
+        #expect(error?.description.contains("nothing was changed") == true)
+        #expect(await backends.alerts.writes.isEmpty)
+        #expect(await backends.requests.writes.isEmpty)
+        limited.maxChanges = 6
+        let allowed = Reconciler(configuration: limited, manifests: manifests, requests: backends.requests, alerts: backends.alerts)
+        #expect(try await allowed.run(.apply, now: scenario.now).exitStatus(detailedExitCode: false) == .success)
+    }
+
+    @Test("writes that cannot make both sides agree within the rounds allowed exit 1")
+    func notConverging() async throws {
+        let backends = scenario.makeBackends()
+        var oneRound = configuration
+        oneRound.maxRounds = 1
+        let report = try await Reconciler(configuration: oneRound, manifests: manifests, requests: backends.requests, alerts: backends.alerts)
+            .run(.apply, now: scenario.now)
+        #expect(report.rounds.count == 2)
+        #expect(report.finalPlan.actions.map(\.kind) == [.addNote, .closeAlert])
+        #expect(report.exitStatus(detailedExitCode: false) == .failure)
+        #expect(TextReport.render(report).contains("2 write(s) still needed after 2 looks"))
     }
 
     @Test("Teleport unreachable: the run fails and nothing is written to the alerts")
@@ -123,7 +157,8 @@ struct ReconcilerTests {
         let report = try await reconciler(scenario.makeBackends()).run(.plan, now: scenario.now)
         let json = try Reconciler.render(report, format: .json)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["schemaVersion", "mode", "cluster", "generatedAt", "inSync", "counts", "actions", "findings", "manifests"])
+        #expect(Set(object.keys) == ["schemaVersion", "mode", "cluster", "generatedAt", "inSync", "rounds", "counts", "actions", "findings", "manifests"])
+        #expect(object["rounds"] as? Int == 1)
         #expect(object["schemaVersion"] as? Int == 1)
         #expect(object["generatedAt"] as? String == "2026-11-25T08:00:00Z")
         #expect(object["cluster"] as? String == "teleport.example.com")
@@ -158,6 +193,6 @@ struct FailingCreates: AlertBackend {
     func alert(id: String) async throws -> Alert? { try await wrapped.alert(id: id) }
     func createAlert(_ draft: AlertDraft) async throws -> String { throw InMemoryError.unavailable("alert creation") }
     func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
-    func closeAlert(alertID: String, note: String) async throws { try await wrapped.closeAlert(alertID: alertID, note: note) }
+    func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }
     func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
 }

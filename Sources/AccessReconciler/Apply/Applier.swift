@@ -1,28 +1,61 @@
 import Foundation
 import Logging
 
-/// Carries out a plan through the two ports, one action after another, re-checking before each
-/// approval that the request is still pending. It goes on past independent failures; a failed
-/// create or close stops the later actions of the same request. Plugin data is kept under the
+/// Carries out a plan through the two ports. The actions of one request run in order (create,
+/// approve, notes, close) and stop at the first failure; different requests run concurrently, at
+/// most `concurrency` at a time. Before an approval the request is read again and must still be
+/// pending; a close finds out whether the alert was still open. Plugin data is kept under the
 /// Opsgenie plugin's keys so that Teleport's own plugin and the job see the same bookkeeping.
 public struct Applier: Sendable {
     public let requests: any AccessRequestPort
     public let alerts: any AlertBackend
+    public let concurrency: Int
     let logger: Logger
 
-    public init(requests: any AccessRequestPort, alerts: any AlertBackend,
+    public init(requests: any AccessRequestPort, alerts: any AlertBackend, concurrency: Int = 4,
                 logger: Logger = Logger(label: "access-reconciler.apply")) {
         self.requests = requests
         self.alerts = alerts
+        self.concurrency = max(1, concurrency)
         self.logger = logger
     }
 
+    /// One outcome per action, in the plan's order.
     public func apply(_ plan: Plan, now: Date) async -> [ActionOutcome] {
-        var outcomes: [ActionOutcome] = []
-        var failedRequests = Set<String>()
-        for action in plan.actions {
-            if failedRequests.contains(action.requestID) {
-                outcomes.append(ActionOutcome(action: action, status: .skipped, detail: "an earlier action on this request failed"))
+        var groups: [[(index: Int, action: PlannedAction)]] = []
+        var groupOfRequest: [String: Int] = [:]
+        for (index, action) in plan.actions.enumerated() {
+            if let group = groupOfRequest[action.requestID] {
+                groups[group].append((index, action))
+            } else {
+                groupOfRequest[action.requestID] = groups.count
+                groups.append([(index, action)])
+            }
+        }
+        var outcomes = [ActionOutcome?](repeating: nil, count: plan.actions.count)
+        await withTaskGroup(of: [(Int, ActionOutcome)].self) { group in
+            var next = 0
+            func startNext() {
+                guard next < groups.count else { return }
+                let work = groups[next]
+                next += 1
+                group.addTask { await applyInOrder(work, now: now) }
+            }
+            for _ in 0..<min(concurrency, groups.count) { startNext() }
+            for await finished in group {
+                for (index, outcome) in finished { outcomes[index] = outcome }
+                startNext()
+            }
+        }
+        return outcomes.map { $0! }
+    }
+
+    private func applyInOrder(_ work: [(index: Int, action: PlannedAction)], now: Date) async -> [(Int, ActionOutcome)] {
+        var results: [(Int, ActionOutcome)] = []
+        var failed = false
+        for (index, action) in work {
+            if failed {
+                results.append((index, ActionOutcome(action: action, status: .skipped, detail: "an earlier action on this request failed")))
                 continue
             }
             let outcome: ActionOutcome
@@ -30,13 +63,13 @@ public struct Applier: Sendable {
                 outcome = try await perform(action, now: now)
             } catch {
                 outcome = ActionOutcome(action: action, status: .failed, detail: "\(error)")
-                failedRequests.insert(action.requestID)
+                failed = true
             }
             logger.info("action", metadata: ["kind": "\(action.kind.rawValue)", "request": "\(action.requestID)",
                                              "status": "\(outcome.status.rawValue)", "detail": "\(outcome.detail)"])
-            outcomes.append(outcome)
+            results.append((index, outcome))
         }
-        return outcomes
+        return results
     }
 
     private func perform(_ action: PlannedAction, now: Date) async throws -> ActionOutcome {
@@ -45,12 +78,18 @@ public struct Applier: Sendable {
         case let .createAlert(create):
             let alertID = try await alerts.createAlert(create.draft)
             let details = create.draft.details
-            try await requests.updatePluginData(
-                requestID: create.requestID, plugin: plugin,
-                set: [PluginDataKey.alertID: alertID, PluginDataKey.user: details[AlertDetails.user] ?? "",
-                      PluginDataKey.roles: details[AlertDetails.roles] ?? "",
-                      PluginDataKey.created: String(Int(now.timeIntervalSince1970))],
-                expect: [PluginDataKey.alertID: ""])
+            do {
+                try await requests.updatePluginData(
+                    requestID: create.requestID, plugin: plugin,
+                    set: [PluginDataKey.alertID: alertID, PluginDataKey.user: details[AlertDetails.user] ?? "",
+                          PluginDataKey.roles: details[AlertDetails.roles] ?? "",
+                          PluginDataKey.created: String(Int(now.timeIntervalSince1970))],
+                    expect: [PluginDataKey.alertID: ""])
+            } catch is PluginDataConflict {
+                // Teleport's plugin recorded an alert meanwhile; the alias made both the same alert
+                // or the next look will show the difference. Its record is kept.
+                return ActionOutcome(action: action, status: .done, detail: "alert \(alertID); plugin data already names an alert")
+            }
             return ActionOutcome(action: action, status: .done, detail: "alert \(alertID)")
         case let .approveRequest(approve):
             guard let current = try await requests.accessRequest(id: approve.requestID), current.state == .pending else {
@@ -66,15 +105,16 @@ public struct Applier: Sendable {
             }
             return ActionOutcome(action: action, status: .done)
         case let .closeAlert(close):
-            try await alerts.closeAlert(alertID: close.alertID, note: close.note)
-            // A request Teleport already deleted may have no plugin data left to record in.
+            let closedNow = try await alerts.closeAlert(alertID: close.alertID, note: close.note)
+            let resolution = [PluginDataKey.resolution: close.resolution.rawValue, PluginDataKey.resolveReason: close.resolveReason]
             do {
-                let resolution = [PluginDataKey.resolution: close.resolution.rawValue, PluginDataKey.resolveReason: close.resolveReason]
                 try await requests.modifyPluginData(requestID: close.requestID, plugin: plugin) { _ in resolution }
             } catch is PluginDataNotFound {
-                return ActionOutcome(action: action, status: .done, detail: "closed; the request's plugin data is gone")
+                // A request Teleport already deleted may have no plugin data left to record in.
             }
-            return ActionOutcome(action: action, status: .done)
+            return closedNow
+                ? ActionOutcome(action: action, status: .done)
+                : ActionOutcome(action: action, status: .skipped, detail: "the alert was closed already")
         }
     }
 }

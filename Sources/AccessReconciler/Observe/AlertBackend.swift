@@ -13,8 +13,10 @@ public protocol AlertBackend: Sendable {
     func createAlert(_ draft: AlertDraft) async throws -> String
     /// Adds a note to an alert.
     func addNote(alertID: String, note: String) async throws
-    /// Closes an alert with a note.
-    func closeAlert(alertID: String, note: String) async throws
+    /// Closes an alert with a note. Returns false when the alert was closed already (by a person or
+    /// another tool): the close itself is the last check that it is still open.
+    @discardableResult
+    func closeAlert(alertID: String, note: String) async throws -> Bool
     /// The e-mail addresses on call now in `schedule` (a name, or an id when it is a UUID).
     func onCallRecipients(schedule: String) async throws -> [String]
 }

@@ -15,6 +15,8 @@ public struct ReportDocument: Codable, Sendable, Hashable {
 
     public struct Action: Codable, Sendable, Hashable {
         public var kind: PlannedAction.Kind
+        /// Which look planned it (1 in `plan`; `apply` looks again after each round of writes).
+        public var round: Int
         public var requestId: String
         public var alertId: String?
         public var alias: String?
@@ -41,22 +43,29 @@ public struct ReportDocument: Codable, Sendable, Hashable {
     /// RFC 3339, UTC.
     public var generatedAt: String
     public var inSync: Bool
+    /// Looks at both sides this run made.
+    public var rounds: Int
     public var counts: Counts
     public var actions: [Action]
     public var findings: [FindingEntry]
     public var manifests: ManifestSummary
 
     public init(_ report: RunReport) {
-        let plan = report.plan
+        let plan = report.finalPlan
         mode = report.mode
         cluster = plan.cluster
-        generatedAt = ISO8601DateFormatter().string(from: plan.generatedAt)
+        generatedAt = ISO8601DateFormatter().string(from: report.plan.generatedAt)
         inSync = plan.isInSync
+        rounds = report.rounds.count
         manifests = report.manifests
         let outcomes = report.outcomes
-        actions = plan.actions.enumerated().map { index, action in
-            let outcome = index < outcomes.count ? outcomes[index] : nil
-            var entry = Action(kind: action.kind, requestId: action.requestID, alertId: action.alertID, reason: action.reason,
+        let numbered = report.rounds.enumerated().flatMap { number, round in
+            round.plan.actions.enumerated().map { index, action in
+                (number + 1, action, index < round.outcomes.count ? round.outcomes[index] : nil)
+            }
+        }
+        actions = numbered.map { round, action, outcome in
+            var entry = Action(kind: action.kind, round: round, requestId: action.requestID, alertId: action.alertID, reason: action.reason,
                                status: outcome?.status.rawValue ?? "planned",
                                detail: outcome.flatMap { $0.detail.isEmpty ? nil : $0.detail })
             switch action {
@@ -76,7 +85,7 @@ public struct ReportDocument: Codable, Sendable, Hashable {
             FindingEntry(kind: $0.kind, drift: $0.isDrift, requestId: $0.requestID, alertId: $0.alertID, message: $0.message)
         }
         var counts = Counts()
-        for action in plan.actions {
+        for (_, action, _) in numbered {
             switch action.kind {
             case .createAlert: counts.createAlert += 1
             case .approveRequest: counts.approveRequest += 1

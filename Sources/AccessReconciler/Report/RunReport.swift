@@ -1,31 +1,55 @@
-/// Everything a run has to tell: the plan, what became of it in `apply`, and what was read.
+/// Everything a run has to tell: each round's plan and, in `apply`, what became of it; and what
+/// was read.
 public struct RunReport: Sendable {
     public enum Mode: String, Sendable, Codable {
         case plan, apply
     }
 
+    /// One look at both sides, and in `apply` the writes that followed it.
+    public struct Round: Sendable {
+        public var plan: Plan
+        /// One outcome per action of the plan; empty when the plan was not carried out.
+        public var outcomes: [ActionOutcome]
+
+        public init(plan: Plan, outcomes: [ActionOutcome] = []) {
+            self.plan = plan
+            self.outcomes = outcomes
+        }
+    }
+
     public var mode: Mode
-    public var plan: Plan
-    /// One outcome per action in `apply`; empty in `plan`.
-    public var outcomes: [ActionOutcome]
+    public var rounds: [Round]
     public var manifests: ManifestSummary
 
-    public init(mode: Mode, plan: Plan, outcomes: [ActionOutcome] = [], manifests: ManifestSummary) {
+    public init(mode: Mode, rounds: [Round], manifests: ManifestSummary) {
+        precondition(!rounds.isEmpty, "a run has at least one look")
         self.mode = mode
-        self.plan = plan
-        self.outcomes = outcomes
+        self.rounds = rounds
         self.manifests = manifests
     }
+
+    public init(mode: Mode, plan: Plan, outcomes: [ActionOutcome] = [], manifests: ManifestSummary) {
+        self.init(mode: mode, rounds: [Round(plan: plan, outcomes: outcomes)], manifests: manifests)
+    }
+
+    /// The first look's plan: what `plan` shows and what `apply` set out to do.
+    public var plan: Plan { rounds[0].plan }
+
+    /// The last look: after `apply`, what is still different.
+    public var finalPlan: Plan { rounds[rounds.count - 1].plan }
+
+    /// Every outcome of every round, in order.
+    public var outcomes: [ActionOutcome] { rounds.flatMap(\.outcomes) }
 
     /// Whether any write failed.
     public var hasFailures: Bool { outcomes.contains { $0.status == .failed } }
 
     /// The exit status scripts and cron read: 0 in sync or applied, 2 drift (with
-    /// `--detailed-exitcode`, plan only), 1 a failed write.
+    /// `--detailed-exitcode`, plan only), 1 a failed write or writes left after the last round.
     public func exitStatus(detailedExitCode: Bool) -> ExitStatus {
         switch mode {
         case .plan: return detailedExitCode && !plan.isInSync ? .drift : .success
-        case .apply: return hasFailures ? .failure : .success
+        case .apply: return hasFailures || !finalPlan.actions.isEmpty ? .failure : .success
         }
     }
 }

@@ -19,7 +19,7 @@ public enum TextReport {
             lines.append("")
             lines.append("\(title) (\(entries.count))")
             for entry in entries {
-                var line = "  \(marker(entry.status)) request \(entry.requestId)"
+                var line = "  \(marker(entry.status))\(document.rounds > 1 ? " [round \(entry.round)]" : "") request \(entry.requestId)"
                 if let alertID = entry.alertId { line += ", alert \(alertID)" }
                 line += ": \(entry.reason)"
                 if entry.status != "planned" {
@@ -65,8 +65,10 @@ public enum TextReport {
         case .plan:
             return "Plan: \(parts); \(findings)."
         case .apply:
-            let failed = counts.failed
-            return "Applied: \(parts); \(failed) failed; \(findings)."
+            let left = document.actions.filter { $0.round == document.rounds && $0.status == "planned" }.count
+            let looks = "\(document.rounds) look\(document.rounds == 1 ? "" : "s")"
+            let state = left > 0 ? "\(left) write(s) still needed after \(looks)" : "in agreement after \(looks)"
+            return "Applied: \(parts); \(counts.failed) failed; \(state); \(findings)."
         }
     }
 }

@@ -16,8 +16,11 @@ public enum ConfigurationFile {
     }
 
     static func decode(_ root: YAMLValue, relativeTo directory: String) throws -> ConfigurationInput {
-        try root.requireOnlyKeys(["manifests", "format", "teleport", "opsgenie", "auto_approval"])
+        try root.requireOnlyKeys(["manifests", "format", "teleport", "opsgenie", "auto_approval", "max_changes", "max_rounds", "concurrency"])
         var input = ConfigurationInput()
+        input.maxChanges = try number(root.field("max_changes"))
+        input.maxRounds = try number(root.field("max_rounds"))
+        input.concurrency = try number(root.field("concurrency"))
         input.manifests = try path(root.field("manifests"), directory)
         input.format = try scalar(root.field("format"))
         if let teleport = try root.field("teleport") {
@@ -56,6 +59,11 @@ public enum ConfigurationFile {
     private static func scalar(_ value: YAMLValue?) throws -> ConfigurationInput.Value? {
         guard let value else { return nil }
         return .init(try value.string(), source: "\(value.location) (\(value.path))")
+    }
+
+    private static func number(_ value: YAMLValue?) throws -> ConfigurationInput.Value? {
+        guard let value else { return nil }
+        return .init(String(try value.int()), source: "\(value.location) (\(value.path))")
     }
 
     private static func path(_ value: YAMLValue?, _ directory: String) throws -> ConfigurationInput.Value? {

@@ -34,6 +34,9 @@ public struct ConfigurationInput: Sendable, Equatable {
     public var autoApproveRoles: [Value]?
     public var autoApproveMaxDuration: Value?
     public var emailDomain: Value?
+    public var maxChanges: Value?
+    public var maxRounds: Value?
+    public var concurrency: Value?
 
     public init() {}
 }

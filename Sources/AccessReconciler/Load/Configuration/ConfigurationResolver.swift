@@ -20,6 +20,9 @@ public enum ConfigurationResolver {
         ("ACCESS_RECONCILER_REVIEWER", \.reviewer),
         ("ACCESS_RECONCILER_AUTO_APPROVE_MAX_DURATION", \.autoApproveMaxDuration),
         ("ACCESS_RECONCILER_EMAIL_DOMAIN", \.emailDomain),
+        ("ACCESS_RECONCILER_MAX_CHANGES", \.maxChanges),
+        ("ACCESS_RECONCILER_MAX_ROUNDS", \.maxRounds),
+        ("ACCESS_RECONCILER_CONCURRENCY", \.concurrency),
     ]
 
     /// Comma-separated list variables.
@@ -102,7 +105,15 @@ public enum ConfigurationResolver {
             config.autoApproval.maxDuration = seconds
         }
         config.autoApproval.emailDomain = pick(\.emailDomain)?.text
+        if let value = pick(\.maxChanges) { config.maxChanges = try count(value, minimum: 0) }
+        if let value = pick(\.maxRounds) { config.maxRounds = try count(value, minimum: 1) }
+        if let value = pick(\.concurrency) { config.maxConcurrentWrites = try count(value, minimum: 1) }
         return config
+    }
+
+    private static func count(_ value: ConfigurationInput.Value, minimum: Int) throws -> Int {
+        guard let number = Int(value.text), number >= minimum else { throw invalid(value, "expected a whole number of at least \(minimum)") }
+        return number
     }
 
     private static func url(_ value: ConfigurationInput.Value) throws -> URL {

@@ -31,6 +31,14 @@ public struct ReconcilerConfiguration: Sendable {
     public var ownerTag: String = PlanningPolicy.defaultOwnerTag
     public var autoApproval = AutoApprovalPolicy()
 
+    /// `apply` refuses a plan with more writes than this (a catch-up after a long outage should be
+    /// a decision, not an accident); nil for no limit.
+    public var maxChanges: Int?
+    /// Looks (each followed by its writes) `apply` makes before it gives up on agreement.
+    public var maxRounds = 3
+    /// Requests whose writes run at the same time.
+    public var maxConcurrentWrites = 4
+
     public init() {}
 
     /// The planner's view of these settings.
