@@ -61,6 +61,7 @@ let package = Package(
             dependencies: [
                 "AccessReconciler",
                 "TeleportClient",
+                "OpsgenieClient",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -79,6 +80,7 @@ let package = Package(
                 "AccessReconciler",
                 "OpsgenieClient",
                 "TeleportClient",
+                "ReconcilerTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,6 +92,10 @@ let package = Package(
         .testTarget(
             name: "TeleportClientTests",
             dependencies: ["TeleportClient", "AccessReconciler", "ReconcilerTesting"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "TeleportClient", "OpsgenieClient"]
         ),
         .testTarget(
             name: "OpsgenieClientTests",

@@ -47,6 +47,34 @@ public struct Scenario: Sendable {
         return scenario
     }
 
+    /// The same scenario moved in time so that its `now` is `date` (every request, review and alert
+    /// time moves along), for fakes that run on the real clock.
+    public func shifted(to date: Date) -> Scenario {
+        let offset = date.timeIntervalSince(now)
+        func move(_ value: Date?) -> Date? { value?.addingTimeInterval(offset) }
+        var moved = self
+        moved.now = date
+        moved.requests = requests.map { request in
+            var request = request
+            request.created = request.created.addingTimeInterval(offset)
+            request.accessExpires = move(request.accessExpires)
+            request.resourceExpires = move(request.resourceExpires)
+            request.maxDuration = move(request.maxDuration)
+            request.reviews = request.reviews.map { review in
+                var review = review
+                review.created = review.created.addingTimeInterval(offset)
+                return review
+            }
+            return request
+        }
+        moved.alerts = alerts.map { alert in
+            var alert = alert
+            alert.createdAt = alert.createdAt.addingTimeInterval(offset)
+            return alert
+        }
+        return moved
+    }
+
     /// In-memory backends holding this scenario's state.
     public func makeBackends(reviewer: String = "access-reconciler") -> (requests: InMemoryAccessRequests, alerts: InMemoryAlertBackend) {
         (InMemoryAccessRequests(cluster: cluster, requests: requests, pluginData: pluginData, reviewer: reviewer),

@@ -11,6 +11,6 @@ struct AccessReconcilerCommand: AsyncParsableCommand {
         Exit codes: 0 in sync or applied; 2 plan --detailed-exitcode found changes; 1 error.
         Settings come from flags, then environment variables, then the configuration file, then defaults.
         """,
-        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, SandboxCommand.self]
     )
 }

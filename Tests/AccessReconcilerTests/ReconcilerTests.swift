@@ -10,7 +10,7 @@ struct ReconcilerTests {
     var configuration: ReconcilerConfiguration
 
     init() throws {
-        scenario = try Scenario.load(path: TestSupport.fixture("morning-after-outage.yaml"))
+        scenario = try Scenario.load(path: TestSupport.fixture("sandbox/morning-after-outage.yaml"))
         manifests = try ManifestLoader().load(path: TestSupport.manifestsPath)
         configuration = ReconcilerConfiguration()
         configuration.autoApproval.reviewer = "access-reconciler"

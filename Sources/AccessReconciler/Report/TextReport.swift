@@ -60,11 +60,12 @@ public enum TextReport {
         if writes == 0 {
             return document.inSync ? "In sync: nothing to change; \(findings)." : "Nothing to write, but \(findings)."
         }
-        let parts = "\(counts.createAlert) alert(s) to create, \(counts.approveRequest) request(s) to approve, \(counts.addNote) note(s) to add, \(counts.closeAlert) alert(s) to close"
         switch mode {
         case .plan:
+            let parts = "\(counts.createAlert) alert(s) to create, \(counts.approveRequest) request(s) to approve, \(counts.addNote) note(s) to add, \(counts.closeAlert) alert(s) to close"
             return "Plan: \(parts); \(findings)."
         case .apply:
+            let parts = "\(counts.createAlert) alert(s) created, \(counts.approveRequest) request(s) approved, \(counts.addNote) note(s) added, \(counts.closeAlert) alert(s) closed"
             let left = document.actions.filter { $0.round == document.rounds && $0.status == "planned" }.count
             let looks = "\(document.rounds) look\(document.rounds == 1 ? "" : "s")"
             let state = left > 0 ? "\(left) write(s) still needed after \(looks)" : "in agreement after \(looks)"

@@ -1,0 +1,65 @@
+import AccessReconciler
+import ArgumentParser
+import Foundation
+import ReconcilerTesting
+
+/// `sandbox`: the job end to end on this machine, with nothing to set up: a fake Teleport Auth
+/// Service (gRPC, mutual TLS) and a fake Opsgenie (HTTP) on loopback, seeded with a morning after
+/// an outage; then `plan`, `apply` and `plan` again with the real clients over real sockets.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run plan, apply and plan again against a fake Teleport and a fake Opsgenie on this machine."
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The state to seed both fakes with.", valueName: "file"))
+    var scenario = "fixtures/sandbox/morning-after-outage.yaml"
+
+    @Option(name: .long, help: ArgumentHelp("Role and user manifests.", valueName: "path"))
+    var manifests = "manifests"
+
+    @Option(name: .long, help: ArgumentHelp("Report format: text or json.", valueName: "format"))
+    var format: ReportFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error.", valueName: "level"))
+    var logLevel = "warning"
+
+    func run() async throws {
+        CommandRunner.bootstrapLogging(level: logLevel)
+        try await CommandRunner.run {
+            let manifestSet = try ManifestLoader().load(path: manifests)
+            let seeded = try Scenario.load(path: scenario)
+            let sandbox = try await SandboxEnvironment.start(scenario: seeded)
+            CommandRunner.write("""
+                Sandbox: fake Teleport Auth Service (gRPC, mutual TLS) at \(sandbox.teleport.address), cluster \(seeded.cluster);
+                fake Opsgenie at \(sandbox.opsgenieURL.absoluteString); \(seeded.requests.count) access requests and \(seeded.alerts.count) alerts from \(scenario).
+
+
+                """)
+            var finalPlan: Plan?
+            do {
+                for (step, mode) in [("1. plan", RunReport.Mode.plan), ("2. apply", .apply), ("3. plan again", .plan)] {
+                    CommandRunner.write("=== \(step)\n")
+                    let clients = try sandbox.clients()
+                    let report = try await Reconciler(configuration: sandbox.configuration(), manifests: manifestSet,
+                                                      requests: clients.teleport, alerts: clients.opsgenie).run(mode)
+                    await clients.teleport.close()
+                    CommandRunner.write(try Reconciler.render(report, format: format) + "\n")
+                    finalPlan = report.finalPlan
+                }
+            } catch {
+                await sandbox.stop()
+                throw error
+            }
+            await sandbox.stop()
+            guard let finalPlan, finalPlan.actions.isEmpty else {
+                CommandRunner.write("The last look still found writes to make.\n")
+                return .failure
+            }
+            CommandRunner.write("The last look found nothing to write: Teleport and Opsgenie agree. Findings left are for people to act on.\n")
+            return .success
+        }
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}

@@ -1,0 +1,140 @@
+import AccessReconciler
+import Foundation
+import OpsgenieClient
+import ReconcilerTesting
+import TeleportClient
+import Testing
+
+/// The job through its library entry point and the real clients, against the fake Teleport
+/// (gRPC, mutual TLS) and the fake Opsgenie (HTTP) on loopback, seeded with the sandbox scenario.
+@Suite("End to end against the fakes")
+struct EndToEndTests {
+    static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static func id(_ n: Int) -> String { "0193a1b2-0000-7000-8000-00000000000\(n)" }
+
+    let scenario: Scenario
+    let manifests: ManifestSet
+
+    init() throws {
+        scenario = try Scenario.load(path: Self.repositoryRoot + "/fixtures/sandbox/morning-after-outage.yaml")
+        manifests = try ManifestLoader().load(path: Self.repositoryRoot + "/manifests")
+    }
+
+    /// One run with fresh clients, as one invocation of the command would make.
+    func run(_ mode: RunReport.Mode, _ sandbox: SandboxEnvironment, configuration: ReconcilerConfiguration = ReconcilerConfiguration(),
+             tune: (inout OpsgenieConfiguration) -> Void = { _ in }) async throws -> RunReport {
+        let clients = try sandbox.clients(tune: tune)
+        do {
+            let report = try await Reconciler(configuration: sandbox.configuration(base: configuration), manifests: manifests,
+                                              requests: clients.teleport, alerts: clients.opsgenie).run(mode)
+            await clients.teleport.close()
+            return report
+        } catch {
+            await clients.teleport.close()
+            throw error
+        }
+    }
+
+    func writes(_ sandbox: SandboxEnvironment) async -> (opsgenie: Int, teleport: Int) {
+        let opsgenie = await sandbox.opsgenie.calls.filter { $0.method == "POST" }.count
+        let teleport = await sandbox.teleport.state.callCount("SubmitAccessReview") + sandbox.teleport.state.callCount("UpdatePluginData")
+        return (opsgenie, teleport)
+    }
+
+    @Test("plan writes nothing and --detailed-exitcode gives 2")
+    func planWritesNothing() async throws {
+        let sandbox = try await SandboxEnvironment.start(scenario: scenario)
+        let report = try await run(.plan, sandbox)
+        #expect(report.plan.actions.count == 6)
+        #expect(report.exitStatus(detailedExitCode: true) == .drift)
+        #expect(await writes(sandbox) == (0, 0))
+        await sandbox.stop()
+    }
+
+    @Test("a fresh catch-up: alerts created, resolutions and expiry closed with notes, the on-call requester approved; a second apply writes nothing")
+    func catchUp() async throws {
+        let sandbox = try await SandboxEnvironment.start(scenario: scenario)
+        let first = try await run(.apply, sandbox)
+        #expect(first.exitStatus(detailedExitCode: false) == .success, "\(TextReport.render(first))")
+        #expect(first.finalPlan.actions.isEmpty)
+
+        let opsgenie = sandbox.opsgenie
+        let resolved = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(3))))
+        #expect(resolved.status == "closed")
+        #expect(resolved.notes == [
+            "dba@example.com reviewed the request at \(AlertText.rfc822(sandbox.scenario.requests.first { $0.id == Self.id(3) }!.reviews[0].created)).\nResolution: APPROVED.\nReason: ok for the migration.",
+            "lead@example.com reviewed the request at \(AlertText.rfc822(sandbox.scenario.requests.first { $0.id == Self.id(3) }!.reviews[1].created)).\nResolution: APPROVED.\nReason: looks fine.",
+            "Access request has been approved\nReason: looks fine",
+        ])
+        let expired = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(4))))
+        #expect(expired.status == "closed" && expired.notes == ["Access request has been expired"])
+
+        // The on-call requester (MyUser@Example.com in the schedule, myuser in Teleport) was approved
+        // by the job's identity; its new alert was then closed.
+        let approved = try #require(await sandbox.teleport.state.request(Self.id(1)))
+        #expect(approved.state == .approved)
+        #expect(approved.reviews.map(\.author) == ["access-reconciler"])
+        let created = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(1))))
+        #expect(created.tags.contains("access-reconciler") && created.tags.contains("teleport-cluster:teleport.example.com"))
+        #expect(created.status == "closed")
+        #expect(await sandbox.teleport.state.pluginData(Self.id(1))?["opsgenie"]?["alert_id"] == created.id)
+
+        // Not on call: left pending.
+        #expect(await sandbox.teleport.state.request(Self.id(2))?.state == .pending)
+        #expect(await sandbox.teleport.state.request(Self.id(6))?.state == .pending)
+
+        let before = await writes(sandbox)
+        let second = try await run(.apply, sandbox)
+        #expect(second.plan.actions.isEmpty)
+        #expect(await writes(sandbox) == before, "a second apply makes zero writes")
+        await sandbox.stop()
+    }
+
+    @Test("a request Teleport's hosted plugin already alerted on gets no second alert")
+    func hostedPluginAlert() async throws {
+        let sandbox = try await SandboxEnvironment.start(scenario: scenario)
+        _ = try await run(.apply, sandbox)
+        let alerts = await sandbox.opsgenie.alerts.filter { $0.alias == AlertAlias.forRequest(Self.id(6)) }
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.id == "og-6" && alerts.first?.count == 1 && alerts.first?.status == "open")
+        await sandbox.stop()
+    }
+
+    @Test("Teleport unavailable: the run fails and nothing is written to Opsgenie")
+    func teleportDown() async throws {
+        let sandbox = try await SandboxEnvironment.start(scenario: scenario)
+        await sandbox.teleport.state.setDown(true)
+        let error = await #expect(throws: TeleportError.self) { try await run(.apply, sandbox) }
+        #expect(error?.description.contains("cannot be reached") == true)
+        #expect(await writes(sandbox).opsgenie == 0)
+        #expect(await sandbox.opsgenie.calls.isEmpty, "Teleport is asked first; Opsgenie is not touched")
+        await sandbox.stop()
+    }
+
+    @Test("Opsgenie with 30% 503s and a tight rate limit: converges within three runs, every alert raised once")
+    func noisyOpsgenie() async throws {
+        let sandbox = try await SandboxEnvironment.start(scenario: scenario, opsgenieFaults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 7))
+        await sandbox.opsgenie.setRateLimit(.alertWrite, FakeRateLimit(perSecond: 3))
+        await sandbox.opsgenie.setRateLimit(.alertRead, FakeRateLimit(perSecond: 6))
+        var converged = false
+        for _ in 1...3 where !converged {
+            let report = try? await run(.apply, sandbox) { configuration in
+                configuration.rateLimits[.alertWrite] = 2
+                configuration.rateLimits[.alertRead] = 5
+                configuration.retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100), throttleUnit: .seconds(1))
+            }
+            converged = report?.exitStatus(detailedExitCode: false) == .success
+        }
+        #expect(converged)
+        let statuses = await sandbox.opsgenie.calls.compactMap(\.status)
+        #expect(statuses.contains(503))
+        #expect(await sandbox.opsgenie.alerts.allSatisfy { $0.count == 1 })
+        #expect(await sandbox.opsgenie.alert(alias: AlertAlias.forRequest(Self.id(3)))?.status == "closed")
+        await sandbox.stop()
+    }
+}
