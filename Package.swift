@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "access-reconciler", targets: ["access-reconciler"]),
+        .executable(name: "reconciler-bench", targets: ["reconciler-bench"]),
         .library(name: "AccessReconciler", targets: ["AccessReconciler"]),
         .library(name: "OpsgenieClient", targets: ["OpsgenieClient"]),
         .library(name: "TeleportClient", targets: ["TeleportClient"]),
@@ -83,6 +84,14 @@ let package = Package(
                 "ReconcilerTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "reconciler-bench",
+            dependencies: [
+                "AccessReconciler",
+                "ReconcilerTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(

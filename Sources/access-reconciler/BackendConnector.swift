@@ -21,7 +21,12 @@ enum BackendConnector {
         let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
         // The job reviews as the identity's user unless told otherwise.
         if configuration.autoApproval.reviewer == nil { configuration.autoApproval.reviewer = teleport.reviewer }
-        let opsgenie = OpsgenieAlertBackend(configuration: OpsgenieConfiguration(baseURL: configuration.opsgenieURL, apiKey: apiKey))
+        var opsgenieConfiguration = OpsgenieConfiguration(baseURL: configuration.opsgenieURL, apiKey: apiKey)
+        if let rate = configuration.opsgenieWriteRate { opsgenieConfiguration.rateLimits[.alertWrite] = rate }
+        if let rate = configuration.opsgenieReadRate { opsgenieConfiguration.rateLimits[.alertRead] = rate }
+        if let rate = configuration.opsgenieScheduleRate { opsgenieConfiguration.rateLimits[.schedule] = rate }
+        if let concurrency = configuration.opsgenieConcurrency { opsgenieConfiguration.maxConcurrentRequests = concurrency }
+        let opsgenie = OpsgenieAlertBackend(configuration: opsgenieConfiguration)
         return (Backends(requests: teleport, alerts: opsgenie), { await teleport.close() })
     }
 }

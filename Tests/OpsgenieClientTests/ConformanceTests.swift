@@ -22,16 +22,16 @@ struct ConformanceTests {
         try await harness.backend.ping()
         let calls = await harness.fake.calls
         #expect(Set(calls.map { FakeOpsgenieEndpoint.name($0) }).count >= 8)
-        #expect(OpsgenieHarness.conformance.findings(for: calls.map(\.request)).isEmpty)
+        #expect(try OpsgenieHarness.conformance.findings(for: calls.map(\.request)).isEmpty)
         await harness.finish()
     }
 
     @Test("the check finds requests that do not conform")
-    func catchesProblems() {
+    func catchesProblems() throws {
         func record(_ method: String, _ path: String, _ query: [(String, String)] = [], body: String = "") -> HTTPRequestRecord {
             HTTPRequestRecord(method: method, path: path, query: query.map { (name: $0.0, value: $0.1) }, headers: [:], body: Data(body.utf8))
         }
-        let findings = OpsgenieHarness.conformance.findings(for: [
+        let findings = try OpsgenieHarness.conformance.findings(for: [
             record("GET", "/v2/alerts", [("limit", "many"), ("order", "sideways"), ("colour", "red")]),
             record("POST", "/v2/alerts", body: #"{"alias":"a","priority":"P9","responders":[{"name":"x"}],"bogus":1}"#),
             record("POST", "/v2/alerts/x/notes", [("identifierType", "id")], body: #"{"user":"u"}"#),

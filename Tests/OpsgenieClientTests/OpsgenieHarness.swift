@@ -18,10 +18,29 @@ struct OpsgenieHarness {
         return url.path
     }()
 
-    static let conformance: OpenAPIConformance = {
-        let path = URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().appendingPathComponent("shared/opsgenie-oas/swagger.json").path
-        return try! OpenAPIConformance(swaggerJSON: path)
-    }()
+    /// Opsgenie's official OpenAPI description, from `shared/opsgenie-oas/` beside the checkout
+    /// (or the file `OPSGENIE_OAS` names).
+    static let swaggerPath: String = ProcessInfo.processInfo.environment["OPSGENIE_OAS"]
+        ?? URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().appendingPathComponent("shared/opsgenie-oas/swagger.json").path
+
+    static let loadedConformance = Result { try OpenAPIConformance(swaggerJSON: swaggerPath) }
+
+    /// The conformance check; a test fails (rather than the suite crashing) when the description is missing.
+    static var conformance: OpenAPIConformance {
+        get throws {
+            do {
+                return try loadedConformance.get()
+            } catch {
+                throw OpenAPIDescriptionMissing(path: swaggerPath, reason: "\(error)")
+            }
+        }
+    }
+
+    struct OpenAPIDescriptionMissing: Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+        var description: String { "cannot read Opsgenie's OpenAPI description at \(path): \(reason)" }
+    }
 
     static func start(faults: FakeOpsgenieFaults = FakeOpsgenieFaults(), offsetCap: Int = 20_000, clientKey: String? = nil,
                       configure: (inout OpsgenieConfiguration) -> Void = { _ in }) async throws -> OpsgenieHarness {
@@ -40,7 +59,14 @@ struct OpsgenieHarness {
     /// Checks the recorded requests against the OpenAPI description, then stops the fake.
     func finish(sourceLocation: Testing.SourceLocation = #_sourceLocation) async {
         let calls = await fake.calls
-        let findings = Self.conformance.findings(for: calls.map(\.request))
+        let findings: [String]
+        do {
+            findings = try Self.conformance.findings(for: calls.map(\.request))
+        } catch {
+            Issue.record(error, sourceLocation: sourceLocation)
+            await fake.stop()
+            return
+        }
         #expect(findings.isEmpty, "requests not conforming to the OpenAPI description: \(findings)", sourceLocation: sourceLocation)
         await fake.stop()
     }

@@ -100,7 +100,8 @@ public struct Applier: Sendable {
         case let .addNote(note):
             try await alerts.addNote(alertID: note.alertID, note: note.note)
             let posted = note.reviewsCountAfter
-            try await requests.modifyPluginData(requestID: note.requestID, plugin: plugin) { current in
+            let before = [PluginDataKey.reviewsCount: posted > 1 ? String(posted - 1) : ""]
+            try await requests.modifyPluginData(requestID: note.requestID, plugin: plugin, assuming: before) { current in
                 (Int(current[PluginDataKey.reviewsCount] ?? "") ?? 0) >= posted ? nil : [PluginDataKey.reviewsCount: String(posted)]
             }
             return ActionOutcome(action: action, status: .done)
@@ -108,7 +109,8 @@ public struct Applier: Sendable {
             let closedNow = try await alerts.closeAlert(alertID: close.alertID, note: close.note)
             let resolution = [PluginDataKey.resolution: close.resolution.rawValue, PluginDataKey.resolveReason: close.resolveReason]
             do {
-                try await requests.modifyPluginData(requestID: close.requestID, plugin: plugin) { _ in resolution }
+                let unresolved = [PluginDataKey.resolution: "", PluginDataKey.resolveReason: ""]
+                try await requests.modifyPluginData(requestID: close.requestID, plugin: plugin, assuming: unresolved) { _ in resolution }
             } catch is PluginDataNotFound {
                 // A request Teleport already deleted may have no plugin data left to record in.
             }

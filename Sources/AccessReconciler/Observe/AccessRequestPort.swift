@@ -25,12 +25,22 @@ extension AccessRequestPort {
     /// Read-modify-write of one plugin's keys under compare-and-swap, as Teleport's plugins do it:
     /// `change` gets the current values and returns the keys to set (nil: nothing to do); the write
     /// expects the keys it sets to still hold what was read, and is tried again on a conflict.
-    public func modifyPluginData(requestID: String, plugin: String, attempts: Int = 5,
+    ///
+    /// With `assuming`, the first attempt takes those values as current without reading them (the
+    /// observation just read them); only a conflict makes it read.
+    public func modifyPluginData(requestID: String, plugin: String, attempts: Int = 5, assuming: [String: String]? = nil,
                                  _ change: @Sendable ([String: String]) -> [String: String]?) async throws {
         var attempt = 0
+        var assumed = assuming
         while true {
             attempt += 1
-            let current = try await pluginData(requestID: requestID)?.entries[plugin] ?? [:]
+            let current: [String: String]
+            if let known = assumed {
+                current = known
+                assumed = nil
+            } else {
+                current = try await pluginData(requestID: requestID)?.entries[plugin] ?? [:]
+            }
             guard let set = change(current), !set.isEmpty else { return }
             let expect = Dictionary(uniqueKeysWithValues: set.keys.map { ($0, current[$0] ?? "") })
             do {

@@ -32,8 +32,9 @@ public struct Observer: Sendable {
         let requestIDsWithAlert = Set(found.compactMap(\.requestID))
         let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
         // Alerts created by Teleport's own plugin carry no tag: find them by alias, only for
-        // requests that still need an alert and have none of the job's.
-        for request in live where !requestIDsWithAlert.contains(request.id) {
+        // requests that still need an alert, have none of the job's, and have plugin data of the
+        // Opsgenie plugin (which writes it before it creates an alert; without it there is none).
+        for request in live where !requestIDsWithAlert.contains(request.id) && pluginData[request.id]?.entries[PluginDataKey.opsgeniePlugin] != nil {
             if var alert = try await alerts.openAlert(alias: request.alertAlias) {
                 alert.origin = .alias
                 found.append(alert)
@@ -64,13 +65,19 @@ public struct Observer: Sendable {
             let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
             schedules.formUnion(desired.annotations[RequestAnnotation.schedules] ?? [])
         }
-        for schedule in schedules.sorted() {
-            do {
-                snapshot.record(schedule: schedule, recipients: try await alerts.onCallRecipients(schedule: schedule))
-            } catch {
-                logger.warning("on-call lookup failed", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
-                snapshot.schedules[schedule] = .unknown(reason: "\(error)")
+        // Each schedule once; concurrently, as the alert backend bounds its own concurrency.
+        await withTaskGroup(of: (String, OnCallSnapshot.Lookup).self) { group in
+            for schedule in schedules.sorted() {
+                group.addTask { [alerts, logger] in
+                    do {
+                        return (schedule, .known(Set(try await alerts.onCallRecipients(schedule: schedule).map { $0.lowercased() })))
+                    } catch {
+                        logger.warning("on-call lookup failed", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
+                        return (schedule, .unknown(reason: "\(error)"))
+                    }
+                }
             }
+            for await (schedule, lookup) in group { snapshot.schedules[schedule] = lookup }
         }
         return snapshot
     }

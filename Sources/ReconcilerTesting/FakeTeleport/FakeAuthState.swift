@@ -13,6 +13,8 @@ public actor FakeAuthState {
     private(set) var pluginData: [String: [String: [String: String]]] = [:]
     /// Every call: method name and the caller (the client certificate's user).
     public private(set) var calls: [(method: String, caller: String)] = []
+    /// Added before every answer, to model a network between the job and the cluster.
+    public private(set) var latency: Duration = .zero
     private var unavailableCalls = 0
     private var down = false
     private var listUnimplemented = false
@@ -57,13 +59,18 @@ public actor FakeAuthState {
     }
 
     public func setServerVersion(_ version: String) { serverVersion = version }
+    public func setLatency(_ latency: Duration) { self.latency = latency }
+    public func clearCalls() { calls.removeAll() }
+    /// Calls per method.
+    public func callCounts() -> [String: Int] { calls.reduce(into: [:]) { $0[$1.method, default: 0] += 1 } }
 
     public func callCount(_ method: String) -> Int { calls.filter { $0.method == method }.count }
 
     // MARK: Calls
 
-    func enter(_ method: String, caller: String) throws {
+    func enter(_ method: String, caller: String) async throws {
         calls.append((method, caller))
+        if latency > .zero { try? await Task.sleep(for: latency) }
         if down { throw RPCError(code: .unavailable, message: "connection refused: auth server is down") }
         if unavailableCalls > 0 {
             unavailableCalls -= 1

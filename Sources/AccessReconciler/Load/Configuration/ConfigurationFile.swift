@@ -35,7 +35,15 @@ public enum ConfigurationFile {
             if let key = try opsgenie.field("api_key") {
                 throw key.invalid("an API key does not belong in the configuration file; put it in the file named by api_key_file or in OPSGENIE_API_KEY")
             }
-            try opsgenie.requireOnlyKeys(["url", "api_key_file", "priority", "default_schedules", "default_teams", "owner_tag"])
+            try opsgenie.requireOnlyKeys(["url", "api_key_file", "priority", "default_schedules", "default_teams", "owner_tag",
+                                          "rate_limits", "concurrency"])
+            if let limits = try opsgenie.field("rate_limits") {
+                try limits.requireOnlyKeys(["alert_write", "alert_read", "schedule"])
+                input.opsgenieWriteRate = try decimal(limits.field("alert_write"))
+                input.opsgenieReadRate = try decimal(limits.field("alert_read"))
+                input.opsgenieScheduleRate = try decimal(limits.field("schedule"))
+            }
+            input.opsgenieConcurrency = try number(opsgenie.field("concurrency"))
             input.opsgenieURL = try scalar(opsgenie.field("url"))
             input.opsgenieAPIKeyFile = try path(opsgenie.field("api_key_file"), directory)
             input.priority = try scalar(opsgenie.field("priority"))
@@ -59,6 +67,11 @@ public enum ConfigurationFile {
     private static func scalar(_ value: YAMLValue?) throws -> ConfigurationInput.Value? {
         guard let value else { return nil }
         return .init(try value.string(), source: "\(value.location) (\(value.path))")
+    }
+
+    private static func decimal(_ value: YAMLValue?) throws -> ConfigurationInput.Value? {
+        guard let value else { return nil }
+        return .init(String(try value.number()), source: "\(value.location) (\(value.path))")
     }
 
     private static func number(_ value: YAMLValue?) throws -> ConfigurationInput.Value? {

@@ -34,6 +34,10 @@ public struct ConfigurationInput: Sendable, Equatable {
     public var autoApproveRoles: [Value]?
     public var autoApproveMaxDuration: Value?
     public var emailDomain: Value?
+    public var opsgenieWriteRate: Value?
+    public var opsgenieReadRate: Value?
+    public var opsgenieScheduleRate: Value?
+    public var opsgenieConcurrency: Value?
     public var maxChanges: Value?
     public var maxRounds: Value?
     public var concurrency: Value?

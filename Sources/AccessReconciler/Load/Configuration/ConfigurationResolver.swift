@@ -105,10 +105,19 @@ public enum ConfigurationResolver {
             config.autoApproval.maxDuration = seconds
         }
         config.autoApproval.emailDomain = pick(\.emailDomain)?.text
+        if let value = pick(\.opsgenieWriteRate) { config.opsgenieWriteRate = try rate(value) }
+        if let value = pick(\.opsgenieReadRate) { config.opsgenieReadRate = try rate(value) }
+        if let value = pick(\.opsgenieScheduleRate) { config.opsgenieScheduleRate = try rate(value) }
+        if let value = pick(\.opsgenieConcurrency) { config.opsgenieConcurrency = try count(value, minimum: 1) }
         if let value = pick(\.maxChanges) { config.maxChanges = try count(value, minimum: 0) }
         if let value = pick(\.maxRounds) { config.maxRounds = try count(value, minimum: 1) }
         if let value = pick(\.concurrency) { config.maxConcurrentWrites = try count(value, minimum: 1) }
         return config
+    }
+
+    private static func rate(_ value: ConfigurationInput.Value) throws -> Double {
+        guard let number = Double(value.text), number > 0 else { throw invalid(value, "expected a number of requests per second above 0") }
+        return number
     }
 
     private static func count(_ value: ConfigurationInput.Value, minimum: Int) throws -> Int {

@@ -25,6 +25,14 @@ public struct ReconcilerConfiguration: Sendable {
     /// The key itself, from `OPSGENIE_API_KEY`.
     public var opsgenieAPIKey: Secret?
 
+    /// Requests per second the Opsgenie client allows itself for alert writes, alert reads and
+    /// on-call reads; nil keeps the client's defaults.
+    public var opsgenieWriteRate: Double?
+    public var opsgenieReadRate: Double?
+    public var opsgenieScheduleRate: Double?
+    /// Opsgenie requests in flight at once; nil keeps the client's default.
+    public var opsgenieConcurrency: Int?
+
     public var defaultSchedules: [String] = []
     public var defaultTeams: [String] = []
     public var priority: AlertPriority = .p3

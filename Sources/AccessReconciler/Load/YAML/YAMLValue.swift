@@ -54,6 +54,15 @@ public struct YAMLValue {
         return value
     }
 
+    /// The value as a number (whole or decimal).
+    public func number() throws -> Double {
+        guard case let .scalar(scalar) = node, [.int, .float, .str].contains(tagName),
+              let value = Double(scalar.string.replacingOccurrences(of: "_", with: "")) else {
+            throw invalid("expected a number, found \(describeForError)")
+        }
+        return value
+    }
+
     /// The value as a boolean (`true`/`false`).
     public func bool() throws -> Bool {
         guard case .scalar = node, tagName == .bool, let value = node.bool else {
