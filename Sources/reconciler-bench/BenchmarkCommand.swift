@@ -27,6 +27,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Requests for the planner-alone timing (0 to skip).")
     var plannerRequests = 100_000
 
+    @Flag(name: .long, help: "Time the planner only.")
+    var plannerOnly = false
+
     func run() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("access-reconciler").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -36,7 +39,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         print("")
         print(BenchmarkRow.header)
         var notes: [String] = []
-        for size in sizes {
+        for size in plannerOnly ? [] : sizes {
             let rows = try await measure(size: size, binary: binary)
             for row in rows {
                 print(row.line)

@@ -81,6 +81,18 @@ struct ReconcilerTests {
         #expect(await backends.alerts.writes.count + backends.requests.writes.count == writesBefore, "a converged run writes nothing")
     }
 
+    @Test("once in agreement, a run reads no alert one by one except the hosted plugin's, found by alias")
+    func noPerRequestReads() async throws {
+        let backends = scenario.makeBackends()
+        _ = try await reconciler(backends).run(.apply, now: scenario.now)
+        let counting = CountingReads(wrapped: backends.alerts)
+        let report = try await Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests, alerts: counting)
+            .run(.plan, now: scenario.now)
+        #expect(report.plan.actions.isEmpty)
+        #expect(await counting.reads.value == ["alias teleport-access-request/\(Self.id(6))"],
+                "only request 6, alerted by Teleport's plugin (plugin data, no tag), is looked up")
+    }
+
     @Test("a plan larger than --max-changes is refused and nothing is written")
     func maxChanges() async throws {
         let backends = scenario.makeBackends()
@@ -183,6 +195,30 @@ struct ReconcilerTests {
         #expect(text.contains("  ! drift annotationDrift request \(Self.id(7)): annotations differ from the manifests"))
         #expect(text.hasSuffix("Plan: 1 alert(s) to create, 1 request(s) to approve, 2 note(s) to add, 2 alert(s) to close; 2 drift findings, 2 notices.\n"))
     }
+}
+
+/// An alert backend that records reads of single alerts.
+struct CountingReads: AlertBackend {
+    actor Log {
+        var value: [String] = []
+        func add(_ entry: String) { value.append(entry) }
+    }
+
+    let wrapped: InMemoryAlertBackend
+    let reads = Log()
+    func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
+    func openAlert(alias: String) async throws -> Alert? {
+        await reads.add("alias \(alias)")
+        return try await wrapped.openAlert(alias: alias)
+    }
+    func alert(id: String) async throws -> Alert? {
+        await reads.add("id \(id)")
+        return try await wrapped.alert(id: id)
+    }
+    func createAlert(_ draft: AlertDraft) async throws -> String { try await wrapped.createAlert(draft) }
+    func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
+    func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }
+    func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
 }
 
 /// An alert backend whose creates fail, to test failure handling.

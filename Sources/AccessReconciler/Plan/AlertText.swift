@@ -36,11 +36,15 @@ public enum AlertText {
         return "\(base)/web/requests/\(id)"
     }
 
-    /// Go's RFC 822 layout (`02 Jan 06 15:04 UTC`), which Teleport's plugin uses in its texts.
-    public static func rfc822(_ date: Date) -> String {
+    private static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return calendar
+    }()
+
+    /// Go's RFC 822 layout (`02 Jan 06 15:04 UTC`), which Teleport's plugin uses in its texts.
+    public static func rfc822(_ date: Date) -> String {
+        let parts = utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
         return "\(two(parts.day)) \(months[(parts.month ?? 1) - 1]) \(two((parts.year ?? 0) % 100)) \(two(parts.hour)):\(two(parts.minute)) UTC"

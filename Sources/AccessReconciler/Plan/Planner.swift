@@ -14,8 +14,11 @@ public struct Planner: Sendable {
     public func plan(_ observation: Observation, now: Date) -> Plan {
         var work = PlanWork(observation: observation, policy: policy, resolver: resolver, now: now)
         work.run()
+        // Sorted through keys computed once: the actions themselves are large values.
+        let keys = work.actions.map { (requestID: $0.requestID, rank: $0.rank) }
+        let order = keys.indices.sorted { (keys[$0].requestID, keys[$0].rank, $0) < (keys[$1].requestID, keys[$1].rank, $1) }
         return Plan(cluster: observation.cluster, generatedAt: now,
-                    actions: work.actions.sorted { ($0.requestID, $0.rank) < ($1.requestID, $1.rank) },
+                    actions: order.map { work.actions[$0] },
                     findings: work.findings.sorted { ($0.requestID ?? "", $0.kind.rawValue, $0.alertID ?? "", $0.message)
                         < ($1.requestID ?? "", $1.kind.rawValue, $1.alertID ?? "", $1.message) })
     }
@@ -29,8 +32,15 @@ private struct PlanWork {
     let now: Date
     var actions: [PlannedAction] = []
     var findings: [Finding] = []
-    /// Desired annotations by (user, roles): thousands of requests share few combinations.
-    var desiredCache: [String: DesiredAnnotations] = [:]
+    /// Desired annotations and routing by (user, roles): thousands of requests share few combinations.
+    var desiredCache: [DesiredKey: (desired: DesiredAnnotations, routing: Routing)] = [:]
+
+    struct DesiredKey: Hashable {
+        var user: String
+        var roles: [String]
+    }
+    /// The requester's on-call address by user.
+    var addressCache: [String: String?] = [:]
 
     init(observation: Observation, policy: PlanningPolicy, resolver: AnnotationResolver, now: Date) {
         self.observation = observation
@@ -65,45 +75,52 @@ private struct PlanWork {
             guard AlertDetails.belongs(alert, to: observation.cluster) else { continue }
             alertsByRequest[requestID, default: []].append(alert)
         }
-        var requestsByID: [String: AccessRequest] = [:]
-        for request in observation.requests { requestsByID[request.id] = request }
-
-        for request in requestsByID.values.sorted(by: { $0.id < $1.id }) {
-            planRequest(request, openAlerts: alertsByRequest[request.id] ?? [])
+        // In ID order; a request listed twice counts once (the last copy, as a dictionary would keep).
+        let requests = observation.requests
+        let order = requests.indices.sorted { requests[$0].id < requests[$1].id || (requests[$0].id == requests[$1].id && $0 < $1) }
+        var requestsByID: [String: Int] = [:]
+        requestsByID.reserveCapacity(requests.count)
+        for (position, index) in order.enumerated() {
+            if position + 1 < order.count, requests[order[position + 1]].id == requests[index].id { continue }
+            requestsByID[requests[index].id] = index
+            planRequest(requests[index], openAlerts: alertsByRequest[requests[index].id] ?? [])
         }
-        for (requestID, alerts) in alertsByRequest.sorted(by: { $0.key < $1.key }) {
-            for alert in alerts {
-                planAlert(alert, requestID: requestID, request: requestsByID[requestID])
+        for requestID in alertsByRequest.keys.sorted() {
+            for alert in alertsByRequest[requestID]! {
+                planAlert(alert, requestID: requestID, request: requestsByID[requestID].map { requests[$0] })
             }
         }
     }
 
-    /// Open alerts, each once, in a stable order.
+    /// Open alerts, each once (the listed copy over one found by alias), ordered by id.
     private func uniqueOpenAlerts() -> [Alert] {
-        var seen = Set<String>()
-        return observation.alerts
-            .filter { $0.status == .open }
-            .sorted { ($0.id, $0.origin.rawValue) < ($1.id, $1.origin.rawValue) }
-            .filter { seen.insert($0.id).inserted }
+        var byID: [String: Alert] = [:]
+        for alert in observation.alerts where alert.status == .open {
+            if byID[alert.id]?.origin == .tagged { continue }
+            byID[alert.id] = alert
+        }
+        return byID.keys.sorted().map { byID[$0]! }
     }
 
     // MARK: Requests
 
     private mutating func planRequest(_ request: AccessRequest, openAlerts: [Alert]) {
-        let desired = desiredAnnotations(for: request)
+        let (desired, routing) = desiredState(for: request)
         report(desired, for: request)
         guard request.state == .pending, !request.isExpired(at: now) else { return }
-        let routing = Routing(annotations: desired.annotations, policy: policy)
         planAlertCreation(request, routing: routing, openAlerts: openAlerts)
         planApproval(request, routing: routing)
     }
 
-    private mutating func desiredAnnotations(for request: AccessRequest) -> DesiredAnnotations {
-        let key = request.user + "\u{0}" + request.roles.joined(separator: "\u{0}")
-        if let cached = desiredCache[key], cached.source == .manifests { return cached }
+    /// The request's desired annotations and where they route. Results from the manifests are
+    /// shared by every request of the same user and roles; a fallback to live annotations is not.
+    private mutating func desiredState(for request: AccessRequest) -> (desired: DesiredAnnotations, routing: Routing) {
+        let key = DesiredKey(user: request.user, roles: request.roles)
+        if let cached = desiredCache[key] { return cached }
         let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
-        if desired.source == .manifests { desiredCache[key] = desired }
-        return desired
+        let state = (desired, Routing(annotations: desired.annotations, policy: policy))
+        if desired.source == .manifests { desiredCache[key] = state }
+        return state
     }
 
     private mutating func report(_ desired: DesiredAnnotations, for request: AccessRequest) {
@@ -112,8 +129,9 @@ private struct PlanWork {
             findings.append(Finding(kind: .liveAnnotationsUsed, requestID: request.id,
                                     message: "\(reason); using the request's live annotations"))
         case .manifests:
-            let live = RequestAnnotation.normalized(request.systemAnnotations)
-            if live != desired.annotations {
+            // Teleport stores annotations sorted; normalise only when they differ as sent.
+            if request.systemAnnotations != desired.annotations, RequestAnnotation.normalized(request.systemAnnotations) != desired.annotations {
+                let live = RequestAnnotation.normalized(request.systemAnnotations)
                 findings.append(Finding(kind: .annotationDrift, requestID: request.id,
                                         message: "annotations differ from the manifests: \(AnnotationDiff(live: live, desired: desired.annotations))"))
             }
@@ -156,8 +174,14 @@ private struct PlanWork {
         guard approval.enabled, !routing.approvalSchedules.isEmpty, canApprove else { return }
         guard let reviewer = approval.reviewer, !reviewer.isEmpty else { return }
         guard request.user != reviewer, !request.reviews.contains(where: { $0.author == reviewer }) else { return }
-        let traits = resolver.manifests.users[request.user]?.traits
-        guard let address = OnCallIdentity.address(for: request.user, traits: traits, emailDomain: approval.emailDomain) else {
+        let address: String?
+        if let cached = addressCache[request.user] {
+            address = cached
+        } else {
+            address = OnCallIdentity.address(for: request.user, traits: resolver.manifests.users[request.user]?.traits, emailDomain: approval.emailDomain)
+            addressCache[request.user] = address
+        }
+        guard let address else {
             findings.append(Finding(kind: .identityUnknown, requestID: request.id,
                                     message: "\(request.user) is not an e-mail address, has no email trait and no e-mail domain is configured: cannot look for the requester on call"))
             return
@@ -226,7 +250,7 @@ private struct PlanWork {
             if request.isExpired(at: now) {
                 guard canClose else { return }
                 close(alert, requestID: requestID, resolution: .expired, resolveReason: "",
-                      reason: "request expired at \(ISO8601DateFormatter().string(from: request.resourceExpires ?? now))")
+                      reason: "request expired at \((request.resourceExpires ?? now).formatted(.iso8601))")
             } else {
                 checkResponders(alert, request: request)
             }
@@ -251,7 +275,7 @@ private struct PlanWork {
 
     private mutating func checkResponders(_ alert: Alert, request: AccessRequest) {
         guard !alert.responders.isEmpty else { return }
-        let desired = Routing(annotations: desiredAnnotations(for: request).annotations, policy: policy).responders
+        let desired = desiredState(for: request).routing.responders
         // Opsgenie lists responders by id only; names can be compared only with names.
         guard let actual = Self.comparable(alert.responders, like: desired), let wanted = Self.comparable(desired, like: alert.responders),
               actual != wanted else { return }

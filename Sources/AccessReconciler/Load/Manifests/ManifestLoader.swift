@@ -30,19 +30,15 @@ public struct ManifestLoader: Sendable {
                 do {
                     switch try ManifestDecoder.decode(document) {
                     case let .role(role)?:
-                        if let first = roleSources[role.name] {
-                            errors.append(.invalidValue(role.source, resource: "role \"\(role.name)\"", path: "metadata.name",
-                                                        problem: "the role is defined twice; first at \(first)"))
+                        if let duplicate = Self.duplicate("role", role.name, at: role.source, in: &roleSources) {
+                            errors.append(duplicate)
                         } else {
-                            roleSources[role.name] = role.source
                             roles.append(role)
                         }
                     case let .user(user)?:
-                        if let first = userSources[user.name] {
-                            errors.append(.invalidValue(user.source, resource: "user \"\(user.name)\"", path: "metadata.name",
-                                                        problem: "the user is defined twice; first at \(first)"))
+                        if let duplicate = Self.duplicate("user", user.name, at: user.source, in: &userSources) {
+                            errors.append(duplicate)
                         } else {
-                            userSources[user.name] = user.source
                             users.append(user)
                         }
                     case let .other(kind)?:
@@ -57,6 +53,17 @@ public struct ManifestLoader: Sendable {
         }
         if !errors.isEmpty { throw ManifestErrors(errors: errors) }
         return ManifestSet(roles: roles, users: users, skippedKinds: skipped, files: files)
+    }
+
+    /// The error for a resource defined a second time, or nil (and the place recorded) the first time.
+    private static func duplicate(_ kind: String, _ name: String, at source: SourceLocation,
+                                  in sources: inout [String: SourceLocation]) -> YAMLInputError? {
+        if let first = sources[name] {
+            return .invalidValue(source, resource: "\(kind) \"\(name)\"", path: "metadata.name",
+                                 problem: "the \(kind) is defined twice; first at \(first)")
+        }
+        sources[name] = source
+        return nil
     }
 
     /// The manifest files at `path`: the file itself, or every `*.yaml`/`*.yml` below the directory,
