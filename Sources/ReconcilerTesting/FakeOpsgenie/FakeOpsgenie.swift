@@ -15,6 +15,10 @@ public actor FakeOpsgenie {
 
     public let apiKey: String
     public private(set) var alerts: [FakeOpsgenieAlert] = []
+    /// Positions in `alerts` by id, and of the open alert by alias, so lookups stay cheap when
+    /// the fake holds thousands of alerts (the benchmark's).
+    private var positionByID: [String: Int] = [:]
+    private var openPositionByAlias: [String: Int] = [:]
     public private(set) var calls: [RecordedCall] = []
     public var faults: FakeOpsgenieFaults
     public var rateLimits: [FakeOpsgenieDomain: FakeRateLimit] = [:]
@@ -92,6 +96,8 @@ public actor FakeOpsgenie {
         var alert = alert
         alert.tinyId = String(nextTinyID)
         nextTinyID += 1
+        positionByID[alert.id] = alerts.count
+        if alert.status == "open" { openPositionByAlias[alert.alias] = alerts.count }
         alerts.append(alert)
     }
 
@@ -241,7 +247,7 @@ public actor FakeOpsgenie {
         let message = body["message"] as? String ?? ""
         let alias = (body["alias"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
         let now = clock()
-        if let index = alerts.firstIndex(where: { $0.alias == alias && $0.status == "open" }) {
+        if let index = openPositionByAlias[alias] {
             alerts[index].count += 1
             alerts[index].updatedAt = now
             return accepted(requestID, action: "Create", status: "Alert with alias [\(alias)] already exists, count increased", alertID: alerts[index].id, alias: alias)
@@ -271,7 +277,7 @@ public actor FakeOpsgenie {
         let note = body["note"] as? String
         if noteRequired && (note ?? "").isEmpty { return unprocessable(["note": "Note can not be empty"], requestID: requestID) }
         if let note, note.count > 25_000 { return unprocessable(["note": "Note can not be longer than 25000 characters"], requestID: requestID) }
-        guard let alert = find(identifier, type: type), let index = alerts.firstIndex(where: { $0.id == alert.id }) else {
+        guard let alert = find(identifier, type: type), let index = positionByID[alert.id] else {
             return accepted(requestID, action: action, status: "Alert does not exist", alertID: nil, alias: nil, success: false)
         }
         if let note, !note.isEmpty { alerts[index].notes.append(note) }
@@ -280,6 +286,7 @@ public actor FakeOpsgenie {
                 return accepted(requestID, action: action, status: "Alert is already closed", alertID: alert.id, alias: alert.alias, success: false)
             }
             alerts[index].status = "closed"
+            if openPositionByAlias[alerts[index].alias] == index { openPositionByAlias[alerts[index].alias] = nil }
         }
         alerts[index].updatedAt = clock()
         return accepted(requestID, action: action, status: action == "Close" ? "Closed alert" : "Added note", alertID: alert.id, alias: alert.alias)
@@ -312,9 +319,9 @@ public actor FakeOpsgenie {
 
     private func find(_ identifier: String, type: String) -> FakeOpsgenieAlert? {
         switch type {
-        case "alias": return alerts.first { $0.alias == identifier && $0.status == "open" }
+        case "alias": return openPositionByAlias[identifier].map { alerts[$0] }
         case "tiny": return alerts.last { $0.tinyId == identifier }
-        default: return alerts.first { $0.id == identifier }
+        default: return positionByID[identifier].map { alerts[$0] }
         }
     }
 
