@@ -30,6 +30,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Time the planner only.")
     var plannerOnly = false
 
+    @Option(name: .long, help: ArgumentHelp("Run the job under this program (e.g. /usr/bin/heaptrack) to profile it; timings then include the profiler.", valueName: "path"))
+    var childWrapper: String?
+
     func run() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("access-reconciler").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -88,8 +91,14 @@ struct BenchmarkCommand: AsyncParsableCommand {
             await sandbox.teleport.state.clearCalls()
             let expectation = try await Minimum.before(sandbox: sandbox)
             let reportPath = directory.appendingPathComponent(reportName).path
-            let result = try ChildProcess.run(binary, arguments: ["apply", "--config", configPath], stdout: reportPath)
-            let report = try JSONDecoder().decode(ReportDocument.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))
+            let result = try childWrapper.map { try ChildProcess.run($0, arguments: [binary, "apply", "--config", configPath], stdout: reportPath) }
+                ?? ChildProcess.run(binary, arguments: ["apply", "--config", configPath], stdout: reportPath)
+            // A wrapper (a profiler) may print lines of its own around the JSON report.
+            let output = try String(contentsOfFile: reportPath, encoding: .utf8)
+            let json = output.range(of: "\n}\n").flatMap { end in
+                output.range(of: "{\n").map { String(output[$0.lowerBound..<end.upperBound]) }
+            } ?? output
+            let report = try JSONDecoder().decode(ReportDocument.self, from: Data(json.utf8))
             let opsgenieCalls = await sandbox.opsgenie.callCounts()
             let teleportCalls = await sandbox.teleport.state.callCounts()
             rows.append(BenchmarkRow(size: size, label: label, result: result, report: report, minimum: expectation.calls(for: report),
