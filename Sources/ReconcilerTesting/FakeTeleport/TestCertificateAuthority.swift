@@ -86,7 +86,9 @@ public struct TestCertificateAuthority: Sendable {
             + trusted.map { $0.certificatePEM.trimmingCharacters(in: .newlines) + "\n" }.joined()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("identity-\(user)-\(UUID().uuidString.prefix(8))").path
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
         return path
     }
 }
