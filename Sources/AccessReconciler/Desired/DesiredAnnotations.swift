@@ -25,6 +25,4 @@ public struct DesiredAnnotations: Sendable, Hashable {
         self.unrequestableRoles = unrequestableRoles
         self.skippedTemplates = skippedTemplates
     }
-
-    public subscript(key: String) -> [String]? { annotations[key] }
 }

@@ -7,9 +7,6 @@ public enum RequestAnnotation {
     /// Schedules checked for auto-approval.
     public static let schedules = "teleport.dev/schedules"
 
-    /// Every annotation the reconciler acts on.
-    public static let all = [notifyServices, schedules, teams]
-
     /// An annotation map with each value list sorted and de-duplicated and empty lists removed,
     /// so that two maps compare equal when Teleport would treat them alike.
     public static func normalized(_ annotations: [String: [String]]) -> [String: [String]] {

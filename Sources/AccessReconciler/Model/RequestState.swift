@@ -17,9 +17,6 @@ public enum RequestState: Int, Sendable, Hashable, Codable, CaseIterable, Custom
         }
     }
 
-    /// Whether the request has been decided.
-    public var isResolved: Bool { self == .approved || self == .denied || self == .promoted }
-
     /// Parses `PENDING`, `pending`, … as used in fixtures and reports.
     public init?(name: String) {
         guard let state = Self.allCases.first(where: { $0.description == name.uppercased() }) else { return nil }

@@ -60,9 +60,13 @@ public struct Observer: Sendable {
     private func lookUpOnCall(for pending: [AccessRequest]) async -> OnCallSnapshot {
         var snapshot = OnCallSnapshot()
         guard policy.autoApproval.enabled, policy.autoApproval.reviewer != nil else { return snapshot }
+        // Requests of the same user and roles share what the manifests give: resolve each
+        // combination once (a fallback to live annotations is per request).
         var schedules = Set<String>()
-        for request in pending {
+        var resolvedFromManifests = Set<[String]>()
+        for request in pending where !resolvedFromManifests.contains([request.user] + request.roles) {
             let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
+            if desired.source == .manifests { resolvedFromManifests.insert([request.user] + request.roles) }
             schedules.formUnion(desired.annotations[RequestAnnotation.schedules] ?? [])
         }
         // Each schedule once; concurrently, as the alert backend bounds its own concurrency.
