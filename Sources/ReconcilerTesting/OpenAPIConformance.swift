@@ -1,17 +1,22 @@
 import Foundation
 
-/// Checks recorded HTTP requests against an OpenAPI 2.0 (Swagger) description: the path and method
-/// exist; query parameters are declared, typed and within their enums; required parameters are
-/// present; JSON bodies have their required fields, and only declared fields of the declared types
-/// (discriminated subtypes such as `ScheduleRecipient` included).
+/// Checks recorded HTTP exchanges against an OpenAPI 2.0 (Swagger) description, such as the
+/// project's own `fixtures/contracts/opsgenie-v2.json`.
+///
+/// Requests: the path and method exist; query parameters are declared, typed and within their
+/// enums; required parameters are present; JSON bodies have their required fields, and only declared
+/// fields of the declared types and lengths (discriminated subtypes such as `ScheduleRecipient`
+/// included). Responses: the body matches the schema described for its status (or `default`),
+/// with no field the description does not name, so that a fake cannot invent what a client reads.
 public struct OpenAPIConformance: @unchecked Sendable {
     /// The parsed description; never mutated after `init`.
     private let document: [String: Any]
 
-    public init(swaggerJSON path: String) throws {
+    /// Reads a description from a file (JSON).
+    public init(descriptionAt path: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw CocoaError(.fileReadCorruptFile)
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path])
         }
         document = object
     }
@@ -19,6 +24,29 @@ public struct OpenAPIConformance: @unchecked Sendable {
     /// One finding per problem, naming the request; empty when everything conforms.
     public func findings(for requests: [HTTPRequestRecord]) -> [String] {
         requests.flatMap(check)
+    }
+
+    /// Findings for the requests and for the responses of recorded calls.
+    public func findings(for calls: [RecordedCall]) -> [String] {
+        calls.flatMap { check($0.request) + checkResponse($0) }
+    }
+
+    /// The response of one call against the schema for its status; nothing to check for a dropped
+    /// connection.
+    private func checkResponse(_ call: RecordedCall) -> [String] {
+        guard let status = call.status, let body = call.responseBody else { return [] }
+        let subject = "\(call.method) \(call.path) → \(status)"
+        guard let (_, pathItem) = matchPath(call.request.segments),
+              let operation = pathItem[call.method.lowercased()] as? [String: Any],
+              let responses = operation["responses"] as? [String: Any] else { return [] }
+        guard let declared = (responses[String(status)] ?? responses["default"]).flatMap(resolve) else {
+            return ["\(subject): the description declares no response \(status) and no default"]
+        }
+        guard let schema = declared["schema"] as? [String: Any] else {
+            return body.isEmpty ? [] : ["\(subject): a body was sent where the description declares none"]
+        }
+        guard let value = try? JSONSerialization.jsonObject(with: body) else { return ["\(subject): the response body is not JSON"] }
+        return validate(value, schema: schema, at: "response").map { "\(subject): \($0)" }
     }
 
     private func check(_ request: HTTPRequestRecord) -> [String] {
@@ -114,6 +142,10 @@ public struct OpenAPIConformance: @unchecked Sendable {
         case "object":
             guard let object = value as? [String: Any] else { return ["\(path): expected an object"] }
             if let additional = schema["additionalProperties"] as? [String: Any], schema["properties"] == nil {
+                if let limit = schema["x-maxTotalLength"] as? Int {
+                    let total = object.reduce(0) { $0 + $1.key.count + (($1.value as? String)?.count ?? 0) }
+                    if total > limit { return ["\(path): \(total) characters in keys and values, more than \(limit)"] }
+                }
                 return object.flatMap { validate($0.value, schema: additional, at: "\(path).\($0.key)") }
             }
             var flat = flatten(schema)
@@ -131,16 +163,21 @@ public struct OpenAPIConformance: @unchecked Sendable {
             return problems
         case "array":
             guard let array = value as? [Any] else { return ["\(path): expected an array"] }
-            guard let items = schema["items"] as? [String: Any] else { return [] }
-            return array.enumerated().flatMap { validate($0.element, schema: items, at: "\(path)[\($0.offset)]") }
+            var problems: [String] = []
+            if let limit = schema["maxItems"] as? Int, array.count > limit { problems.append("\(path): \(array.count) items, more than \(limit)") }
+            guard let items = schema["items"] as? [String: Any] else { return problems }
+            return problems + array.enumerated().flatMap { validate($0.element, schema: items, at: "\(path)[\($0.offset)]") }
         case "string":
             guard let text = value as? String else { return ["\(path): expected a string"] }
             if let allowed = schema["enum"] as? [String], !allowed.contains(text) { return ["\(path): `\(text)` is not one of \(allowed)"] }
+            if let limit = schema["maxLength"] as? Int, text.count > limit { return ["\(path): \(text.count) characters, more than \(limit)"] }
             return []
         case "integer":
-            return value is Int ? [] : ["\(path): expected an integer"]
+            return Self.isInteger(value) ? [] : ["\(path): expected an integer"]
+        case "number":
+            return Self.isNumber(value) ? [] : ["\(path): expected a number"]
         case "boolean":
-            return value is Bool ? [] : ["\(path): expected a boolean"]
+            return Self.isBoolean(value) ? [] : ["\(path): expected a boolean"]
         default:
             return []
         }
@@ -153,6 +190,20 @@ public struct OpenAPIConformance: @unchecked Sendable {
             definition["x-discriminator-value"] as? String == value
                 && (definition["allOf"] as? [Any] ?? []).contains { ($0 as? [String: Any])?["$ref"] as? String == reference }
         }
+    }
+
+    /// JSONSerialization gives NSNumber for both numbers and booleans (and `is Bool` holds for 0
+    /// and 1): tell them apart by the boxed C type, `c` for a JSON boolean.
+    private static func isBoolean(_ value: Any) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
+    }
+
+    private static func isNumber(_ value: Any) -> Bool { value is NSNumber && !isBoolean(value) }
+
+    private static func isInteger(_ value: Any) -> Bool {
+        guard isNumber(value), let number = value as? NSNumber else { return false }
+        return number.doubleValue.rounded() == number.doubleValue
     }
 
     private static func typeProblem(_ value: String, _ parameter: [String: Any]) -> String? {

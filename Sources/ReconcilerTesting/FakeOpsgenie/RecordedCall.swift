@@ -1,3 +1,5 @@
+import Foundation
+
 /// One call the fake Opsgenie received, for assertions and the conformance check.
 public struct RecordedCall: Sendable, Hashable {
     /// The request; its `authorization` header is removed (kept only as `authorized`).
@@ -5,6 +7,16 @@ public struct RecordedCall: Sendable, Hashable {
     public var authorized: Bool
     /// The status answered, or nil when the connection was dropped.
     public var status: Int?
+    /// The body answered, or nil when the connection was dropped; checked against the description
+    /// like the request.
+    public var responseBody: Data?
+
+    public init(request: HTTPRequestRecord, authorized: Bool = true, status: Int? = nil, responseBody: Data? = nil) {
+        self.request = request
+        self.authorized = authorized
+        self.status = status
+        self.responseBody = responseBody
+    }
 
     public var method: String { request.method }
     public var path: String { request.path }

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Where the repository's fixtures and contracts are, for tests: found from this file's place in
+/// the checkout, never from anything beside it.
+public enum TestRepository {
+    /// The checkout's root folder.
+    public static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// The project's description of the Opsgenie API subset the client and the fake use.
+    public static var opsgenieContract: String { root + "/fixtures/contracts/opsgenie-v2.json" }
+}
