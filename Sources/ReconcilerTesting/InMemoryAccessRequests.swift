@@ -78,16 +78,20 @@ public actor InMemoryAccessRequests: AccessRequestPort {
     public func submitReview(requestID: String, proposedState: RequestState, reason: String) async throws -> RequestState {
         try check()
         guard var request = requests[requestID] else { throw InMemoryError.notFound("access request \(requestID)") }
-        if request.reviews.contains(where: { $0.author == reviewer }) { return request.state }
-        guard request.state == .pending else { throw InMemoryError.refused("request \(requestID) is already \(request.state)") }
-        guard request.user != reviewer else { throw InMemoryError.refused("\(reviewer) cannot review its own request") }
+        let state: RequestState
+        do {
+            state = try AccessReviewRules.review(author: reviewer, caller: reviewer, proposed: proposedState, requestUser: request.user,
+                                                 state: request.state, earlier: request.reviews,
+                                                 thresholds: [AccessReviewRules.Threshold(approve: approvalsNeeded, deny: 1)])
+        } catch where error.meansAlreadyDecided {
+            // What the gRPC client makes of Teleport's answer: nothing left to review.
+            return request.state
+        } catch {
+            throw InMemoryError.refused(error.message)
+        }
         request.reviews.append(AccessReview(author: reviewer, proposedState: proposedState, reason: reason, created: request.created))
-        let approvals = request.reviews.filter { $0.proposedState == .approved }.count
-        if proposedState == .denied {
-            request.state = .denied
-            request.resolveReason = reason
-        } else if approvals >= approvalsNeeded {
-            request.state = .approved
+        if state != .pending {
+            request.state = state
             request.resolveReason = reason
         }
         requests[requestID] = request

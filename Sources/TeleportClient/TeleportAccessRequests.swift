@@ -225,6 +225,10 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
         return result
     }
 
+    /// Teleport's answers that mean "nothing left to review": a second review by the same author
+    /// (PERMISSION_DENIED, "has already reviewed this request", `lib/services/access_request.go`)
+    /// and, on newer servers, a review of a request that is no longer pending ("already
+    /// approved/denied/promoted", the same file).
     static func isAlreadyDecided(_ error: RPCError) -> Bool {
         guard error.code == .permissionDenied || error.code == .alreadyExists || error.code == .failedPrecondition else { return false }
         let message = error.message.lowercased()

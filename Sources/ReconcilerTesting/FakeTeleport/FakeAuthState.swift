@@ -119,36 +119,22 @@ public actor FakeAuthState {
     func submitReview(_ submission: Types_AccessReviewSubmission, caller: String) throws -> Types_AccessRequestV3 {
         var review = submission.review
         if review.author.isEmpty { review.author = caller }
-        guard review.author == caller else {
-            throw RPCError(code: .permissionDenied, message: "user \(caller) cannot submit reviews on behalf of \(review.author)")
-        }
         guard !submission.requestID.isEmpty else { throw RPCError(code: .invalidArgument, message: "missing request ID") }
         guard var request = requests[submission.requestID] else {
             throw RPCError(code: .notFound, message: "access request \"\(submission.requestID)\" does not exist")
         }
-        guard request.spec.user != caller else { throw RPCError(code: .permissionDenied, message: "user \(caller) cannot review their own request") }
-        guard review.proposedState == .approved || review.proposedState == .denied else {
-            throw RPCError(code: .invalidArgument, message: "invalid proposed state: \(review.proposedState)")
-        }
-        guard request.spec.state == .pending else {
-            let state = ProtoMapping.state(request.spec.state).description.lowercased()
-            throw RPCError(code: .permissionDenied, message: "the access request has been already \(state)")
-        }
-        guard !request.spec.thresholds.isEmpty else {
-            throw RPCError(code: .invalidArgument, message: "request is uninitialized or does not support reviews")
-        }
-        guard !request.spec.reviews.contains(where: { $0.author == review.author }) else {
-            throw RPCError(code: .permissionDenied, message: "user \"\(review.author)\" has already reviewed this request")
+        let newState: RequestState
+        do {
+            newState = try AccessReviewRules.review(
+                author: review.author, caller: caller, proposed: ProtoMapping.state(review.proposedState), requestUser: request.spec.user,
+                state: ProtoMapping.state(request.spec.state), earlier: ProtoMapping.request(request).reviews,
+                thresholds: request.spec.thresholds.map { AccessReviewRules.Threshold(approve: Int($0.approve), deny: Int($0.deny)) })
+        } catch {
+            throw RPCError(code: error.isPermissionDenied ? .permissionDenied : .invalidArgument, message: error.message)
         }
         if !review.hasCreated || ProtoMapping.date(review.created) == nil { review.created = ProtoMapping.timestamp(clock()) }
         request.spec.reviews.append(review)
-        let approvals = UInt32(request.spec.reviews.filter { $0.proposedState == .approved }.count)
-        let denials = UInt32(request.spec.reviews.filter { $0.proposedState == .denied }.count)
-        if request.spec.thresholds.contains(where: { $0.deny > 0 && denials >= $0.deny }) {
-            request.spec.state = .denied
-        } else if request.spec.thresholds.contains(where: { $0.approve > 0 && approvals >= $0.approve }) {
-            request.spec.state = .approved
-        }
+        request.spec.state = ProtoMapping.state(newState)
         if request.spec.state != .pending {
             request.spec.resolveReason = review.reason
             request.metadata.expires = request.spec.expires
