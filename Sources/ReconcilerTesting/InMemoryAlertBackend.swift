@@ -9,6 +9,8 @@ public actor InMemoryAlertBackend: AlertBackend {
     public var onCall: [String: [String]]
     /// Schedules whose on-call lookup fails.
     public var failingSchedules: Set<String> = []
+    /// Aliases and ids whose single-alert reads fail, as one slow or refused lookup would.
+    public var failingLookups: Set<String> = []
     /// When set, every call fails with this error.
     public var failure: (any Error)?
     /// Every write, in order (`create <alias>`, `note <id>`, `close <id>`).
@@ -24,6 +26,7 @@ public actor InMemoryAlertBackend: AlertBackend {
 
     public func setFailure(_ error: (any Error)?) { failure = error }
     public func setFailingSchedules(_ schedules: Set<String>) { failingSchedules = schedules }
+    public func setFailingLookups(_ identifiers: Set<String>) { failingLookups = identifiers }
 
     /// Closes an alert by hand, as a person in the Opsgenie UI would.
     public func closeByHand(_ id: String) { alerts[id]?.status = .closed }
@@ -35,11 +38,13 @@ public actor InMemoryAlertBackend: AlertBackend {
 
     public func openAlert(alias: String) async throws -> Alert? {
         try check()
+        if failingLookups.contains(alias) { throw InMemoryError.unavailable("alert \(alias)") }
         return alerts.values.first { $0.status == .open && $0.alias == alias }
     }
 
     public func alert(id: String) async throws -> Alert? {
         try check()
+        if failingLookups.contains(id) { throw InMemoryError.unavailable("alert \(id)") }
         return alerts[id]
     }
 

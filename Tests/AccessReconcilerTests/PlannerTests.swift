@@ -59,11 +59,11 @@ struct PlannerTests {
     }
 
     func observation(_ requests: [AccessRequest], alerts: [Alert] = [], onCall: [String: [String]] = ["platform": []],
-                     pluginData: [String: RequestPluginData] = [:], completeness: Observation.Completeness = .complete) -> Observation {
+                     pluginData: [String: RequestPluginData] = [:], unknown: [String: String] = [:]) -> Observation {
         var snapshot = OnCallSnapshot()
         for (schedule, recipients) in onCall { snapshot.record(schedule: schedule, recipients: recipients) }
         return Observation(cluster: "teleport.example.com", requests: requests, alerts: alerts, onCall: snapshot,
-                           pluginData: pluginData, completeness: completeness)
+                           pluginData: pluginData, unknown: unknown)
     }
 
     // MARK: Creating alerts
@@ -265,16 +265,16 @@ struct PlannerTests {
         #expect(result.findings.first?.alertID == "a2")
     }
 
-    @Test("an incomplete listing: nothing closed or approved, and for alerts nothing created")
-    func incompleteObservation() {
-        let observedRequests = [request("r1"), request("r2", state: .approved)]
-        let alerts = [alert("a2", request: "r2"), alert("a3", request: "gone")]
-        let partialRequests = plan(observation(observedRequests, alerts: alerts, onCall: ["platform": ["alice@example.com"]],
-                                               completeness: Observation.Completeness(requests: false, alerts: true)))
-        #expect(partialRequests.actions.map(\.kind) == [.createAlert])
-        #expect(partialRequests.findings.map(\.kind) == [.incompleteObservation])
-        let partialAlerts = plan(observation(observedRequests, alerts: alerts, completeness: Observation.Completeness(requests: true, alerts: false)))
-        #expect(partialAlerts.actions.isEmpty)
+    @Test("a request whose lookup failed: nothing created, closed or approved for it; the others go ahead")
+    func lookupFailed() {
+        let requests = [request("r1"), request("r2", state: .approved), request("r3"), request("r4", state: .denied)]
+        let alerts = [alert("a2", request: "r2"), alert("a4", request: "r4")]
+        let result = plan(observation(requests, alerts: alerts, onCall: ["platform": ["alice@example.com"]],
+                                      unknown: ["r1": "looking up the alert failed: HTTP 503", "r2": "reading alert a2 failed: timeout"]))
+        #expect(result.actions.map(\.requestID).allSatisfy { $0 == "r3" || $0 == "r4" }, "\(result.actions)")
+        #expect(Set(result.actions.map(\.kind)) == [.createAlert, .approveRequest, .closeAlert])
+        #expect(result.findings.filter { $0.kind == .lookupFailed }.map(\.requestID) == ["r1", "r2"])
+        #expect(result.findings.first { $0.requestID == "r1" }?.message.hasPrefix("looking up the alert failed: HTTP 503; nothing is created") == true)
     }
 
     @Test("the plan is deterministic: input order does not matter, and actions are ordered per request")

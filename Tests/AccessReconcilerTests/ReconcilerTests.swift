@@ -40,6 +40,21 @@ struct ReconcilerTests {
         #expect(report.exitStatus(detailedExitCode: false) == .success)
     }
 
+    @Test("one request's alert lookup fails: that request is held back with a finding, the rest of the plan stands")
+    func partialObservation() async throws {
+        let backends = scenario.makeBackends()
+        await backends.alerts.setFailingLookups([AlertAlias.forRequest(Self.id(6))])
+        let report = try await reconciler(backends).run(.apply, now: scenario.now)
+        let failed = report.finalPlan.findings.filter { $0.kind == .lookupFailed }
+        #expect(failed.map(\.requestID) == [Self.id(6)])
+        #expect(failed.first?.message.contains("teleport-access-request/\(Self.id(6))") == true)
+        #expect(!report.outcomes.contains { $0.action.requestID == Self.id(6) }, "nothing written for the unknown request")
+        #expect(await backends.alerts.alerts.values.filter { $0.alias == AlertAlias.forRequest(Self.id(6)) }.map(\.count) == [1])
+        #expect(report.outcomes.contains { $0.action.kind == .closeAlert && $0.status == .done }, "the other requests were carried out")
+        #expect(!report.finalPlan.isInSync)
+        #expect(report.exitStatus(detailedExitCode: false) == .failure, "a run that could not see everything does not report success")
+    }
+
     @Test("apply carries the plan out; looking again, only the follow-up of the approval is left, then nothing")
     func applyConverges() async throws {
         let backends = scenario.makeBackends()

@@ -1,20 +1,6 @@
 /// Everything the job saw of both sides in one look: the planner's whole input besides the
 /// manifests, the policy and the time.
 public struct Observation: Sendable {
-    /// Which listings are known to be complete. The planner closes and approves nothing on a
-    /// partial picture.
-    public struct Completeness: Sendable, Hashable {
-        public var requests: Bool
-        public var alerts: Bool
-
-        public init(requests: Bool = true, alerts: Bool = true) {
-            self.requests = requests
-            self.alerts = alerts
-        }
-
-        public static let complete = Completeness()
-    }
-
     /// The Teleport cluster's name, recorded on alerts so several clusters can share one Opsgenie
     /// account without touching each other's alerts.
     public var cluster: String
@@ -24,15 +10,18 @@ public struct Observation: Sendable {
     public var onCall: OnCallSnapshot
     /// Plugin data by request ID; may hold entries for requests Teleport already deleted.
     public var pluginData: [String: RequestPluginData]
-    public var completeness: Completeness
+    /// Requests whose own lookups failed (request ID → why). The listings are complete or the run
+    /// stops; a lookup about one request (its alert by alias or by id) can fail alone, and then
+    /// nothing is created, closed or approved for that request.
+    public var unknown: [String: String]
 
     public init(cluster: String, requests: [AccessRequest] = [], alerts: [Alert] = [], onCall: OnCallSnapshot = OnCallSnapshot(),
-                pluginData: [String: RequestPluginData] = [:], completeness: Completeness = .complete) {
+                pluginData: [String: RequestPluginData] = [:], unknown: [String: String] = [:]) {
         self.cluster = cluster
         self.requests = requests
         self.alerts = alerts
         self.onCall = onCall
         self.pluginData = pluginData
-        self.completeness = completeness
+        self.unknown = unknown
     }
 }

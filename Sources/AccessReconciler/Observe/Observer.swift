@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// Looks at both sides once and returns an `Observation`. Listing failures propagate (the run then
-/// does nothing); a failed on-call lookup is recorded as unknown so the planner can hold back.
+/// does nothing); a failed lookup about one request, or a failed on-call lookup, is recorded as
+/// unknown so that the planner holds back on just that.
 public struct Observer: Sendable {
     public let requests: any AccessRequestPort
     public let alerts: any AlertBackend
@@ -31,13 +32,18 @@ public struct Observer: Sendable {
 
         let requestIDsWithAlert = Set(found.compactMap(\.requestID))
         let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
+        var unknown: [String: String] = [:]
         // Alerts created by Teleport's own plugin carry no tag: find them by alias, only for
         // requests that still need an alert, have none of the job's, and have plugin data of the
         // Opsgenie plugin (which writes it before it creates an alert; without it there is none).
         for request in live where !requestIDsWithAlert.contains(request.id) && pluginData[request.id]?.entries[PluginDataKey.opsgeniePlugin] != nil {
-            if var alert = try await alerts.openAlert(alias: request.alertAlias) {
-                alert.origin = .alias
-                found.append(alert)
+            do {
+                if var alert = try await alerts.openAlert(alias: request.alertAlias) {
+                    alert.origin = .alias
+                    found.append(alert)
+                }
+            } catch {
+                unknown[request.id] = "looking up the alert \(request.alertAlias) failed: \(error)"
             }
         }
         // Alerts recorded in plugin data but not yet resolved there, for requests that are decided
@@ -47,13 +53,18 @@ public struct Observer: Sendable {
         for (requestID, data) in pluginData.sorted(by: { $0.key < $1.key }) {
             guard let alertID = data.alertID, data.resolution == nil, !knownAlertIDs.contains(alertID) else { continue }
             if let request = requestsByID[requestID], request.state == .pending, !request.isExpired(at: now) { continue }
-            if var alert = try await alerts.alert(id: alertID), alert.status == .open, alert.requestID == requestID {
-                alert.origin = .alias
-                found.append(alert)
+            do {
+                if var alert = try await alerts.alert(id: alertID), alert.status == .open, alert.requestID == requestID {
+                    alert.origin = .alias
+                    found.append(alert)
+                }
+            } catch {
+                unknown[requestID] = "reading alert \(alertID) recorded in plugin data failed: \(error)"
             }
         }
+        if !unknown.isEmpty { logger.warning("some lookups failed", metadata: ["requests": "\(unknown.count)"]) }
         let onCall = await lookUpOnCall(for: live)
-        return Observation(cluster: cluster, requests: allRequests, alerts: found, onCall: onCall, pluginData: pluginData)
+        return Observation(cluster: cluster, requests: allRequests, alerts: found, onCall: onCall, pluginData: pluginData, unknown: unknown)
     }
 
     /// Reads each approval schedule once.

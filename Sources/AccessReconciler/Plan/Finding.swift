@@ -24,8 +24,8 @@ public struct Finding: Sendable, Hashable {
         case identityUnknown
         /// An alert with the job's tag whose alias is not a request alias.
         case unrecognisedAlert
-        /// A listing was incomplete, so the plan holds back closes and approvals.
-        case incompleteObservation
+        /// A lookup about one request failed, so nothing is created, closed or approved for it.
+        case lookupFailed
     }
 
     public var kind: Kind

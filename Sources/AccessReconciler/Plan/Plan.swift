@@ -17,8 +17,11 @@ public struct Plan: Sendable, Hashable {
         self.findings = findings
     }
 
-    /// Whether both sides agree: nothing to write and no drift.
-    public var isInSync: Bool { actions.isEmpty && !findings.contains(where: \.isDrift) }
+    /// Whether both sides agree: nothing to write, no drift, and nothing that could not be looked up.
+    public var isInSync: Bool { actions.isEmpty && !hasUnknowns && !findings.contains(where: \.isDrift) }
+
+    /// Whether some request could not be looked at, so the plan may be missing writes for it.
+    public var hasUnknowns: Bool { findings.contains { $0.kind == .lookupFailed } }
 
     /// Actions of one kind.
     public func actions(_ kind: PlannedAction.Kind) -> [PlannedAction] { actions.filter { $0.kind == kind } }

@@ -49,18 +49,10 @@ private struct PlanWork {
         self.now = now
     }
 
-    var canClose: Bool { observation.completeness.requests && observation.completeness.alerts }
-    var canApprove: Bool { observation.completeness.requests }
-    var canCreate: Bool { observation.completeness.alerts }
-
     mutating func run() {
-        if !observation.completeness.requests {
-            findings.append(Finding(kind: .incompleteObservation,
-                                    message: "the access-request listing is incomplete: no alert is closed and no request approved"))
-        }
-        if !observation.completeness.alerts {
-            findings.append(Finding(kind: .incompleteObservation,
-                                    message: "the alert listing is incomplete: no alert is created or closed"))
+        for (requestID, reason) in observation.unknown.sorted(by: { $0.key < $1.key }) {
+            findings.append(Finding(kind: .lookupFailed, requestID: requestID,
+                                    message: "\(reason); nothing is created, closed or approved for this request in this run"))
         }
         let openAlerts = uniqueOpenAlerts()
         var alertsByRequest: [String: [Alert]] = [:]
@@ -85,7 +77,7 @@ private struct PlanWork {
             requestsByID[requests[index].id] = index
             planRequest(requests[index], openAlerts: alertsByRequest[requests[index].id] ?? [])
         }
-        for requestID in alertsByRequest.keys.sorted() {
+        for requestID in alertsByRequest.keys.sorted() where observation.unknown[requestID] == nil {
             for alert in alertsByRequest[requestID]! {
                 planAlert(alert, requestID: requestID, request: requestsByID[requestID].map { requests[$0] })
             }
@@ -107,7 +99,7 @@ private struct PlanWork {
     private mutating func planRequest(_ request: AccessRequest, openAlerts: [Alert]) {
         let (desired, routing) = desiredState(for: request)
         report(desired, for: request)
-        guard request.state == .pending, !request.isExpired(at: now) else { return }
+        guard request.state == .pending, !request.isExpired(at: now), observation.unknown[request.id] == nil else { return }
         planAlertCreation(request, routing: routing, openAlerts: openAlerts)
         planApproval(request, routing: routing)
     }
@@ -158,7 +150,6 @@ private struct PlanWork {
                                     message: "no teleport.dev/notify-services or teleport.dev/teams annotation and no default schedules or teams: no alert"))
             return
         }
-        guard canCreate else { return }
         let tags = [policy.ownerTag, AlertDetails.clusterTag(observation.cluster), "teleport-access-request"]
         let draft = AlertDraft(message: AlertText.message(user: request.user), alias: request.alertAlias,
                                description: AlertText.description(for: request, webProxyURL: policy.webProxyURL),
@@ -171,7 +162,7 @@ private struct PlanWork {
 
     private mutating func planApproval(_ request: AccessRequest, routing: Routing) {
         let approval = policy.autoApproval
-        guard approval.enabled, !routing.approvalSchedules.isEmpty, canApprove else { return }
+        guard approval.enabled, !routing.approvalSchedules.isEmpty else { return }
         guard let reviewer = approval.reviewer, !reviewer.isEmpty else { return }
         guard request.user != reviewer, !request.reviews.contains(where: { $0.author == reviewer }) else { return }
         let address: String?
@@ -241,14 +232,12 @@ private struct PlanWork {
 
     private mutating func planAlert(_ alert: Alert, requestID: String, request: AccessRequest?) {
         guard let request else {
-            guard canClose else { return }
             close(alert, requestID: requestID, resolution: .expired, resolveReason: "",
                   reason: "request \(requestID) no longer exists in Teleport (expired requests are deleted)")
             return
         }
         if request.state == .pending || request.state == .none {
             if request.isExpired(at: now) {
-                guard canClose else { return }
                 close(alert, requestID: requestID, resolution: .expired, resolveReason: "",
                       reason: "request expired at \((request.resourceExpires ?? now).formatted(.iso8601))")
             } else {
@@ -256,7 +245,7 @@ private struct PlanWork {
             }
             return
         }
-        guard canClose, let resolution = Resolution(state: request.state) else { return }
+        guard let resolution = Resolution(state: request.state) else { return }
         let posted = observation.pluginData[requestID]?.reviewsCount ?? 0
         for (index, review) in request.reviews.enumerated() where index >= posted {
             actions.append(.addNote(AddNote(requestID: requestID, alertID: alert.id, note: AlertText.reviewNote(review),

@@ -45,8 +45,10 @@ public struct RunReport: Sendable {
     public var hasFailures: Bool { outcomes.contains { $0.status == .failed } }
 
     /// The exit status scripts and cron read: 0 in sync or applied, 2 drift (with
-    /// `--detailed-exitcode`, plan only), 1 a failed write or writes left after the last round.
+    /// `--detailed-exitcode`, plan only), 1 a failed write, writes left after the last round, or a
+    /// request that could not be looked up.
     public func exitStatus(detailedExitCode: Bool) -> ExitStatus {
+        if finalPlan.hasUnknowns { return .failure }
         switch mode {
         case .plan: return detailedExitCode && !plan.isInSync ? .drift : .success
         case .apply: return hasFailures || !finalPlan.actions.isEmpty ? .failure : .success
