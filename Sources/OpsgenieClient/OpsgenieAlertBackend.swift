@@ -154,9 +154,11 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
                           payload: AlertActionPayload(note: FieldLimits.shorten(note, to: FieldLimits.note), user: actorName, source: actorName))
             return true
         } catch let error as OpsgenieError {
-            // Closing what someone already closed leaves the alert as wanted.
-            if case let .rejected(status) = error.kind, status.localizedCaseInsensitiveContains("already closed") { return false }
-            throw error
+            // Opsgenie documents that a processed action can fail (the request status reads
+            // `isSuccess: false` with a status text), but not the text for an alert that was already
+            // closed. So the alert's own state decides: closed already leaves it as wanted.
+            guard case .rejected = error.kind, let current = try await alert(id: alertID), current.status == .closed else { throw error }
+            return false
         }
     }
 

@@ -2,30 +2,44 @@
 /// that no one-second window sees more than `rate + 1` of them. Callers wait for their turn rather
 /// than be throttled by Opsgenie.
 actor RateLimiter {
+    /// Where the limiter reads the time and how it waits; tests pass a virtual clock.
+    struct Timing: Sendable {
+        var now: @Sendable () -> Duration
+        var sleep: @Sendable (Duration) async throws -> Void
+
+        /// The process's monotonic clock.
+        static let continuous: Timing = {
+            let clock = ContinuousClock()
+            let start = clock.now
+            return Timing(now: { clock.now - start }, sleep: { try await Task.sleep(for: $0) })
+        }()
+    }
+
     private let rate: Double
     private let capacity: Double
     private var tokens: Double
-    private var last: ContinuousClock.Instant
-    private let clock = ContinuousClock()
+    private var last: Duration
+    private let timing: Timing
 
-    init(perSecond rate: Double) {
+    init(perSecond rate: Double, timing: Timing = .continuous) {
         self.rate = max(rate, 0.001)
         self.capacity = 1
         self.tokens = 1
-        self.last = clock.now
+        self.timing = timing
+        self.last = timing.now()
     }
 
     /// Waits until a request may go out.
     func acquire() async throws {
         while true {
-            let now = clock.now
+            let now = timing.now()
             tokens = min(capacity, tokens + rate * Self.seconds(now - last))
             last = now
             if tokens >= 1 {
                 tokens -= 1
                 return
             }
-            try await Task.sleep(for: .seconds((1 - tokens) / rate))
+            try await timing.sleep(.seconds((1 - tokens) / rate))
         }
     }
 

@@ -25,6 +25,29 @@ struct EndToEndTests {
         manifests = try ManifestLoader().load(path: Self.repositoryRoot + "/manifests")
     }
 
+    /// Runs `body` against both fakes seeded with `scenario`; afterwards checks every exchange with
+    /// the fake Opsgenie against the project's description and stops the fakes, also on failure.
+    func withSandbox(scenario: Scenario, opsgenieFaults: FakeOpsgenieFaults = FakeOpsgenieFaults(),
+                     sourceLocation: Testing.SourceLocation = #_sourceLocation,
+                     _ body: (SandboxEnvironment) async throws -> Void) async throws {
+        let sandbox = try await SandboxEnvironment.start(scenario: scenario, opsgenieFaults: opsgenieFaults)
+        try await withStopping(sandbox, stop: { sandbox in
+            await Self.checkExchanges(sandbox, sourceLocation: sourceLocation)
+            await sandbox.stop()
+        }, body)
+    }
+
+    static let contract = Result { try OpenAPIConformance(descriptionAt: TestRepository.opsgenieContract) }
+
+    static func checkExchanges(_ sandbox: SandboxEnvironment, sourceLocation: Testing.SourceLocation) async {
+        do {
+            let findings = try contract.get().findings(for: await sandbox.opsgenie.calls)
+            #expect(findings.isEmpty, "exchanges not conforming to the Opsgenie description: \(findings.prefix(20))", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record(error, sourceLocation: sourceLocation)
+        }
+    }
+
     /// One run with fresh clients, as one invocation of the command would make.
     func run(_ mode: RunReport.Mode, _ sandbox: SandboxEnvironment, configuration: ReconcilerConfiguration = ReconcilerConfiguration(),
              tune: (inout OpsgenieConfiguration) -> Void = { _ in }) async throws -> RunReport {
@@ -48,93 +71,93 @@ struct EndToEndTests {
 
     @Test("plan writes nothing and --detailed-exitcode gives 2")
     func planWritesNothing() async throws {
-        let sandbox = try await SandboxEnvironment.start(scenario: scenario)
-        let report = try await run(.plan, sandbox)
-        #expect(report.plan.actions.count == 6)
-        #expect(report.exitStatus(detailedExitCode: true) == .drift)
-        #expect(await writes(sandbox) == (0, 0))
-        await sandbox.stop()
+        try await withSandbox(scenario: scenario) { sandbox async throws in
+            let report = try await run(.plan, sandbox)
+            #expect(report.plan.actions.count == 6)
+            #expect(report.exitStatus(detailedExitCode: true) == .drift)
+            #expect(await writes(sandbox) == (0, 0))
+        }
     }
 
     @Test("a fresh catch-up: alerts created, resolutions and expiry closed with notes, the on-call requester approved; a second apply writes nothing")
     func catchUp() async throws {
-        let sandbox = try await SandboxEnvironment.start(scenario: scenario)
-        let first = try await run(.apply, sandbox)
-        #expect(first.exitStatus(detailedExitCode: false) == .success, "\(TextReport.render(first))")
-        #expect(first.finalPlan.actions.isEmpty)
+        try await withSandbox(scenario: scenario) { sandbox async throws in
+            let first = try await run(.apply, sandbox)
+            #expect(first.exitStatus(detailedExitCode: false) == .success, "\(TextReport.render(first))")
+            #expect(first.finalPlan.actions.isEmpty)
 
-        let opsgenie = sandbox.opsgenie
-        let resolved = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(3))))
-        #expect(resolved.status == "closed")
-        #expect(resolved.notes == [
-            "dba@example.com reviewed the request at \(AlertText.rfc822(sandbox.scenario.requests.first { $0.id == Self.id(3) }!.reviews[0].created)).\nResolution: APPROVED.\nReason: ok for the migration.",
-            "lead@example.com reviewed the request at \(AlertText.rfc822(sandbox.scenario.requests.first { $0.id == Self.id(3) }!.reviews[1].created)).\nResolution: APPROVED.\nReason: looks fine.",
-            "Access request has been approved\nReason: looks fine",
-        ])
-        let expired = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(4))))
-        #expect(expired.status == "closed" && expired.notes == ["Access request has been expired"])
+            let opsgenie = sandbox.opsgenie
+            let resolved = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(3))))
+            #expect(resolved.status == "closed")
+            #expect(resolved.notes == [
+                "dba@example.com reviewed the request at \(AlertText.rfc822(sandbox.scenario.requests.first { $0.id == Self.id(3) }!.reviews[0].created)).\nResolution: APPROVED.\nReason: ok for the migration.",
+                "lead@example.com reviewed the request at \(AlertText.rfc822(sandbox.scenario.requests.first { $0.id == Self.id(3) }!.reviews[1].created)).\nResolution: APPROVED.\nReason: looks fine.",
+                "Access request has been approved\nReason: looks fine",
+            ])
+            let expired = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(4))))
+            #expect(expired.status == "closed" && expired.notes == ["Access request has been expired"])
 
-        // The on-call requester (MyUser@Example.com in the schedule, myuser in Teleport) was approved
-        // by the job's identity; its new alert was then closed.
-        let approved = try #require(await sandbox.teleport.state.request(Self.id(1)))
-        #expect(approved.state == .approved)
-        #expect(approved.reviews.map(\.author) == ["access-reconciler"])
-        let created = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(1))))
-        #expect(created.tags.contains("access-reconciler") && created.tags.contains("teleport-cluster:teleport.example.com"))
-        #expect(created.status == "closed")
-        #expect(await sandbox.teleport.state.pluginData(Self.id(1))?["opsgenie"]?["alert_id"] == created.id)
+            // The on-call requester (MyUser@Example.com in the schedule, myuser in Teleport) was approved
+            // by the job's identity; its new alert was then closed.
+            let approved = try #require(await sandbox.teleport.state.request(Self.id(1)))
+            #expect(approved.state == .approved)
+            #expect(approved.reviews.map(\.author) == ["access-reconciler"])
+            let created = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(1))))
+            #expect(created.tags.contains("access-reconciler") && created.tags.contains("teleport-cluster:teleport.example.com"))
+            #expect(created.status == "closed")
+            #expect(await sandbox.teleport.state.pluginData(Self.id(1))?["opsgenie"]?["alert_id"] == created.id)
 
-        // Not on call: left pending.
-        #expect(await sandbox.teleport.state.request(Self.id(2))?.state == .pending)
-        #expect(await sandbox.teleport.state.request(Self.id(6))?.state == .pending)
+            // Not on call: left pending.
+            #expect(await sandbox.teleport.state.request(Self.id(2))?.state == .pending)
+            #expect(await sandbox.teleport.state.request(Self.id(6))?.state == .pending)
 
-        let before = await writes(sandbox)
-        let second = try await run(.apply, sandbox)
-        #expect(second.plan.actions.isEmpty)
-        #expect(await writes(sandbox) == before, "a second apply makes zero writes")
-        await sandbox.stop()
+            let before = await writes(sandbox)
+            let second = try await run(.apply, sandbox)
+            #expect(second.plan.actions.isEmpty)
+            #expect(await writes(sandbox) == before, "a second apply makes zero writes")
+        }
     }
 
     @Test("a request Teleport's hosted plugin already alerted on gets no second alert")
     func hostedPluginAlert() async throws {
-        let sandbox = try await SandboxEnvironment.start(scenario: scenario)
-        _ = try await run(.apply, sandbox)
-        let alerts = await sandbox.opsgenie.alerts.filter { $0.alias == AlertAlias.forRequest(Self.id(6)) }
-        #expect(alerts.count == 1)
-        #expect(alerts.first?.id == "og-6" && alerts.first?.count == 1 && alerts.first?.status == "open")
-        await sandbox.stop()
+        try await withSandbox(scenario: scenario) { sandbox async throws in
+            _ = try await run(.apply, sandbox)
+            let alerts = await sandbox.opsgenie.alerts.filter { $0.alias == AlertAlias.forRequest(Self.id(6)) }
+            #expect(alerts.count == 1)
+            #expect(alerts.first?.id == "og-6" && alerts.first?.count == 1 && alerts.first?.status == "open")
+        }
     }
 
     @Test("Teleport unavailable: the run fails and nothing is written to Opsgenie")
     func teleportDown() async throws {
-        let sandbox = try await SandboxEnvironment.start(scenario: scenario)
-        await sandbox.teleport.state.setDown(true)
-        let error = await #expect(throws: TeleportError.self) { try await run(.apply, sandbox) }
-        #expect(error?.description.contains("cannot be reached") == true)
-        #expect(await writes(sandbox).opsgenie == 0)
-        #expect(await sandbox.opsgenie.calls.isEmpty, "Teleport is asked first; Opsgenie is not touched")
-        await sandbox.stop()
+        try await withSandbox(scenario: scenario) { sandbox async throws in
+            await sandbox.teleport.state.setDown(true)
+            let error = await #expect(throws: TeleportError.self) { try await run(.apply, sandbox) }
+            #expect(error?.description.contains("cannot be reached") == true)
+            #expect(await writes(sandbox).opsgenie == 0)
+            #expect(await sandbox.opsgenie.calls.isEmpty, "Teleport is asked first; Opsgenie is not touched")
+        }
     }
 
-    @Test("Opsgenie with 30% 503s and a tight rate limit: converges within three runs, every alert raised once")
+    @Test("Opsgenie with 30% 503s and throttling answers: converges within three runs, every alert raised once")
     func noisyOpsgenie() async throws {
-        let sandbox = try await SandboxEnvironment.start(scenario: scenario, opsgenieFaults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 7))
-        await sandbox.opsgenie.setRateLimit(.alertWrite, FakeRateLimit(perSecond: 3))
-        await sandbox.opsgenie.setRateLimit(.alertRead, FakeRateLimit(perSecond: 6))
-        var converged = false
-        for _ in 1...3 where !converged {
-            let report = try? await run(.apply, sandbox) { configuration in
-                configuration.rateLimits[.alertWrite] = 2
-                configuration.rateLimits[.alertRead] = 5
-                configuration.retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100), throttleUnit: .seconds(1))
+        try await withSandbox(scenario: scenario, opsgenieFaults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 7)) { sandbox async throws in
+            // Throttling comes as scripted 429s (both bucket periods), not from a bucket counting
+            // real seconds, so that the outcome does not depend on the machine's speed.
+            await sandbox.opsgenie.script(.throttle(periodSeconds: 1), .throttle(periodSeconds: 60), .throttle(periodSeconds: 1))
+            var converged = false
+            for _ in 1...3 where !converged {
+                let report = try? await run(.apply, sandbox) { configuration in
+                    configuration.retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100), throttleUnit: .milliseconds(10))
+                }
+                converged = report?.exitStatus(detailedExitCode: false) == .success
             }
-            converged = report?.exitStatus(detailedExitCode: false) == .success
+            #expect(converged)
+            let statuses = await sandbox.opsgenie.calls.compactMap(\.status)
+            #expect(statuses.contains(503))
+            #expect(statuses.filter { $0 == 429 }.count == 3)
+            #expect(await sandbox.opsgenie.alerts.allSatisfy { $0.count == 1 })
+            #expect(await sandbox.opsgenie.alert(alias: AlertAlias.forRequest(Self.id(3)))?.status == "closed")
         }
-        #expect(converged)
-        let statuses = await sandbox.opsgenie.calls.compactMap(\.status)
-        #expect(statuses.contains(503))
-        #expect(await sandbox.opsgenie.alerts.allSatisfy { $0.count == 1 })
-        #expect(await sandbox.opsgenie.alert(alias: AlertAlias.forRequest(Self.id(3)))?.status == "closed")
-        await sandbox.stop()
     }
 }

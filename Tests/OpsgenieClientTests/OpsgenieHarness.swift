@@ -12,37 +12,17 @@ struct OpsgenieHarness {
     let backend: OpsgenieAlertBackend
     let apiKey: String
 
-    static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    /// The project's description of the Opsgenie API subset, kept in the repository.
+    static let contractPath = TestRepository.opsgenieContract
 
-    /// Opsgenie's official OpenAPI description, from `shared/opsgenie-oas/` beside the checkout
-    /// (or the file `OPSGENIE_OAS` names).
-    static let swaggerPath: String = ProcessInfo.processInfo.environment["OPSGENIE_OAS"]
-        ?? URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().appendingPathComponent("shared/opsgenie-oas/swagger.json").path
+    static let loadedConformance = Result { try OpenAPIConformance(descriptionAt: contractPath) }
 
-    static let loadedConformance = Result { try OpenAPIConformance(swaggerJSON: swaggerPath) }
-
-    /// The conformance check; a test fails (rather than the suite crashing) when the description is missing.
+    /// The conformance check; a test fails (rather than the suite crashing) when the description cannot be read.
     static var conformance: OpenAPIConformance {
-        get throws {
-            do {
-                return try loadedConformance.get()
-            } catch {
-                throw OpenAPIDescriptionMissing(path: swaggerPath, reason: "\(error)")
-            }
-        }
+        get throws { try loadedConformance.get() }
     }
 
-    struct OpenAPIDescriptionMissing: Error, CustomStringConvertible {
-        var path: String
-        var reason: String
-        var description: String { "cannot read Opsgenie's OpenAPI description at \(path): \(reason)" }
-    }
-
-    static func start(faults: FakeOpsgenieFaults = FakeOpsgenieFaults(), offsetCap: Int = 20_000, clientKey: String? = nil,
+    private static func start(faults: FakeOpsgenieFaults = FakeOpsgenieFaults(), offsetCap: Int = 20_000, clientKey: String? = nil,
                       configure: (inout OpsgenieConfiguration) -> Void = { _ in }) async throws -> OpsgenieHarness {
         let apiKey = "test-" + UUID().uuidString
         let fake = try await FakeOpsgenie.start(apiKey: apiKey, faults: faults)
@@ -56,18 +36,26 @@ struct OpsgenieHarness {
         return OpsgenieHarness(fake: fake, backend: OpsgenieAlertBackend(configuration: configuration, offsetCap: offsetCap), apiKey: apiKey)
     }
 
-    /// Checks the recorded requests against the OpenAPI description, then stops the fake.
+    /// Runs `body` against a fresh fake; afterwards checks every request the client sent and every
+    /// response the fake answered against the project's description, and stops the fake, also
+    /// when `body` throws.
+    static func with(faults: FakeOpsgenieFaults = FakeOpsgenieFaults(), offsetCap: Int = 20_000, clientKey: String? = nil,
+                     configure: (inout OpsgenieConfiguration) -> Void = { _ in },
+                     sourceLocation: Testing.SourceLocation = #_sourceLocation,
+                     _ body: (OpsgenieHarness) async throws -> Void) async throws {
+        let harness = try await start(faults: faults, offsetCap: offsetCap, clientKey: clientKey, configure: configure)
+        try await withStopping(harness, stop: { await $0.finish(sourceLocation: sourceLocation) }, body)
+    }
+
+    /// Checks the recorded exchanges against the description, then stops the fake.
     func finish(sourceLocation: Testing.SourceLocation = #_sourceLocation) async {
         let calls = await fake.calls
-        let findings: [String]
         do {
-            findings = try Self.conformance.findings(for: calls.map(\.request))
+            let findings = try Self.conformance.findings(for: calls)
+            #expect(findings.isEmpty, "exchanges not conforming to the Opsgenie description: \(findings)", sourceLocation: sourceLocation)
         } catch {
             Issue.record(error, sourceLocation: sourceLocation)
-            await fake.stop()
-            return
         }
-        #expect(findings.isEmpty, "requests not conforming to the OpenAPI description: \(findings)", sourceLocation: sourceLocation)
         await fake.stop()
     }
 

@@ -2,117 +2,141 @@ import AccessReconciler
 import Foundation
 @testable import OpsgenieClient
 import ReconcilerTesting
+import Synchronization
 import Testing
 
 @Suite("Opsgenie client under failures")
 struct ResilienceTests {
     @Test("503s are retried with back-off until they pass")
     func serverErrors() async throws {
-        let harness = try await OpsgenieHarness.start()
-        await harness.fake.script(.status(503), .status(502))
-        _ = try await harness.backend.createAlert(OpsgenieHarness.draft("r1"))
-        #expect(await harness.fake.callCounts()["POST /v2/alerts"] == 3)
-        #expect(await harness.fake.alerts.count == 1)
-        await harness.finish()
+        try await OpsgenieHarness.with { harness async throws in
+            await harness.fake.script(.status(503), .status(502))
+            _ = try await harness.backend.createAlert(OpsgenieHarness.draft("r1"))
+            #expect(await harness.fake.callCounts()["POST /v2/alerts"] == 3)
+            #expect(await harness.fake.alerts.count == 1)
+        }
     }
 
     @Test("501 is not retried")
     func notImplemented() async throws {
-        let harness = try await OpsgenieHarness.start()
-        await harness.fake.script(.status(501))
-        await #expect(throws: OpsgenieError.self) { try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler"]) }
-        #expect(await harness.fake.calls.count == 1)
-        await harness.finish()
+        try await OpsgenieHarness.with { harness async throws in
+            await harness.fake.script(.status(501))
+            await #expect(throws: OpsgenieError.self) { try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler"]) }
+            #expect(await harness.fake.calls.count == 1)
+        }
     }
 
     @Test("429 waits for the bucket's period and retries")
     func throttled() async throws {
-        let harness = try await OpsgenieHarness.start()
-        await harness.fake.script(.throttle(periodSeconds: 1), .throttle(periodSeconds: 60))
-        _ = try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler"])
-        let statuses = await harness.fake.calls.map(\.status)
-        #expect(statuses == [429, 429, 200])
-        await harness.finish()
+        try await OpsgenieHarness.with { harness async throws in
+            await harness.fake.script(.throttle(periodSeconds: 1), .throttle(periodSeconds: 60))
+            _ = try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler"])
+            let statuses = await harness.fake.calls.map(\.status)
+            #expect(statuses == [429, 429, 200])
+        }
     }
 
     @Test("retries give up after the configured attempts, with the last status")
     func retriesExhausted() async throws {
-        let harness = try await OpsgenieHarness.start { $0.retry.maxAttempts = 3 }
-        await harness.fake.script(.status(503), .status(503), .status(503), .status(503))
-        let error = await #expect(throws: OpsgenieError.self) { try await harness.backend.onCallRecipients(schedule: "platform") }
-        #expect(error?.kind == .status(503))
-        #expect(await harness.fake.calls.count == 3)
-        await harness.finish()
+        try await OpsgenieHarness.with(configure: { $0.retry.maxAttempts = 3 }) { harness async throws in
+            await harness.fake.script(.status(503), .status(503), .status(503), .status(503))
+            let error = await #expect(throws: OpsgenieError.self) { try await harness.backend.onCallRecipients(schedule: "platform") }
+            #expect(error?.kind == .status(503))
+            #expect(await harness.fake.calls.count == 3)
+        }
     }
 
     @Test("a dropped connection on a read is retried")
     func droppedRead() async throws {
-        let harness = try await OpsgenieHarness.start()
-        await harness.fake.addSchedule(name: "platform", recipients: ["alice@example.com"])
-        await harness.fake.script(.drop)
-        #expect(try await harness.backend.onCallRecipients(schedule: "platform") == ["alice@example.com"])
-        #expect(await harness.fake.calls.count == 2)
-        await harness.finish()
+        try await OpsgenieHarness.with { harness async throws in
+            await harness.fake.addSchedule(name: "platform", recipients: ["alice@example.com"])
+            await harness.fake.script(.drop)
+            #expect(try await harness.backend.onCallRecipients(schedule: "platform") == ["alice@example.com"])
+            #expect(await harness.fake.calls.count == 2)
+        }
     }
 
     @Test("a create whose answer is lost is not sent again when the alert exists: one alert, count 1")
     func lostCreateAnswer() async throws {
-        let harness = try await OpsgenieHarness.start()
-        await harness.fake.script(.dropAfterProcessing)
-        let id = try await harness.backend.createAlert(OpsgenieHarness.draft("r1"))
-        let alerts = await harness.fake.alerts
-        #expect(alerts.count == 1)
-        #expect(alerts.first?.id == id)
-        #expect(alerts.first?.count == 1)
-        #expect(await harness.fake.callCounts()["POST /v2/alerts"] == 1)
-        await harness.finish()
+        try await OpsgenieHarness.with { harness async throws in
+            await harness.fake.script(.dropAfterProcessing)
+            let id = try await harness.backend.createAlert(OpsgenieHarness.draft("r1"))
+            let alerts = await harness.fake.alerts
+            #expect(alerts.count == 1)
+            #expect(alerts.first?.id == id)
+            #expect(alerts.first?.count == 1)
+            #expect(await harness.fake.callCounts()["POST /v2/alerts"] == 1)
+        }
     }
 
     @Test("a create dropped before processing is sent again after checking the alias: one alert, count 1")
     func droppedCreate() async throws {
-        let harness = try await OpsgenieHarness.start()
-        await harness.fake.script(.drop)
-        _ = try await harness.backend.createAlert(OpsgenieHarness.draft("r1"))
-        let alerts = await harness.fake.alerts
-        #expect(alerts.count == 1 && alerts.first?.count == 1)
-        #expect(await harness.fake.callCounts()["POST /v2/alerts"] == 2)
-        await harness.finish()
+        try await OpsgenieHarness.with { harness async throws in
+            await harness.fake.script(.drop)
+            _ = try await harness.backend.createAlert(OpsgenieHarness.draft("r1"))
+            let alerts = await harness.fake.alerts
+            #expect(alerts.count == 1 && alerts.first?.count == 1)
+            #expect(await harness.fake.callCounts()["POST /v2/alerts"] == 2)
+        }
     }
 
-    @Test("with 30% 503s and a tight server rate limit, the client keeps under the limit and every create lands once")
+    @Test("with 30% 503s, every create lands once")
     func noisyOpsgenie() async throws {
-        let harness = try await OpsgenieHarness.start(faults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 42)) {
-            $0.retry.maxAttempts = 8
-            $0.retry.throttleUnit = .seconds(1)
-            $0.rateLimits[.alertWrite] = 8
-        }
-        await harness.fake.setRateLimit(.alertWrite, FakeRateLimit(perSecond: 10))
-        try await withThrowingTaskGroup(of: String.self) { group in
-            for index in 0..<16 {
-                group.addTask { try await harness.backend.createAlert(OpsgenieHarness.draft("r\(index)")) }
+        try await OpsgenieHarness.with(faults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 42), configure: { $0.retry.maxAttempts = 8 }) { harness async throws in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<16 {
+                    group.addTask { try await harness.backend.createAlert(OpsgenieHarness.draft("r\(index)")) }
+                }
+                for try await _ in group {}
             }
-            for try await _ in group {}
+            let alerts = await harness.fake.alerts
+            #expect(alerts.count == 16)
+            #expect(alerts.allSatisfy { $0.count == 1 })
+            #expect(await harness.fake.calls.compactMap(\.status).contains(503), "the fault injection took effect")
         }
-        let alerts = await harness.fake.alerts
-        #expect(alerts.count == 16)
-        #expect(alerts.allSatisfy { $0.count == 1 })
-        let statuses = await harness.fake.calls.compactMap(\.status)
-        #expect(statuses.contains(503), "the fault injection took effect")
-        #expect(!statuses.contains(429), "the client's own limit kept it under Opsgenie's")
-        await harness.finish()
+    }
+
+    @Test("the fake's bucket: the request over the per-second limit gets 429 with Opsgenie's headers, the next second passes")
+    func fakeBucket() async throws {
+        let time = VirtualTime()
+        try await OpsgenieHarness.with(configure: { $0.retry.maxAttempts = 1 }) { harness async throws in
+            await harness.fake.setRateLimitClock { Date(timeIntervalSince1970: 1_790_000_000 + time.seconds) }
+            await harness.fake.setRateLimit(.alertRead, FakeRateLimit(perSecond: 3))
+            for _ in 0..<3 { _ = try await harness.backend.alert(id: "missing") }
+            let error = await #expect(throws: OpsgenieError.self) { try await harness.backend.alert(id: "missing") }
+            #expect(error?.kind == .status(429))
+            let throttled = try #require(await harness.fake.calls.last)
+            #expect(throttled.status == 429)
+            time.advance(by: .seconds(1))
+            #expect(try await harness.backend.alert(id: "missing") == nil, "a new second, a new bucket")
+        }
+    }
+
+    @Test("the client's pacing: at 8 per second, no one-second window holds more than 9 requests")
+    func pacing() async throws {
+        let time = VirtualTime()
+        let limiter = RateLimiter(perSecond: 8, timing: RateLimiter.Timing(now: { time.now }, sleep: { time.advance(by: $0) }))
+        var sent: [Duration] = []
+        for _ in 0..<40 {
+            try await limiter.acquire()
+            sent.append(time.now)
+        }
+        let busiest = sent.indices.map { start in sent[start...].prefix { $0 - sent[start] < .seconds(1) }.count }.max() ?? 0
+        #expect(busiest <= 9, "busiest second held \(busiest)")
+        #expect(sent.last! >= .milliseconds(4_875), "40 requests at 8/s take 39/8 s")
     }
 
     @Test("the client never has more requests in flight than its bound")
     func concurrencyBound() async throws {
-        let harness = try await OpsgenieHarness.start(faults: FakeOpsgenieFaults(latency: .milliseconds(30))) { $0.maxConcurrentRequests = 2 }
-        for name in ["a", "b", "c", "d", "e", "f"] { await harness.fake.addSchedule(name: name, recipients: []) }
-        try await withThrowingTaskGroup(of: [String].self) { group in
-            for name in ["a", "b", "c", "d", "e", "f"] { group.addTask { try await harness.backend.onCallRecipients(schedule: name) } }
-            for try await _ in group {}
+        try await OpsgenieHarness.with(faults: FakeOpsgenieFaults(latency: .milliseconds(30)), configure: { $0.maxConcurrentRequests = 2 }) { harness async throws in
+            for name in ["a", "b", "c", "d", "e", "f"] { await harness.fake.addSchedule(name: name, recipients: []) }
+            try await withThrowingTaskGroup(of: [String].self) { group in
+                for name in ["a", "b", "c", "d", "e", "f"] { group.addTask { try await harness.backend.onCallRecipients(schedule: name) } }
+                for try await _ in group {}
+            }
+            #expect(await harness.fake.maxInFlight <= 2)
+            #expect(await harness.fake.calls.count == 6)
         }
-        #expect(await harness.fake.maxInFlight <= 2)
-        #expect(await harness.fake.calls.count == 6)
-        await harness.finish()
     }
 
     @Test("an unreachable Opsgenie fails with a transport error after the retries")
@@ -123,4 +147,19 @@ struct ResilienceTests {
         let error = await #expect(throws: OpsgenieError.self) { try await backend.listOpenAlerts(taggedWith: ["x"]) }
         guard case .transport? = error?.kind else { Issue.record("expected a transport error, got \(String(describing: error))"); return }
     }
+}
+
+/// A clock for tests that moves only when told (or when a limiter "sleeps" on it), so timing
+/// rules are checked without real waits.
+final class VirtualTime: Sendable {
+    private let elapsed = Mutex<Duration>(.zero)
+
+    var now: Duration { elapsed.withLock { $0 } }
+
+    var seconds: Double {
+        let parts = now.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+
+    func advance(by duration: Duration) { elapsed.withLock { $0 += duration } }
 }

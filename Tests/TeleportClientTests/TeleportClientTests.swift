@@ -19,19 +19,12 @@ struct TeleportClientTests {
     /// A fake and a client for it; the client is closed and the fake stopped afterwards.
     func withClient(user: String = "access-reconciler", pageSize: Int = 1000,
                     _ body: (FakeTeleport, TeleportAccessRequests) async throws -> Void) async throws {
-        let fake = try await FakeTeleport.start()
-        var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: user))
-        configuration.pageSize = pageSize
-        let client = try TeleportAccessRequests(configuration: configuration)
-        do {
-            try await body(fake, client)
-        } catch {
-            await client.close()
-            await fake.stop()
-            throw error
+        try await FakeTeleport.with { fake async throws in
+            var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: user))
+            configuration.pageSize = pageSize
+            let client = try TeleportAccessRequests(configuration: configuration)
+            try await withStopping(client, stop: { await $0.close() }) { try await body(fake, $0) }
         }
-        await client.close()
-        await fake.stop()
     }
 
     @Test("Ping: the cluster name, and the caller is the identity's user")
@@ -129,6 +122,34 @@ struct TeleportClientTests {
         }
     }
 
+    @Test("the in-memory port and the gRPC client over the fake give the same answers to the same reviews")
+    func reviewRulesShared() async throws {
+        // Two approvals needed: a first review leaves the request pending, a second one by the
+        // same author adds nothing, the requester's own review is refused, a decided one is done.
+        func sequence(_ port: any AccessRequestPort) async -> [String] {
+            var answers: [String] = []
+            for (id, reason) in [("r1", "first"), ("r1", "again"), ("own", "mine"), ("done", "late")] {
+                do {
+                    answers.append("\(id): \(try await port.submitReview(requestID: id, proposedState: .approved, reason: reason))")
+                } catch {
+                    answers.append("\(id): refused")
+                }
+            }
+            for id in ["r1", "own", "done"] {
+                answers.append("\(id) reviews: \((try? await port.accessRequest(id: id))?.reviews.count ?? -1)")
+            }
+            return answers
+        }
+        let requests = [Self.request("r1"), Self.request("own", user: "access-reconciler"), Self.request("done", state: .denied)]
+        let memory = InMemoryAccessRequests(cluster: "teleport.example.com", requests: requests, approvalsNeeded: 2)
+        let expected = ["r1: PENDING", "r1: PENDING", "own: refused", "done: DENIED", "r1 reviews: 1", "own reviews: 0", "done reviews: 0"]
+        #expect(await sequence(memory) == expected)
+        try await withClient { fake, client async throws in
+            await fake.state.seed(requests, thresholds: [(2, 1)])
+            #expect(await sequence(client) == expected)
+        }
+    }
+
     @Test("plugin data: read by plugin and by request, compare-and-swap, an empty value deletes")
     func pluginData() async throws {
         try await withClient { fake, client async throws in
@@ -180,72 +201,72 @@ struct TeleportClientTests {
 
     @Test("an expired identity is refused before any call, saying when it expired")
     func expiredIdentity() async throws {
-        let fake = try await FakeTeleport.start()
-        let expired = try fake.identityFile(user: "access-reconciler", validFor: 60, notBefore: Date().addingTimeInterval(-7200))
-        let error = #expect(throws: IdentityFileError.self) { try TeleportAccessRequests(configuration: fake.clientConfiguration(identityFile: expired)) }
-        #expect(error?.description.contains("the Teleport identity expired at 20") == true)
-        #expect(await fake.state.calls.isEmpty)
-        await fake.stop()
+        try await FakeTeleport.with { fake async throws in
+            let expired = try fake.identityFile(user: "access-reconciler", validFor: 60, notBefore: Date().addingTimeInterval(-7200))
+            let error = #expect(throws: IdentityFileError.self) { try TeleportAccessRequests(configuration: fake.clientConfiguration(identityFile: expired)) }
+            #expect(error?.description.contains("the Teleport identity expired at 20") == true)
+            #expect(await fake.state.calls.isEmpty)
+        }
     }
 
     @Test("a client certificate from another CA is refused, with a clear error")
     func foreignClientCertificate() async throws {
-        let fake = try await FakeTeleport.start()
-        let stranger = try TestCertificateAuthority(cluster: "teleport.example.com")
-        let identity = try fake.identityFile(user: "access-reconciler", issuer: stranger, trusting: [fake.authority])
-        let client = try TeleportAccessRequests(configuration: fake.clientConfiguration(identityFile: identity))
-        let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
-        #expect(error?.description.contains("TLS failed") == true, "\(String(describing: error))")
-        #expect(await fake.state.calls.isEmpty)
-        await client.close()
-        await fake.stop()
+        try await FakeTeleport.with { fake async throws in
+            let stranger = try TestCertificateAuthority(cluster: "teleport.example.com")
+            let identity = try fake.identityFile(user: "access-reconciler", issuer: stranger, trusting: [fake.authority])
+            let client = try TeleportAccessRequests(configuration: fake.clientConfiguration(identityFile: identity))
+            let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
+            #expect(error?.description.contains("TLS failed") == true, "\(String(describing: error))")
+            #expect(await fake.state.calls.isEmpty)
+            await client.close()
+        }
     }
 
     @Test("a server whose CA is not in the identity file is not trusted")
     func unknownServerCA() async throws {
-        let fake = try await FakeTeleport.start()
-        let other = try TestCertificateAuthority(cluster: "other.example.com")
-        let identity = try fake.identityFile(user: "access-reconciler", trusting: [other])
-        let client = try TeleportAccessRequests(configuration: fake.clientConfiguration(identityFile: identity))
-        let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
-        #expect(error?.description.contains("unknown CA") == true, "\(String(describing: error))")
-        await client.close()
-        await fake.stop()
+        try await FakeTeleport.with { fake async throws in
+            let other = try TestCertificateAuthority(cluster: "other.example.com")
+            let identity = try fake.identityFile(user: "access-reconciler", trusting: [other])
+            let client = try TeleportAccessRequests(configuration: fake.clientConfiguration(identityFile: identity))
+            let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
+            #expect(error?.description.contains("unknown CA") == true, "\(String(describing: error))")
+            await client.close()
+        }
     }
 
     @Test("a wrong address: nothing listening there is an unreachable Teleport")
     func wrongAddress() async throws {
-        let fake = try await FakeTeleport.start()
-        var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
-        configuration.address = "127.0.0.1:9"
-        configuration.attempts = 2
-        let client = try TeleportAccessRequests(configuration: configuration)
-        let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
-        #expect(error?.description.hasPrefix("Teleport at 127.0.0.1:9 cannot be reached") == true, "\(String(describing: error))")
-        await client.close()
-        await fake.stop()
+        try await FakeTeleport.with { fake async throws in
+            var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
+            configuration.address = "127.0.0.1:9"
+            configuration.attempts = 2
+            let client = try TeleportAccessRequests(configuration: configuration)
+            let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
+            #expect(error?.description.hasPrefix("Teleport at 127.0.0.1:9 cannot be reached") == true, "\(String(describing: error))")
+            await client.close()
+        }
     }
 
     @Test("through a Proxy with TLS routing: the first ALPN entry names the cluster, TLS ends at the Auth Service")
     func proxyRouting() async throws {
-        let fake = try await FakeTeleport.start()
-        let proxy = try await FakeTeleportProxy(cluster: "teleport.example.com", authPort: fake.port)
-        var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
-        configuration.address = proxy.address
-        configuration.route = .automatic
-        let client = try TeleportAccessRequests(configuration: configuration)
-        #expect(try await client.clusterName() == "teleport.example.com")
-        #expect(await proxy.offeredProtocols().first == ["teleport-auth@74656c65706f72742e6578616d706c652e636f6d.teleport.cluster.local", "h2"])
-        #expect(await fake.state.calls.first?.caller == "access-reconciler", "the Auth Service saw the client certificate")
-        await client.close()
-
-        configuration.clusterName = "another.example.com"
-        configuration.attempts = 1
-        let misrouted = try TeleportAccessRequests(configuration: configuration)
-        await #expect(throws: TeleportError.self) { try await misrouted.clusterName() }
-        await misrouted.close()
-        await proxy.shutdown()
-        await fake.stop()
+        try await FakeTeleport.with { fake async throws in
+            let proxy = try await FakeTeleportProxy(cluster: "teleport.example.com", authPort: fake.port)
+            try await withStopping(proxy, stop: { await $0.shutdown() }) { proxy in
+                var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
+                configuration.address = proxy.address
+                configuration.route = .automatic
+                try await withStopping(try TeleportAccessRequests(configuration: configuration), stop: { await $0.close() }) { client async throws in
+                    #expect(try await client.clusterName() == "teleport.example.com")
+                    #expect(await proxy.offeredProtocols().first == ["teleport-auth@74656c65706f72742e6578616d706c652e636f6d.teleport.cluster.local", "h2"])
+                    #expect(await fake.state.calls.first?.caller == "access-reconciler", "the Auth Service saw the client certificate")
+                }
+                configuration.clusterName = "another.example.com"
+                configuration.attempts = 1
+                try await withStopping(try TeleportAccessRequests(configuration: configuration), stop: { await $0.close() }) { misrouted async throws in
+                    await #expect(throws: TeleportError.self) { try await misrouted.clusterName() }
+                }
+            }
+        }
     }
 
     @Test("fields newer servers add are skipped")

@@ -39,6 +39,9 @@ public actor FakeOpsgenie {
     private var nextTinyID = 1
     private var server: LoopbackHTTPServer?
     private let clock: @Sendable () -> Date
+    /// The time the rate-limit buckets count in; the alert clock unless a test sets its own, so
+    /// that throttling can be tested without waiting for real seconds.
+    private var rateLimitClock: (@Sendable () -> Date)?
 
     /// The server's base URL, to configure the client with.
     public private(set) var baseURL = URL(string: "http://127.0.0.1:0")!
@@ -77,6 +80,8 @@ public actor FakeOpsgenie {
     }
 
     public func setRateLimit(_ domain: FakeOpsgenieDomain, _ limit: FakeRateLimit?) { rateLimits[domain] = limit }
+    /// Makes the rate-limit buckets count time by `clock`.
+    public func setRateLimitClock(_ clock: @escaping @Sendable () -> Date) { rateLimitClock = clock }
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
     public func setOffsetCap(_ cap: Int) { offsetCap = cap }
 
@@ -128,7 +133,10 @@ public actor FakeOpsgenie {
         defer { inFlight -= 1 }
         if faults.latency > .zero { try? await Task.sleep(for: faults.latency) }
         let reply = respond(request, authorized: authorized)
-        if case let .response(status, _, _) = reply { calls[index].status = status }
+        if case let .response(status, _, body) = reply {
+            calls[index].status = status
+            calls[index].responseBody = body
+        }
         return reply
     }
 
@@ -140,7 +148,7 @@ public actor FakeOpsgenie {
         let segments = request.segments
         let domain = Self.domain(method: request.method, segments: segments)
         if let limit = rateLimits[domain] {
-            let second = Int(clock().timeIntervalSince1970)
+            let second = Int((rateLimitClock ?? clock)().timeIntervalSince1970)
             var window = windows[domain] ?? (second, 0)
             if window.second != second { window = (second, 0) }
             if window.used >= limit.perSecond {
@@ -283,7 +291,7 @@ public actor FakeOpsgenie {
         if let note, !note.isEmpty { alerts[index].notes.append(note) }
         if action == "Close" {
             guard alerts[index].status == "open" else {
-                return accepted(requestID, action: action, status: "Alert is already closed", alertID: alert.id, alias: alert.alias, success: false)
+                return accepted(requestID, action: action, status: "Close action is not applicable to a closed alert", alertID: alert.id, alias: alert.alias, success: false)
             }
             alerts[index].status = "closed"
             if openPositionByAlias[alerts[index].alias] == index { openPositionByAlias[alerts[index].alias] = nil }

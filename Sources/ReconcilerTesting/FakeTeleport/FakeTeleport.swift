@@ -73,3 +73,11 @@ public final class FakeTeleport: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 }
+
+extension FakeTeleport {
+    /// Runs `body` against a fresh fake Auth Service and stops it afterwards, also on failure.
+    public static func with<Result>(cluster: String = "teleport.example.com",
+                                    _ body: (FakeTeleport) async throws -> Result) async throws -> Result {
+        try await withStopping(try await start(cluster: cluster), stop: { await $0.stop() }, body)
+    }
+}
