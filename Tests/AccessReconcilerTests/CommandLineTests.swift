@@ -24,13 +24,20 @@ struct CommandLineTests {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repositoryRoot)
         process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        // Output goes to files, not pipes: reading one pipe to its end while the child fills the
+        // other would deadlock once that pipe's buffer is full.
+        let folder = try TestSupport.directory([:])
+        let outURL = URL(fileURLWithPath: folder + "/stdout"), errURL = URL(fileURLWithPath: folder + "/stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try out.close()
+        try err.close()
+        let stdout = try Data(contentsOf: outURL), stderr = try Data(contentsOf: errURL)
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
@@ -51,11 +58,30 @@ struct CommandLineTests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test("settings come from the environment and the configuration file")
+    @Test("settings come from the configuration file, and the environment overrides it")
     func configurationLayers() throws {
-        let directory = try TestSupport.directory(["config.yaml": "manifests: \(TestSupport.manifestsPath)\nopsgenie:\n  default_teams: [file-team]\n"])
+        // A role of its own, without teams, so that the file's manifests path and default teams
+        // both show in the routing table (the default ./manifests would not).
+        let manifests = try TestSupport.directory(["only.yaml": """
+            kind: role
+            version: v7
+            metadata:
+              name: only-requester
+            spec:
+              allow:
+                request:
+                  roles: [auditor]
+                  annotations:
+                    teleport.dev/notify-services: [audit-oncall]
+            """])
+        let directory = try TestSupport.directory(["config.yaml": "manifests: \(manifests)\nopsgenie:\n  default_teams: [file-team]\n"])
         let fromFile = try run(["validate"], environment: ["ACCESS_RECONCILER_CONFIG": directory + "/config.yaml"])
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        #expect(fromFile.stdout.contains("Manifests OK: 1 roles, 0 users in 1 file(s)"), "\(fromFile.stdout)")
+        #expect(fromFile.stdout.contains("role auditor\n  granted by:          only-requester\n  notify schedules:    audit-oncall\n  notify teams:        file-team (default)"),
+                "\(fromFile.stdout)")
+        let overridden = try run(["validate"], environment: ["ACCESS_RECONCILER_CONFIG": directory + "/config.yaml", "OPSGENIE_DEFAULT_TEAMS": "env-team"])
+        #expect(overridden.stdout.contains("notify teams:        env-team (default)"), "\(overridden.stdout)")
         let bad = try run(["validate", "--manifests", "manifests"], environment: ["OPSGENIE_PRIORITY": "P9"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("OPSGENIE_PRIORITY: expected one of P1, P2, P3, P4, P5"))

@@ -30,6 +30,24 @@ struct ManifestLoaderTests {
         #expect(manifests.files.map { ($0 as NSString).lastPathComponent } == ["roles.yaml", "roles.yml"])
     }
 
+    @Test("a Kubernetes ConfigMap mounted as a folder: the hidden ..<timestamp>/ copies and the ..data link are skipped")
+    func configMapLayout() throws {
+        // What the kubelet writes for a ConfigMap volume: the files in a hidden timestamped folder,
+        // `..data` linking to it, and each visible name linking through `..data`.
+        let roles = try String(contentsOfFile: TestSupport.manifestsPath + "/roles.yaml", encoding: .utf8)
+        let users = try String(contentsOfFile: TestSupport.manifestsPath + "/users.yaml", encoding: .utf8)
+        let folder = try TestSupport.directory(["..2026_11_26_04_30_00.123456789/roles.yaml": roles,
+                                                "..2026_11_26_04_30_00.123456789/users.yaml": users])
+        let manager = FileManager.default
+        try manager.createSymbolicLink(atPath: folder + "/..data", withDestinationPath: "..2026_11_26_04_30_00.123456789")
+        try manager.createSymbolicLink(atPath: folder + "/roles.yaml", withDestinationPath: "..data/roles.yaml")
+        try manager.createSymbolicLink(atPath: folder + "/users.yaml", withDestinationPath: "..data/users.yaml")
+        let set = try ManifestLoader().load(path: folder)
+        #expect(set.files == [folder + "/roles.yaml", folder + "/users.yaml"])
+        #expect(set.roles.count == 6)
+        #expect(set.users.count == 4)
+    }
+
     @Test("a YAML syntax error names file and line")
     func syntaxError() throws {
         let directory = try TestSupport.directory(["roles.yaml": "kind: role\nversion: v7\nmetadata:\n  name: x\n  labels: {a: b\nspec: {}\n"])

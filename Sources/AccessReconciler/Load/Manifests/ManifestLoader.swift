@@ -67,7 +67,9 @@ public struct ManifestLoader: Sendable {
     }
 
     /// The manifest files at `path`: the file itself, or every `*.yaml`/`*.yml` below the directory,
-    /// in a stable order.
+    /// in a stable order. Entries whose names begin with a dot are skipped, with what is below them:
+    /// a Kubernetes ConfigMap mounted as a folder keeps a hidden `..<timestamp>/` copy of each file
+    /// and a `..data` link beside the visible links, and reading those would define every role twice.
     public static func manifestFiles(at path: String) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -79,6 +81,10 @@ public struct ManifestLoader: Sendable {
         }
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
+            if (relative as NSString).lastPathComponent.hasPrefix(".") {
+                enumerator.skipDescendants()
+                continue
+            }
             guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { continue }
             let full = (path as NSString).appendingPathComponent(relative)
             var isDir: ObjCBool = false
