@@ -29,9 +29,45 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
 
     // MARK: Reading alerts
 
+    /// Aliases per lookup query: `(alias:"…" OR …)` with 20 request aliases keeps the URL near
+    /// 2 KB, well within what servers and proxies accept.
+    public var aliasBatchSize: Int { 20 }
+
     public func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] {
-        let operation = "list open alerts tagged \(tags.joined(separator: ", "))"
-        let base = (tags.map { "tag:\(Self.quoted($0))" } + ["status:open"]).joined(separator: " AND ")
+        let query = (tags.map { "tag:\(Self.quoted($0))" } + ["status:open"]).joined(separator: " AND ")
+        // Opsgenie's search is not documented to match tags exactly: keep only alerts that carry
+        // every tag, so that a loose match can never hand the job another cluster's alert.
+        return try await list(query: query, operation: "list open alerts tagged \(tags.joined(separator: ", "))")
+            .filter { alert in tags.allSatisfy(alert.tags.contains) }
+    }
+
+    /// Looks aliases up with the alert search (`alias:` terms joined by OR), not with
+    /// `GET /v2/alerts/{alias}?identifierType=alias`: the request aliases contain `/`, and neither
+    /// Opsgenie's documentation nor its SDKs (which put the identifier into the path unescaped)
+    /// say how such an alias is sent in a path. The search documents `alias:` as matching only
+    /// the open alert with that alias.
+    public func openAlerts(aliases: [String]) async throws -> [Alert] {
+        guard !aliases.isEmpty else { return [] }
+        let wanted = Set(aliases)
+        let terms = aliases.map { "alias:\(Self.quoted($0))" }.joined(separator: " OR ")
+        let operation = aliases.count == 1 ? "look up alert \(aliases[0])" : "look up \(aliases.count) alerts by alias"
+        return try await list(query: "status:open AND (\(terms))", operation: operation)
+            .filter { $0.status == .open && wanted.contains($0.alias) }
+            .map { alert in
+                var alert = alert
+                alert.origin = .alias
+                return alert
+            }
+    }
+
+    /// The open alert with `alias`, or nil.
+    public func openAlert(alias: String) async throws -> Alert? {
+        try await openAlerts(aliases: [alias]).first
+    }
+
+    /// Every alert matching `query`, following `paging.next` and, past Opsgenie's offset cap,
+    /// continuing by `createdAt` windows; all or nothing.
+    private func list(query base: String, operation: String) async throws -> [Alert] {
         var result: [Alert] = []
         var seen = Set<String>()
         var windowStart: Int64?
@@ -75,18 +111,6 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
             windowStart = lastCreated
             logger.debug("alert listing continues by creation time", metadata: ["createdAt": "\(lastCreated)", "listed": "\(result.count)"])
         }
-    }
-
-    public func openAlert(alias: String) async throws -> Alert? {
-        let operation = "read alert \(alias)"
-        let response = try await transport.send(.init(
-            method: "GET", path: ["v2", "alerts", alias], query: [URLQueryItem(name: "identifierType", value: "alias")],
-            domain: .alertRead, operation: operation, accepting: [404]))
-        if response.status == 404 { return nil }
-        var alert = try Self.alert(from: decode(AlertEnvelope.self, response, operation: operation).data, operation: operation)
-        guard alert.status == .open, alert.alias == alias else { return nil }
-        alert.origin = .alias
-        return alert
     }
 
     public func alert(id: String) async throws -> Alert? {

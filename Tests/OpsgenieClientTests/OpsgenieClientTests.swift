@@ -109,6 +109,41 @@ struct OpsgenieClientTests {
         }
     }
 
+    @Test("aliases are looked up many per query (alias terms joined by OR); only open alerts with exactly those aliases come back")
+    func bulkAliasLookup() async throws {
+        try await OpsgenieHarness.with { harness async throws in
+            let start = Date(timeIntervalSince1970: 1_790_000_000)
+            for index in 0..<30 {
+                await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/r\(index)", message: "m", status: index % 3 == 0 ? "closed" : "open",
+                                                          createdAt: start.addingTimeInterval(Double(index))))
+            }
+            let wanted = (0..<20).map { "teleport-access-request/r\($0)" } + ["teleport-access-request/unknown"]
+            let found = try await harness.backend.openAlerts(aliases: wanted)
+            #expect(Set(found.map(\.alias)) == Set((0..<20).filter { $0 % 3 != 0 }.map { "teleport-access-request/r\($0)" }))
+            #expect(found.allSatisfy { $0.origin == .alias && $0.status == .open })
+            let calls = await harness.fake.calls
+            #expect(calls.count == 1, "one query for 21 aliases")
+            let query = try #require(calls.first?.request.queryValue("query"))
+            #expect(query.hasPrefix(#"status:open AND (alias:"teleport-access-request/r0" OR alias:"teleport-access-request/r1" OR"#))
+        }
+    }
+
+    @Test("a search that matches tags loosely cannot hand the job another cluster's alert: the exact tags are checked")
+    func exactTags() async throws {
+        try await OpsgenieHarness.with { harness async throws in
+            await harness.fake.setLooseTagSearch(true)
+            let start = Date(timeIntervalSince1970: 1_790_000_000)
+            await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/a", message: "m", tags: ["access-reconciler", "teleport-cluster:prod"], createdAt: start))
+            await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/b", message: "m", tags: ["access-reconciler", "teleport-cluster:prod-eu"], createdAt: start))
+            await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/c", message: "m", tags: ["Access-Reconciler", "teleport-cluster:PROD"], createdAt: start))
+            let listed = try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler", "teleport-cluster:prod"])
+            #expect(listed.map(\.alias) == ["teleport-access-request/a"])
+            let rawCount = await harness.fake.calls.compactMap(\.responseBody).first.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+                .flatMap { ($0["data"] as? [Any])?.count }
+            #expect(rawCount == 3, "the fake's search did match loosely")
+        }
+    }
+
     @Test("past the offset cap, listing continues by createdAt windows, alerts sharing a millisecond included")
     func offsetCap() async throws {
         try await OpsgenieHarness.with(offsetCap: 300) { harness async throws in

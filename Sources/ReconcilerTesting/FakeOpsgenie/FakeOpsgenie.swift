@@ -26,6 +26,8 @@ public actor FakeOpsgenie {
     public var statusDelayPolls = 1
     /// Opsgenie refuses listings with `offset + limit` above this.
     public var offsetCap = 20_000
+    /// Makes `tag:` terms match loosely (prefix, any case), as a search engine may.
+    public var looseTagSearch = false
     /// The most requests the fake was serving at once.
     public private(set) var maxInFlight = 0
     private var inFlight = 0
@@ -84,6 +86,7 @@ public actor FakeOpsgenie {
     public func setRateLimitClock(_ clock: @escaping @Sendable () -> Date) { rateLimitClock = clock }
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
     public func setOffsetCap(_ cap: Int) { offsetCap = cap }
+    public func setLooseTagSearch(_ loose: Bool) { looseTagSearch = loose }
 
     /// Queues faults for the next requests, in order.
     public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
@@ -220,7 +223,7 @@ public actor FakeOpsgenie {
         case let .success(parsed): query = parsed
         case let .failure(failure): return unprocessable(["query": failure.reason], requestID: requestID)
         }
-        var matching = alerts.filter(query.matches).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        var matching = alerts.filter { query.matches($0, looseTags: looseTagSearch) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         if order == "desc" { matching.reverse() }
         let page = Array(matching.dropFirst(offset).prefix(limit))
         var paging: [String: String] = ["first": pageURL(request, offset: 0, limit: limit)]

@@ -1,46 +1,53 @@
 import Foundation
 
-/// The subset of Opsgenie's alert search syntax the fake understands: `field:value`,
-/// `field>value` (and `<`, `>=`, `<=`) terms joined by `AND`, values optionally in double quotes.
-/// Fields: `status`, `tag`/`tags`, `alias`, `message`, `createdAt` (epoch milliseconds).
-struct FakeOpsgenieQuery {
-    struct Term {
-        var field: String
-        var comparison: String
-        var value: String
-    }
-
-    var terms: [Term]
-
-    /// Parses a query; nil with a reason for what the fake does not support (answered with 422).
-    static func parse(_ text: String) -> Result<FakeOpsgenieQuery, QueryError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { return .success(FakeOpsgenieQuery(terms: [])) }
-        var terms: [Term] = []
-        for part in split(trimmed) {
-            if part.uppercased() == "AND" { continue }
-            if part.uppercased() == "OR" || part.hasPrefix("(") { return .failure(QueryError(reason: "the fake supports AND only")) }
-            guard let term = term(part) else { return .failure(QueryError(reason: "cannot read query term `\(part)`")) }
-            terms.append(term)
-        }
-        return .success(FakeOpsgenieQuery(terms: terms))
-    }
+/// The subset of Opsgenie's alert search syntax the fake understands: `field:value` and
+/// `field>value` (also `<`, `>=`, `<=`) terms, values optionally in double quotes (with `\"` and
+/// `\\` escapes), joined by `AND` and `OR` (AND binds tighter), with parentheses. Fields: `status`,
+/// `tag`/`tags`, `alias`, `message`, `createdAt` (epoch milliseconds). Matching is exact.
+indirect enum FakeOpsgenieQuery {
+    case all
+    case term(field: String, comparison: String, value: String)
+    case and(FakeOpsgenieQuery, FakeOpsgenieQuery)
+    case or(FakeOpsgenieQuery, FakeOpsgenieQuery)
 
     struct QueryError: Error {
         var reason: String
     }
 
-    func matches(_ alert: FakeOpsgenieAlert) -> Bool {
-        terms.allSatisfy { term in
-            switch term.field {
-            case "status": return alert.status == term.value
-            case "tag", "tags": return alert.tags.contains(term.value)
-            case "alias": return alert.alias == term.value
-            case "message": return alert.message == term.value
+    /// Parses a query; a failure carries the reason (answered with 422).
+    static func parse(_ text: String) -> Result<FakeOpsgenieQuery, QueryError> {
+        var parser = Parser(tokens: tokenize(text))
+        guard !parser.tokens.isEmpty else { return .success(.all) }
+        do {
+            let query = try parser.disjunction()
+            guard parser.position == parser.tokens.count else { throw QueryError(reason: "unexpected `\(parser.tokens[parser.position])`") }
+            return .success(query)
+        } catch let error as QueryError {
+            return .failure(error)
+        } catch {
+            return .failure(QueryError(reason: "\(error)"))
+        }
+    }
+
+    /// Whether the alert matches. With `looseTags`, a tag term matches any tag that starts with
+    /// the value, ignoring case, as a full-text search engine may: the client must not rely on
+    /// the search for exactness.
+    func matches(_ alert: FakeOpsgenieAlert, looseTags: Bool = false) -> Bool {
+        switch self {
+        case .all: return true
+        case let .and(left, right): return left.matches(alert, looseTags: looseTags) && right.matches(alert, looseTags: looseTags)
+        case let .or(left, right): return left.matches(alert, looseTags: looseTags) || right.matches(alert, looseTags: looseTags)
+        case let .term(field, comparison, value):
+            switch field {
+            case "status": return alert.status == value
+            case "tag", "tags" where looseTags: return alert.tags.contains { $0.lowercased().hasPrefix(value.lowercased()) }
+            case "tag", "tags": return alert.tags.contains(value)
+            case "alias": return alert.alias == value
+            case "message": return alert.message == value
             case "createdAt":
-                guard let limit = Int64(term.value) else { return false }
+                guard let limit = Int64(value) else { return false }
                 let created = Int64((alert.createdAt.timeIntervalSince1970 * 1000).rounded(.down))
-                switch term.comparison {
+                switch comparison {
                 case ">": return created > limit
                 case ">=": return created >= limit
                 case "<": return created < limit
@@ -52,32 +59,82 @@ struct FakeOpsgenieQuery {
         }
     }
 
-    /// Splits on spaces outside double quotes.
-    private static func split(_ text: String) -> [String] {
-        var parts: [String] = []
+    private struct Parser {
+        let tokens: [String]
+        var position = 0
+
+        mutating func disjunction() throws -> FakeOpsgenieQuery {
+            var query = try conjunction()
+            while position < tokens.count, tokens[position].uppercased() == "OR" {
+                position += 1
+                query = .or(query, try conjunction())
+            }
+            return query
+        }
+
+        mutating func conjunction() throws -> FakeOpsgenieQuery {
+            var query = try primary()
+            while position < tokens.count, tokens[position].uppercased() == "AND" {
+                position += 1
+                query = .and(query, try primary())
+            }
+            return query
+        }
+
+        mutating func primary() throws -> FakeOpsgenieQuery {
+            guard position < tokens.count else { throw QueryError(reason: "the query ends too early") }
+            let token = tokens[position]
+            position += 1
+            if token == "(" {
+                let inner = try disjunction()
+                guard position < tokens.count, tokens[position] == ")" else { throw QueryError(reason: "a parenthesis is not closed") }
+                position += 1
+                return inner
+            }
+            guard let term = FakeOpsgenieQuery.term(token) else { throw QueryError(reason: "cannot read query term `\(token)`") }
+            return term
+        }
+    }
+
+    /// Splits into terms, parentheses and operators; spaces and parentheses inside double quotes
+    /// belong to the value.
+    private static func tokenize(_ text: String) -> [String] {
+        var tokens: [String] = []
         var current = ""
         var quoted = false
+        var escaped = false
         for character in text {
-            if character == "\"" { quoted.toggle(); current.append(character); continue }
-            if character == " " && !quoted {
-                if !current.isEmpty { parts.append(current) }
+            if quoted {
+                current.append(character)
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { quoted = false }
+                continue
+            }
+            switch character {
+            case "\"":
+                quoted = true
+                current.append(character)
+            case " ", "(", ")":
+                if !current.isEmpty { tokens.append(current) }
                 current = ""
-            } else {
+                if character != " " { tokens.append(String(character)) }
+            default:
                 current.append(character)
             }
         }
-        if !current.isEmpty { parts.append(current) }
-        return parts
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
     }
 
-    private static func term(_ text: String) -> Term? {
+    private static func term(_ text: String) -> FakeOpsgenieQuery? {
         for comparison in [">=", "<=", ":", ">", "<"] {
             guard let range = text.range(of: comparison) else { continue }
             let field = String(text[..<range.lowerBound])
             var value = String(text[range.upperBound...])
-            if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 {
+                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+            }
             guard !field.isEmpty, !value.isEmpty else { return nil }
-            return Term(field: field, comparison: comparison, value: value)
+            return .term(field: field, comparison: comparison, value: value)
         }
         return nil
     }
