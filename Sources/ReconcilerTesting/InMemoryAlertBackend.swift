@@ -9,8 +9,12 @@ public actor InMemoryAlertBackend: AlertBackend {
     public var onCall: [String: [String]]
     /// Schedules whose on-call lookup fails.
     public var failingSchedules: Set<String> = []
-    /// Aliases and ids whose single-alert reads fail, as one slow or refused lookup would.
+    /// Aliases whose lookup fails (with the rest of their batch), as a refused query would.
     public var failingLookups: Set<String> = []
+    /// Aliases per lookup, as the port asks.
+    public nonisolated let aliasBatchSize: Int
+    /// Every alias lookup, one entry per call.
+    public private(set) var lookups: [[String]] = []
     /// When set, every call fails with this error.
     public var failure: (any Error)?
     /// Every write, in order (`create <alias>`, `note <id>`, `close <id>`).
@@ -18,7 +22,9 @@ public actor InMemoryAlertBackend: AlertBackend {
     private var nextID = 1
     private let clockStart: Date
 
-    public init(alerts: [Alert] = [], onCall: [String: [String]] = [:], clockStart: Date = Date(timeIntervalSince1970: 1_790_000_000)) {
+    public init(alerts: [Alert] = [], onCall: [String: [String]] = [:], clockStart: Date = Date(timeIntervalSince1970: 1_790_000_000),
+                aliasBatchSize: Int = 20) {
+        self.aliasBatchSize = aliasBatchSize
         for alert in alerts { self.alerts[alert.id] = alert }
         self.onCall = onCall
         self.clockStart = clockStart
@@ -26,7 +32,7 @@ public actor InMemoryAlertBackend: AlertBackend {
 
     public func setFailure(_ error: (any Error)?) { failure = error }
     public func setFailingSchedules(_ schedules: Set<String>) { failingSchedules = schedules }
-    public func setFailingLookups(_ identifiers: Set<String>) { failingLookups = identifiers }
+    public func setFailingLookups(_ aliases: Set<String>) { failingLookups = aliases }
 
     /// Closes an alert by hand, as a person in the Opsgenie UI would.
     public func closeByHand(_ id: String) { alerts[id]?.status = .closed }
@@ -36,16 +42,12 @@ public actor InMemoryAlertBackend: AlertBackend {
         return alerts.values.filter { alert in alert.status == .open && tags.allSatisfy(alert.tags.contains) }.sorted { $0.id < $1.id }
     }
 
-    public func openAlert(alias: String) async throws -> Alert? {
+    public func openAlerts(aliases: [String]) async throws -> [Alert] {
         try check()
-        if failingLookups.contains(alias) { throw InMemoryError.unavailable("alert \(alias)") }
-        return alerts.values.first { $0.status == .open && $0.alias == alias }
-    }
-
-    public func alert(id: String) async throws -> Alert? {
-        try check()
-        if failingLookups.contains(id) { throw InMemoryError.unavailable("alert \(id)") }
-        return alerts[id]
+        if let failing = aliases.first(where: failingLookups.contains) { throw InMemoryError.unavailable("alert \(failing)") }
+        lookups.append(aliases)
+        let wanted = Set(aliases)
+        return alerts.values.filter { $0.status == .open && wanted.contains($0.alias) }.sorted { $0.id < $1.id }
     }
 
     public func createAlert(_ draft: AlertDraft) async throws -> String {

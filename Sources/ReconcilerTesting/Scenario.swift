@@ -76,9 +76,10 @@ public struct Scenario: Sendable {
     }
 
     /// In-memory backends holding this scenario's state.
-    public func makeBackends(reviewer: String = "access-reconciler") -> (requests: InMemoryAccessRequests, alerts: InMemoryAlertBackend) {
+    public func makeBackends(reviewer: String = "access-reconciler", aliasBatchSize: Int = 20)
+        -> (requests: InMemoryAccessRequests, alerts: InMemoryAlertBackend) {
         (InMemoryAccessRequests(cluster: cluster, requests: requests, pluginData: pluginData, reviewer: reviewer),
-         InMemoryAlertBackend(alerts: alerts, onCall: onCall))
+         InMemoryAlertBackend(alerts: alerts, onCall: onCall, aliasBatchSize: aliasBatchSize))
     }
 
     private static func request(_ value: YAMLValue) throws -> AccessRequest {

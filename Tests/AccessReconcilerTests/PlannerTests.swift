@@ -58,12 +58,19 @@ struct PlannerTests {
         Planner(manifests: manifests, policy: policy).plan(observation, now: Self.now)
     }
 
+    /// An observation as the observer makes it. Unless given, plugin data records every alert
+    /// (as the job does after creating one), and every pending request was looked up.
     func observation(_ requests: [AccessRequest], alerts: [Alert] = [], onCall: [String: [String]] = ["platform": []],
-                     pluginData: [String: RequestPluginData] = [:], unknown: [String: String] = [:]) -> Observation {
+                     pluginData: [String: RequestPluginData]? = nil, lookedUp: Set<String>? = nil,
+                     unknown: [String: String] = [:]) -> Observation {
         var snapshot = OnCallSnapshot()
         for (schedule, recipients) in onCall { snapshot.record(schedule: schedule, recipients: recipients) }
-        return Observation(cluster: "teleport.example.com", requests: requests, alerts: alerts, onCall: snapshot,
-                           pluginData: pluginData, unknown: unknown)
+        let recorded = Dictionary(alerts.compactMap { alert in
+            alert.requestID.map { ($0, RequestPluginData(entries: ["opsgenie": ["alert_id": alert.id]])) }
+        }, uniquingKeysWith: { first, _ in first })
+        return Observation(cluster: "teleport.example.com", requests: requests, alerts: alerts,
+                           lookedUp: lookedUp ?? Set(requests.filter { $0.state == .pending }.map(\.id)), onCall: snapshot,
+                           pluginData: pluginData ?? recorded, unknown: unknown)
     }
 
     // MARK: Creating alerts
@@ -81,7 +88,10 @@ struct PlannerTests {
             alice@example.com requested permissions for roles editor on Teleport at 25 Nov 26 07:30 UTC.
             Reason: deploy
             To approve or deny the request, proceed to https://teleport.example.com/web/requests/r1
+
             """)
+        #expect(create.record == ["user": "alice@example.com", "roles": "editor", "created": "1795591800", "request_reason": "deploy"],
+                "the request's creation time, not the run's")
         #expect(create.draft.responders == [Responder(kind: .schedule, name: "platform"), Responder(kind: .team, name: "platform-team")])
         #expect(create.draft.priority == .p2)
         #expect(create.draft.tags.contains("access-reconciler"))
@@ -151,7 +161,8 @@ struct PlannerTests {
     func onCallUnknown() {
         var snapshot = OnCallSnapshot()
         snapshot.schedules["platform"] = .unknown(reason: "HTTP 503")
-        let observed = Observation(cluster: "teleport.example.com", requests: [request("r1")], alerts: [alert("a1", request: "r1")], onCall: snapshot)
+        var observed = observation([request("r1")], alerts: [alert("a1", request: "r1")])
+        observed.onCall = snapshot
         let result = plan(observed)
         #expect(result.actions.isEmpty)
         #expect(result.findings.map(\.kind) == [.onCallUnknown])
@@ -196,11 +207,13 @@ struct PlannerTests {
         let result = plan(observation([approved], alerts: [alert("a1", request: "r1")], pluginData: data))
         #expect(result.actions.map(\.kind) == [.addNote, .closeAlert])
         guard case let .addNote(note) = result.actions[0], case let .closeAlert(close) = result.actions[1] else { return }
-        #expect(note.note == "lead@example.com reviewed the request at 25 Nov 26 07:50 UTC.\nResolution: APPROVED.")
+        // Byte for byte the plugin's template: the reason line is empty when there is no reason.
+        #expect(note.note == "lead@example.com reviewed the request at 25 Nov 26 07:50 UTC.\nResolution: APPROVED.\n")
         #expect(note.reviewsCountAfter == 2)
         #expect(close.alertID == "a1")
         #expect(close.resolution == .approved)
         #expect(close.note == "Access request has been approved\nReason: fine")
+        #expect(close.record == ["resolution": "approved", "resolve_reason": "fine", "reconciler_checked": "approved"])
     }
 
     @Test("denied and promoted requests close with their resolution", arguments: [RequestState.denied, .promoted])
@@ -215,7 +228,7 @@ struct PlannerTests {
         let result = plan(observation([], alerts: [alert("a1", request: "gone")]))
         guard case let .closeAlert(close)? = result.actions.first else { Issue.record("expected a close"); return }
         #expect(close.resolution == .expired)
-        #expect(close.note == "Access request has been expired")
+        #expect(close.note == "Access request has been expired\n")
         #expect(close.reason.contains("no longer exists"))
     }
 
@@ -225,7 +238,91 @@ struct PlannerTests {
         expired.resourceExpires = TestSupport.time(-1)
         let withAlert = plan(observation([expired], alerts: [alert("a1", request: "r1")], onCall: ["platform": ["alice@example.com"]]))
         #expect(withAlert.actions.map(\.kind) == [.closeAlert])
-        #expect(plan(observation([expired])).actions.isEmpty)
+        #expect(plan(observation([expired])).actions.map(\.kind) == [.recordResolution], "looked up, no alert open: only the record")
+    }
+
+    // MARK: Catching up what Teleport's plugin left
+
+    /// The plugin's alert found by alias: no tags, no details.
+    func pluginAlert(_ id: String, request: String) -> Alert { alert(id, request: request, origin: .alias, cluster: nil) }
+
+    @Test("approved, the plugin recorded the resolution but its close never happened: notes, then close")
+    func resolutionRecordedAlertOpen() throws {
+        let approved = request("r1", state: .approved, reviews: [AccessReview(author: "lead@example.com", proposedState: .approved, created: TestSupport.time(-5))],
+                               resolveReason: "ok")
+        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["alert_id": "a1", "resolution": "approved", "resolve_reason": "ok"]])]
+        let result = plan(observation([approved], alerts: [pluginAlert("a1", request: "r1")], pluginData: data, lookedUp: ["r1"]))
+        #expect(result.actions.map(\.kind) == [.addNote, .closeAlert])
+        guard case let .closeAlert(close)? = result.actions.last else { return }
+        #expect(close.record == ["reconciler_checked": "approved"], "the plugin's recorded resolution is kept")
+    }
+
+    @Test("denied, the plugin wrote its record but not the alert id: the alert found by alias is closed")
+    func deniedWithoutAlertID() {
+        let denied = request("r1", state: .denied, resolveReason: "no")
+        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["user": "alice@example.com", "roles": "editor"]])]
+        let result = plan(observation([denied], alerts: [pluginAlert("a1", request: "r1")], pluginData: data, lookedUp: ["r1"]))
+        #expect(result.actions.map(\.kind) == [.closeAlert])
+        #expect(result.actions.first?.alertID == "a1")
+    }
+
+    @Test("approved, no plugin data at all: the alert found by alias is closed")
+    func approvedWithoutPluginData() {
+        let result = plan(observation([request("r1", state: .approved)], alerts: [pluginAlert("a1", request: "r1")], pluginData: [:], lookedUp: ["r1"]))
+        #expect(result.actions.map(\.kind) == [.closeAlert])
+    }
+
+    @Test("pending, no plugin data, an open alert with the alias: adopt it (record its id), never create")
+    func adoptPendingAlert() throws {
+        let result = plan(observation([request("r1")], alerts: [pluginAlert("a1", request: "r1")], pluginData: [:], lookedUp: ["r1"]))
+        #expect(result.actions.map(\.kind) == [.recordAlert])
+        guard case let .recordAlert(record)? = result.actions.first else { return }
+        #expect(record.set == ["alert_id": "a1", "user": "alice@example.com", "roles": "editor", "created": "1795591800", "request_reason": "deploy"])
+        #expect(record.reason.contains("adopting it"))
+    }
+
+    @Test("the job's own alert missing from plugin data is recorded, keeping what the plugin wrote")
+    func repairRecord() throws {
+        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["user": "alice@example.com", "created": "1"]])]
+        let result = plan(observation([request("r1")], alerts: [alert("a1", request: "r1")], pluginData: data))
+        guard case let .recordAlert(record)? = result.actions.first else { Issue.record("expected a record"); return }
+        #expect(record.set == ["alert_id": "a1", "roles": "editor", "request_reason": "deploy"])
+    }
+
+    @Test("no alert is created for a pending request whose alias was not looked up")
+    func noCreateWithoutLookup() {
+        let result = plan(observation([request("r1")], lookedUp: []))
+        #expect(result.actions.isEmpty)
+        #expect(result.findings.map(\.kind) == [.lookupFailed])
+    }
+
+    @Test("a resolved or deleted request looked up with no open alert is recorded once; a checked one needs nothing")
+    func resolutionRecords() throws {
+        let gone = ["gone": RequestPluginData(entries: ["opsgenie": ["alert_id": "a9"]])]
+        let result = plan(observation([request("r1", state: .denied, resolveReason: "no")], pluginData: gone, lookedUp: ["r1", "gone"]))
+        #expect(result.actions.map(\.kind) == [.recordResolution, .recordResolution])
+        guard case let .recordResolution(deleted) = result.actions[0], case let .recordResolution(denied) = result.actions[1] else { return }
+        #expect(deleted.requestID == "gone" && deleted.set == ["resolution": "expired", "resolve_reason": "", "reconciler_checked": "expired"])
+        #expect(denied.set == ["resolution": "denied", "resolve_reason": "no", "reconciler_checked": "denied"])
+        let checked = ["r1": RequestPluginData(entries: ["opsgenie": ["resolution": "denied", "reconciler_checked": "denied"]])]
+        #expect(plan(observation([request("r1", state: .denied)], pluginData: checked, lookedUp: ["r1"])).actions.isEmpty)
+    }
+
+    @Test("which requests the observer looks up: not the job's tagged ones, not those it has seen closed, not routeless ones")
+    func lookupSelection() {
+        let now = Self.now
+        var expired = request("expired")
+        expired.resourceExpires = TestSupport.time(-1)
+        let requests = [request("tagged"), request("pending"), request("routeless"), request("approved", state: .approved),
+                        request("checked", state: .denied), expired]
+        let data: [String: RequestPluginData] = [
+            "checked": RequestPluginData(entries: ["opsgenie": ["reconciler_checked": "denied"]]),
+            "gone": RequestPluginData(entries: ["opsgenie": ["alert_id": "a1"]]),
+            "gone-checked": RequestPluginData(entries: ["opsgenie": ["reconciler_checked": "expired"]]),
+        ]
+        let selected = Observer.requestsToLookUp(requests: requests, pluginData: data, tagged: ["tagged"], now: now,
+                                                 routable: { $0.id != "routeless" })
+        #expect(selected == ["approved", "expired", "gone", "pending"])
     }
 
     // MARK: Drift and ownership

@@ -42,7 +42,7 @@ struct ReconcilerTests {
 
     @Test("one request's alert lookup fails: that request is held back with a finding, the rest of the plan stands")
     func partialObservation() async throws {
-        let backends = scenario.makeBackends()
+        let backends = scenario.makeBackends(aliasBatchSize: 1)
         await backends.alerts.setFailingLookups([AlertAlias.forRequest(Self.id(6))])
         let report = try await reconciler(backends).run(.apply, now: scenario.now)
         let failed = report.finalPlan.findings.filter { $0.kind == .lookupFailed }
@@ -100,12 +100,11 @@ struct ReconcilerTests {
     func noPerRequestReads() async throws {
         let backends = scenario.makeBackends()
         _ = try await reconciler(backends).run(.apply, now: scenario.now)
-        let counting = CountingReads(wrapped: backends.alerts)
-        let report = try await Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests, alerts: counting)
-            .run(.plan, now: scenario.now)
+        let before = await backends.alerts.lookups.count
+        let report = try await reconciler(backends).run(.plan, now: scenario.now)
         #expect(report.plan.actions.isEmpty)
-        #expect(await counting.reads.value == ["alias teleport-access-request/\(Self.id(6))"],
-                "only request 6, alerted by Teleport's plugin (plugin data, no tag), is looked up")
+        #expect(Array(await backends.alerts.lookups.dropFirst(before)) == [[AlertAlias.forRequest(Self.id(6))]],
+                "one lookup, of request 6 only, alerted by Teleport's plugin (no tag)")
     }
 
     @Test("a plan larger than --max-changes is refused and nothing is written")
@@ -176,7 +175,12 @@ struct ReconcilerTests {
         #expect(statuses.contains("closeAlert done"))
         let text = TextReport.render(report)
         #expect(text.contains("✗ request \(Self.id(1)): pending request from myuser"))
-        #expect(text.contains("1 failed"))
+        // A failed create is counted as failed, not as created.
+        #expect(text.contains("Applied: 2 alert(s) closed; 1 failed (1 createAlert); 1 skipped (1 approveRequest); stopped after 1 look because a write failed"),
+                "\(text)")
+        let counts = ReportDocument(report).counts
+        #expect(counts.count(.createAlert, .failed) == 1 && counts.count(.createAlert, .done) == 0)
+        #expect(counts.count(.closeAlert, .done) == 2)
     }
 
     @Test("the JSON report follows the documented schema")
@@ -186,11 +190,15 @@ struct ReconcilerTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["schemaVersion", "mode", "cluster", "generatedAt", "inSync", "rounds", "counts", "actions", "findings", "manifests"])
         #expect(object["rounds"] as? Int == 1)
-        #expect(object["schemaVersion"] as? Int == 1)
+        #expect(object["schemaVersion"] as? Int == 2)
         #expect(object["generatedAt"] as? String == "2026-11-25T08:00:00Z")
         #expect(object["cluster"] as? String == "teleport.example.com")
-        let counts = try #require(object["counts"] as? [String: Int])
-        #expect(counts == ["createAlert": 1, "approveRequest": 1, "addNote": 2, "closeAlert": 2, "findings": 4, "drift": 2, "failed": 0])
+        let counts = try #require(object["counts"] as? [String: Any])
+        #expect(Set(counts.keys) == ["planned", "done", "skipped", "failed", "findings", "drift"])
+        #expect(counts["planned"] as? [String: Int] == ["createAlert": 1, "recordAlert": 0, "approveRequest": 1, "addNote": 2, "closeAlert": 2,
+                                                        "recordResolution": 0])
+        #expect((counts["done"] as? [String: Int])?.values.reduce(0, +) == 0, "plan does nothing")
+        #expect(counts["findings"] as? Int == 4 && counts["drift"] as? Int == 2)
         let actions = try #require(object["actions"] as? [[String: Any]])
         #expect(actions.first?["kind"] as? String == "createAlert")
         #expect(actions.first?["status"] as? String == "planned")
@@ -212,36 +220,12 @@ struct ReconcilerTests {
     }
 }
 
-/// An alert backend that records reads of single alerts.
-struct CountingReads: AlertBackend {
-    actor Log {
-        var value: [String] = []
-        func add(_ entry: String) { value.append(entry) }
-    }
-
-    let wrapped: InMemoryAlertBackend
-    let reads = Log()
-    func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
-    func openAlert(alias: String) async throws -> Alert? {
-        await reads.add("alias \(alias)")
-        return try await wrapped.openAlert(alias: alias)
-    }
-    func alert(id: String) async throws -> Alert? {
-        await reads.add("id \(id)")
-        return try await wrapped.alert(id: id)
-    }
-    func createAlert(_ draft: AlertDraft) async throws -> String { try await wrapped.createAlert(draft) }
-    func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
-    func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }
-    func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
-}
-
 /// An alert backend whose creates fail, to test failure handling.
 struct FailingCreates: AlertBackend {
     let wrapped: InMemoryAlertBackend
+    var aliasBatchSize: Int { wrapped.aliasBatchSize }
     func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
-    func openAlert(alias: String) async throws -> Alert? { try await wrapped.openAlert(alias: alias) }
-    func alert(id: String) async throws -> Alert? { try await wrapped.alert(id: id) }
+    func openAlerts(aliases: [String]) async throws -> [Alert] { try await wrapped.openAlerts(aliases: aliases) }
     func createAlert(_ draft: AlertDraft) async throws -> String { throw InMemoryError.unavailable("alert creation") }
     func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
     func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }

@@ -95,7 +95,7 @@ struct EndToEndTests {
                 "Access request has been approved\nReason: looks fine",
             ])
             let expired = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(4))))
-            #expect(expired.status == "closed" && expired.notes == ["Access request has been expired"])
+            #expect(expired.status == "closed" && expired.notes == ["Access request has been expired\n"])
 
             // The on-call requester (MyUser@Example.com in the schedule, myuser in Teleport) was approved
             // by the job's identity; its new alert was then closed.

@@ -77,20 +77,25 @@ public struct Applier: Sendable {
         switch action {
         case let .createAlert(create):
             let alertID = try await alerts.createAlert(create.draft)
-            let details = create.draft.details
+            var set = create.record
+            set[PluginDataKey.alertID] = alertID
             do {
-                try await requests.updatePluginData(
-                    requestID: create.requestID, plugin: plugin,
-                    set: [PluginDataKey.alertID: alertID, PluginDataKey.user: details[AlertDetails.user] ?? "",
-                          PluginDataKey.roles: details[AlertDetails.roles] ?? "",
-                          PluginDataKey.created: String(Int(now.timeIntervalSince1970))],
-                    expect: [PluginDataKey.alertID: ""])
+                try await requests.updatePluginData(requestID: create.requestID, plugin: plugin, set: set.filter { !$0.value.isEmpty },
+                                                    expect: [PluginDataKey.alertID: ""])
             } catch is PluginDataConflict {
                 // Teleport's plugin recorded an alert meanwhile; the alias made both the same alert
                 // or the next look will show the difference. Its record is kept.
                 return ActionOutcome(action: action, status: .done, detail: "alert \(alertID); plugin data already names an alert")
             }
             return ActionOutcome(action: action, status: .done, detail: "alert \(alertID)")
+        case let .recordAlert(record):
+            do {
+                try await requests.updatePluginData(requestID: record.requestID, plugin: plugin, set: record.set,
+                                                    expect: [PluginDataKey.alertID: ""])
+            } catch is PluginDataConflict {
+                return ActionOutcome(action: action, status: .skipped, detail: "plugin data named an alert meanwhile")
+            }
+            return ActionOutcome(action: action, status: .done, detail: "alert \(record.alertID) recorded")
         case let .approveRequest(approve):
             guard let current = try await requests.accessRequest(id: approve.requestID), current.state == .pending else {
                 return ActionOutcome(action: action, status: .skipped, detail: "the request is no longer pending")
@@ -107,16 +112,26 @@ public struct Applier: Sendable {
             return ActionOutcome(action: action, status: .done)
         case let .closeAlert(close):
             let closedNow = try await alerts.closeAlert(alertID: close.alertID, note: close.note)
-            let resolution = [PluginDataKey.resolution: close.resolution.rawValue, PluginDataKey.resolveReason: close.resolveReason]
-            do {
-                let unresolved = [PluginDataKey.resolution: "", PluginDataKey.resolveReason: ""]
-                try await requests.modifyPluginData(requestID: close.requestID, plugin: plugin, assuming: unresolved) { _ in resolution }
-            } catch is PluginDataNotFound {
-                // A request Teleport already deleted may have no plugin data left to record in.
-            }
+            try await recordResolution(close.requestID, close.record)
             return closedNow
                 ? ActionOutcome(action: action, status: .done)
                 : ActionOutcome(action: action, status: .skipped, detail: "the alert was closed already")
+        case let .recordResolution(record):
+            try await recordResolution(record.requestID, record.set)
+            return ActionOutcome(action: action, status: .done)
+        }
+    }
+
+    /// Writes the resolution record, unless another run (or Teleport's plugin) wrote it first or
+    /// Teleport has already deleted the request with its plugin data.
+    private func recordResolution(_ requestID: String, _ set: [String: String]) async throws {
+        do {
+            try await requests.updatePluginData(requestID: requestID, plugin: PluginDataKey.opsgeniePlugin, set: set,
+                                                expect: [PluginDataKey.reconcilerChecked: ""])
+        } catch is PluginDataConflict {
+            // Recorded meanwhile: what this write would say is said.
+        } catch is PluginDataNotFound {
+            // A request Teleport already deleted may have no plugin data left to record in.
         }
     }
 }

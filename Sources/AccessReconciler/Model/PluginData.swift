@@ -18,7 +18,13 @@ public struct RequestPluginData: Sendable, Hashable, Codable {
     public var reviewsCount: Int { Int(opsgenie[PluginDataKey.reviewsCount] ?? "") ?? 0 }
 
     /// The resolution already recorded (`approved`, `denied`, `expired`, `promoted`), if any.
+    /// Teleport's plugin records it *before* it closes the alert, so it does not prove the alert
+    /// is closed; `closeChecked` does.
     public var resolution: String? { nonEmpty(opsgenie[PluginDataKey.resolution]) }
+
+    /// Whether the job has seen that no open alert is left for the resolved request (it closed the
+    /// alert, or looked and found none open), so later runs need not look again.
+    public var closeChecked: Bool { nonEmpty(opsgenie[PluginDataKey.reconcilerChecked]) != nil }
 
     private func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }
@@ -38,4 +44,8 @@ public enum PluginDataKey {
     public static let reviewsCount = "reviews_count"
     public static let resolution = "resolution"
     public static let resolveReason = "resolve_reason"
+    /// The job's own key in that entry: set to the resolution once the job has seen the request's
+    /// alert closed. Teleport's plugin reads and writes only its own keys, and plugin-data updates
+    /// merge keys, so the two never undo each other.
+    public static let reconcilerChecked = "reconciler_checked"
 }

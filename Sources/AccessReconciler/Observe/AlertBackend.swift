@@ -3,12 +3,15 @@
 ///
 /// Listing calls are all-or-nothing: they return every item or throw, never a short list.
 public protocol AlertBackend: Sendable {
-    /// Every open alert carrying all of `tags`.
+    /// How many aliases one `openAlerts(aliases:)` call should carry: what one query of the
+    /// backend holds comfortably.
+    var aliasBatchSize: Int { get }
+    /// Every open alert carrying all of `tags`, and no alert without them: a backend whose search
+    /// matches loosely filters its answer by the exact tags.
     func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert]
-    /// The open alert with `alias`, or nil.
-    func openAlert(alias: String) async throws -> Alert?
-    /// The alert with `id` in any state, or nil when it does not exist.
-    func alert(id: String) async throws -> Alert?
+    /// The open alert of each alias that has one (at most one per alias), whatever its tags.
+    /// All-or-nothing like a listing: an alias that is not in the answer has no open alert.
+    func openAlerts(aliases: [String]) async throws -> [Alert]
     /// Creates the alert (the alias de-duplicates) and returns its id once the backend confirms it.
     func createAlert(_ draft: AlertDraft) async throws -> String
     /// Adds a note to an alert.

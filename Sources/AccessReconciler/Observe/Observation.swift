@@ -7,6 +7,9 @@ public struct Observation: Sendable {
     public var requests: [AccessRequest]
     /// Open alerts the job owns (by tag) or found by a request's alias.
     public var alerts: [Alert]
+    /// Requests whose alias was looked up: for these, an open alert that is not in `alerts` does
+    /// not exist. The planner creates an alert only when this (or the tagged listing) says so.
+    public var lookedUp: Set<String>
     public var onCall: OnCallSnapshot
     /// Plugin data by request ID; may hold entries for requests Teleport already deleted.
     public var pluginData: [String: RequestPluginData]
@@ -15,11 +18,12 @@ public struct Observation: Sendable {
     /// nothing is created, closed or approved for that request.
     public var unknown: [String: String]
 
-    public init(cluster: String, requests: [AccessRequest] = [], alerts: [Alert] = [], onCall: OnCallSnapshot = OnCallSnapshot(),
-                pluginData: [String: RequestPluginData] = [:], unknown: [String: String] = [:]) {
+    public init(cluster: String, requests: [AccessRequest] = [], alerts: [Alert] = [], lookedUp: Set<String> = [],
+                onCall: OnCallSnapshot = OnCallSnapshot(), pluginData: [String: RequestPluginData] = [:], unknown: [String: String] = [:]) {
         self.cluster = cluster
         self.requests = requests
         self.alerts = alerts
+        self.lookedUp = lookedUp
         self.onCall = onCall
         self.pluginData = pluginData
         self.unknown = unknown

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Looks at both sides once and returns an `Observation`. Listing failures propagate (the run then
-/// does nothing); a failed lookup about one request, or a failed on-call lookup, is recorded as
+/// does nothing); a failed lookup about some requests, or a failed on-call lookup, is recorded as
 /// unknown so that the planner holds back on just that.
 public struct Observer: Sendable {
     public let requests: any AccessRequestPort
@@ -22,49 +22,107 @@ public struct Observer: Sendable {
 
     public func observe(now: Date) async throws -> Observation {
         let cluster = try await requests.clusterName()
+        let tags = [policy.ownerTag, AlertDetails.clusterTag(cluster)]
         async let listedRequests = requests.listAccessRequests()
         async let listedPluginData = requests.listPluginData(plugin: PluginDataKey.opsgeniePlugin)
-        async let listedAlerts = alerts.listOpenAlerts(taggedWith: [policy.ownerTag, AlertDetails.clusterTag(cluster)])
+        async let listedAlerts = alerts.listOpenAlerts(taggedWith: tags)
         let allRequests = try await listedRequests
         let pluginData = try await listedPluginData
-        var found = try await listedAlerts
+        // Cluster isolation rests on the exact tags, not on the backend's search.
+        var found = try await listedAlerts.filter { alert in tags.allSatisfy(alert.tags.contains) }
         logger.debug("observed", metadata: ["requests": "\(allRequests.count)", "alerts": "\(found.count)"])
 
-        let requestIDsWithAlert = Set(found.compactMap(\.requestID))
+        let tagged = Set(found.compactMap(\.requestID))
+        let needLookup = Self.requestsToLookUp(requests: allRequests, pluginData: pluginData, tagged: tagged, now: now,
+                                               routable: routableCheck())
+        let lookup = await lookUpAliases(needLookup)
+        found += lookup.alerts
         let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
-        var unknown: [String: String] = [:]
-        // Alerts created by Teleport's own plugin carry no tag: find them by alias, only for
-        // requests that still need an alert, have none of the job's, and have plugin data of the
-        // Opsgenie plugin (which writes it before it creates an alert; without it there is none).
-        for request in live where !requestIDsWithAlert.contains(request.id) && pluginData[request.id]?.entries[PluginDataKey.opsgeniePlugin] != nil {
-            do {
-                if var alert = try await alerts.openAlert(alias: request.alertAlias) {
-                    alert.origin = .alias
-                    found.append(alert)
-                }
-            } catch {
-                unknown[request.id] = "looking up the alert \(request.alertAlias) failed: \(error)"
-            }
-        }
-        // Alerts recorded in plugin data but not yet resolved there, for requests that are decided
-        // or gone, so that a resolution missed while the plugin was down is caught up.
-        let requestsByID = Dictionary(allRequests.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let knownAlertIDs = Set(found.map(\.id))
-        for (requestID, data) in pluginData.sorted(by: { $0.key < $1.key }) {
-            guard let alertID = data.alertID, data.resolution == nil, !knownAlertIDs.contains(alertID) else { continue }
-            if let request = requestsByID[requestID], request.state == .pending, !request.isExpired(at: now) { continue }
-            do {
-                if var alert = try await alerts.alert(id: alertID), alert.status == .open, alert.requestID == requestID {
-                    alert.origin = .alias
-                    found.append(alert)
-                }
-            } catch {
-                unknown[requestID] = "reading alert \(alertID) recorded in plugin data failed: \(error)"
-            }
-        }
-        if !unknown.isEmpty { logger.warning("some lookups failed", metadata: ["requests": "\(unknown.count)"]) }
         let onCall = await lookUpOnCall(for: live)
-        return Observation(cluster: cluster, requests: allRequests, alerts: found, onCall: onCall, pluginData: pluginData, unknown: unknown)
+        return Observation(cluster: cluster, requests: allRequests, alerts: found, lookedUp: lookup.lookedUp, onCall: onCall,
+                           pluginData: pluginData, unknown: lookup.unknown)
+    }
+
+    /// The requests whose alias must be looked up, because the tagged listing cannot tell whether an
+    /// open alert has their alias: Teleport's plugin tags nothing, and a crash can leave its alert
+    /// unrecorded, or recorded as resolved while still open. In request-ID order.
+    ///
+    /// - a live pending request without an alert of the job's (to adopt the plugin's alert, or
+    ///   to know that none is open before creating one), unless it has no route and no plugin
+    ///   data, so that no alert is wanted and none was raised for it;
+    /// - a resolved, expired or deleted request (known from plugin data) without an alert of the
+    ///   job's, until the job has seen its alert closed (`reconciler_checked`).
+    ///
+    /// A run with nothing to do looks up nothing: the job's own alerts are tagged, and the requests
+    /// it has closed are marked.
+    public static func requestsToLookUp(requests: [AccessRequest], pluginData: [String: RequestPluginData], tagged: Set<String>,
+                                 now: Date, routable: (AccessRequest) -> Bool = { _ in true }) -> [String] {
+        var result = Set<String>()
+        var listed = Set<String>()
+        for request in requests {
+            listed.insert(request.id)
+            guard !tagged.contains(request.id) else { continue }
+            let live = request.state == .pending && !request.isExpired(at: now)
+            if live {
+                if pluginData[request.id] != nil || routable(request) { result.insert(request.id) }
+            } else if !(pluginData[request.id]?.closeChecked ?? false) {
+                result.insert(request.id)
+            }
+        }
+        for (requestID, data) in pluginData where !listed.contains(requestID) && !tagged.contains(requestID) && !data.closeChecked {
+            result.insert(requestID)
+        }
+        return result.sorted()
+    }
+
+    /// Whether a request routes anywhere (an alert would be created for it), resolved once per user
+    /// and roles as the planner does.
+    private func routableCheck() -> (AccessRequest) -> Bool {
+        var cache: [[String]: Bool] = [:]
+        return { [resolver, policy] request in
+            let key = [request.user] + request.roles
+            if let known = cache[key] { return known }
+            let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
+            let routable = Routing(annotations: desired.annotations, policy: policy).hasRoute
+            if desired.source == .manifests { cache[key] = routable }
+            return routable
+        }
+    }
+
+    /// Looks up aliases in the backend's batches, concurrently (the backend bounds its own
+    /// concurrency and rate). A failed batch leaves its requests unknown.
+    private func lookUpAliases(_ requestIDs: [String]) async -> (alerts: [Alert], lookedUp: Set<String>, unknown: [String: String]) {
+        var alertsFound: [Alert] = []
+        var lookedUp = Set<String>()
+        var unknown: [String: String] = [:]
+        let size = max(1, alerts.aliasBatchSize)
+        let batches = stride(from: 0, to: requestIDs.count, by: size).map { Array(requestIDs[$0..<min($0 + size, requestIDs.count)]) }
+        await withTaskGroup(of: ([String], Result<[Alert], Error>).self) { group in
+            for batch in batches {
+                group.addTask { [alerts] in
+                    do {
+                        return (batch, .success(try await alerts.openAlerts(aliases: batch.map(AlertAlias.forRequest))))
+                    } catch {
+                        return (batch, .failure(error))
+                    }
+                }
+            }
+            for await (batch, result) in group {
+                switch result {
+                case let .success(open):
+                    lookedUp.formUnion(batch)
+                    let wanted = Set(batch)
+                    for var alert in open where alert.status == .open && alert.requestID.map(wanted.contains) == true {
+                        alert.origin = .alias
+                        alertsFound.append(alert)
+                    }
+                case let .failure(error):
+                    logger.warning("alias lookup failed", metadata: ["requests": "\(batch.count)", "error": "\(error)"])
+                    for requestID in batch { unknown[requestID] = "looking up the alert \(AlertAlias.forRequest(requestID)) failed: \(error)" }
+                }
+            }
+        }
+        return (alertsFound, lookedUp, unknown)
     }
 
     /// Reads each approval schedule once.

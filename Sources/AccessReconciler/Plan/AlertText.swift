@@ -1,30 +1,30 @@
 import Foundation
 
-/// The texts of alerts and notes, worded like Teleport's plugin so that alerts look the same
-/// whichever of the two created them.
+/// The texts of alerts and notes, byte for byte what Teleport's plugin's templates produce
+/// (`integrations/access/opsgenie/client.go`), so that alerts look the same whichever of the two
+/// created them.
 public enum AlertText {
     public static func message(user: String) -> String { "Access request from \(user)" }
 
+    /// The description as the plugin's template writes it: three lines, each ending in a newline,
+    /// the second and third empty when there is no reason or no link.
     public static func description(for request: AccessRequest, webProxyURL: URL?) -> String {
-        var lines = ["\(request.user) requested permissions for roles \(request.roles.joined(separator: ", ")) on Teleport at \(rfc822(request.created))."]
-        if !request.requestReason.isEmpty { lines.append("Reason: \(request.requestReason)") }
-        if let link = requestLink(request.id, webProxyURL: webProxyURL) {
-            lines.append("To approve or deny the request, proceed to \(link)")
-        }
-        return lines.joined(separator: "\n")
+        let first = "\(request.user) requested permissions for roles \(request.roles.joined(separator: ", ")) on Teleport at \(rfc822(request.created))."
+        let reason = request.requestReason.isEmpty ? "" : "Reason: \(request.requestReason)"
+        let link = requestLink(request.id, webProxyURL: webProxyURL).map { "To approve or deny the request, proceed to \($0)" } ?? ""
+        return first + "\n" + reason + "\n" + link + "\n"
     }
 
+    /// A review note as the plugin writes it: no newline after the last line, and the reason line
+    /// empty when the review has no reason.
     public static func reviewNote(_ review: AccessReview) -> String {
-        var lines = ["\(review.author) reviewed the request at \(rfc822(review.created)).",
-                     "Resolution: \(review.proposedState)."]
-        if !review.reason.isEmpty { lines.append("Reason: \(review.reason).") }
-        return lines.joined(separator: "\n")
+        "\(review.author) reviewed the request at \(rfc822(review.created)).\nResolution: \(review.proposedState).\n"
+            + (review.reason.isEmpty ? "" : "Reason: \(review.reason).")
     }
 
+    /// The close note as the plugin writes it: the reason line empty when there is no reason.
     public static func resolutionNote(_ resolution: Resolution, reason: String) -> String {
-        var lines = ["Access request has been \(resolution.rawValue)"]
-        if !reason.isEmpty { lines.append("Reason: \(reason)") }
-        return lines.joined(separator: "\n")
+        "Access request has been \(resolution.rawValue)\n" + (reason.isEmpty ? "" : "Reason: \(reason)")
     }
 
     /// `<web-proxy>/web/requests/<id>`, the request's page in Teleport's web UI.

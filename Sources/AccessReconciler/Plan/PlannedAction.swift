@@ -1,29 +1,37 @@
 /// One write the plan wants made. Each carries a one-line reason for the report.
 public enum PlannedAction: Sendable, Hashable {
     case createAlert(CreateAlert)
+    /// A write to plugin data only: record the id of an open alert the request has.
+    case recordAlert(RecordAlert)
     case approveRequest(ApproveRequest)
     case addNote(AddNote)
     case closeAlert(CloseAlert)
+    /// A write to plugin data only: the request is resolved and no alert of it is open.
+    case recordResolution(RecordResolution)
 
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
-        case createAlert, approveRequest, addNote, closeAlert
+        case createAlert, recordAlert, approveRequest, addNote, closeAlert, recordResolution
     }
 
     public var kind: Kind {
         switch self {
         case .createAlert: return .createAlert
+        case .recordAlert: return .recordAlert
         case .approveRequest: return .approveRequest
         case .addNote: return .addNote
         case .closeAlert: return .closeAlert
+        case .recordResolution: return .recordResolution
         }
     }
 
     public var requestID: String {
         switch self {
         case let .createAlert(action): return action.requestID
+        case let .recordAlert(action): return action.requestID
         case let .approveRequest(action): return action.requestID
         case let .addNote(action): return action.requestID
         case let .closeAlert(action): return action.requestID
+        case let .recordResolution(action): return action.requestID
         }
     }
 
@@ -31,36 +39,58 @@ public enum PlannedAction: Sendable, Hashable {
     public var reason: String {
         switch self {
         case let .createAlert(action): return action.reason
+        case let .recordAlert(action): return action.reason
         case let .approveRequest(action): return action.reason
         case let .addNote(action): return action.reason
         case let .closeAlert(action): return action.reason
+        case let .recordResolution(action): return action.reason
         }
     }
 
     /// The alert the action touches, when it exists already.
     public var alertID: String? {
         switch self {
-        case .createAlert, .approveRequest: return nil
+        case .createAlert, .approveRequest, .recordResolution: return nil
+        case let .recordAlert(action): return action.alertID
         case let .addNote(action): return action.alertID
         case let .closeAlert(action): return action.alertID
         }
     }
 
-    /// Order within one request: create, approve, notes in review order, close.
+    /// Order within one request: create (or record), approve, notes in review order, close, record.
     var rank: Int {
         switch self {
-        case .createAlert: return 0
+        case .createAlert, .recordAlert: return 0
         case .approveRequest: return 1
         case let .addNote(action): return 2 + action.reviewsCountAfter
-        case .closeAlert: return Int.max
+        case .closeAlert, .recordResolution: return Int.max
         }
     }
 }
 
-/// Create the alert for a pending request.
+/// Create the alert for a pending request, then record it in plugin data.
 public struct CreateAlert: Sendable, Hashable {
     public var requestID: String
     public var draft: AlertDraft
+    /// What plugin data records besides the new alert's id: the request's user, roles, creation
+    /// time and reason, as Teleport's plugin records them.
+    public var record: [String: String]
+    public var reason: String
+}
+
+/// Record an open alert's id in the request's plugin data (adopting it).
+public struct RecordAlert: Sendable, Hashable {
+    public var requestID: String
+    public var alertID: String
+    /// The plugin-data keys to set; only keys that are empty now.
+    public var set: [String: String]
+    public var reason: String
+}
+
+/// Record in plugin data that a resolved request needs nothing more.
+public struct RecordResolution: Sendable, Hashable {
+    public var requestID: String
+    public var set: [String: String]
     public var reason: String
 }
 
@@ -93,4 +123,7 @@ public struct CloseAlert: Sendable, Hashable {
     public var resolveReason: String
     public var note: String
     public var reason: String
+    /// Plugin data written once the alert is closed: the resolution (unless already recorded) and
+    /// the job's mark that the alert was seen closed.
+    public var record: [String: String]
 }

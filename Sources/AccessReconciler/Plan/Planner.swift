@@ -82,6 +82,9 @@ private struct PlanWork {
                 planAlert(alert, requestID: requestID, request: requestsByID[requestID].map { requests[$0] })
             }
         }
+        for requestID in observation.lookedUp.sorted() where alertsByRequest[requestID] == nil && observation.unknown[requestID] == nil {
+            planResolutionRecord(requestID, request: requestsByID[requestID].map { requests[$0] })
+        }
     }
 
     /// Open alerts, each once (the listed copy over one found by alias), ordered by id.
@@ -100,8 +103,25 @@ private struct PlanWork {
         let (desired, routing) = desiredState(for: request)
         report(desired, for: request)
         guard request.state == .pending, !request.isExpired(at: now), observation.unknown[request.id] == nil else { return }
-        planAlertCreation(request, routing: routing, openAlerts: openAlerts)
+        if let alert = openAlerts.first {
+            planAlertRecord(request, alert: alert)
+        } else {
+            planAlertCreation(request, routing: routing)
+        }
         planApproval(request, routing: routing)
+    }
+
+    /// An open alert for a pending request whose plugin data names no alert: Teleport's plugin
+    /// crashed before recording it, someone else raised it, or the job's own record was lost.
+    /// Adopt it (record its id) rather than create a second one, so that both tools see it.
+    private mutating func planAlertRecord(_ request: AccessRequest, alert: Alert) {
+        let current = observation.pluginData[request.id]?.opsgenie ?? [:]
+        guard (current[PluginDataKey.alertID] ?? "").isEmpty else { return }
+        var set = [PluginDataKey.alertID: alert.id]
+        for (key, value) in PluginRecord.requestKeys(request) where (current[key] ?? "").isEmpty && !value.isEmpty { set[key] = value }
+        let why = alert.origin == .tagged ? "the job's alert \(alert.id) is not recorded in plugin data"
+            : "open alert \(alert.id) has the request's alias but plugin data records no alert; adopting it instead of creating another"
+        actions.append(.recordAlert(RecordAlert(requestID: request.id, alertID: alert.id, set: set, reason: why)))
     }
 
     /// The request's desired annotations and where they route. Results from the manifests are
@@ -138,8 +158,7 @@ private struct PlanWork {
         }
     }
 
-    private mutating func planAlertCreation(_ request: AccessRequest, routing: Routing, openAlerts: [Alert]) {
-        guard openAlerts.isEmpty else { return }
+    private mutating func planAlertCreation(_ request: AccessRequest, routing: Routing) {
         if let recorded = observation.pluginData[request.id]?.alertID {
             findings.append(Finding(kind: .recordedAlertNotOpen, requestID: request.id, alertID: recorded,
                                     message: "plugin data records alert \(recorded) for this pending request, but it is not open; no second alert is created"))
@@ -150,13 +169,20 @@ private struct PlanWork {
                                     message: "no teleport.dev/notify-services or teleport.dev/teams annotation and no default schedules or teams: no alert"))
             return
         }
+        // A create with the alias of an open alert would only raise that alert's count: create
+        // only when the look established that no open alert has the alias.
+        guard observation.lookedUp.contains(request.id) else {
+            findings.append(Finding(kind: .lookupFailed, requestID: request.id,
+                                    message: "whether an open alert has the alias \(request.alertAlias) was not looked up; no alert is created"))
+            return
+        }
         let tags = [policy.ownerTag, AlertDetails.clusterTag(observation.cluster), "teleport-access-request"]
         let draft = AlertDraft(message: AlertText.message(user: request.user), alias: request.alertAlias,
                                description: AlertText.description(for: request, webProxyURL: policy.webProxyURL),
                                responders: routing.responders, priority: policy.priority, tags: tags,
                                details: AlertDetails.forRequest(request, cluster: observation.cluster, ownerTag: policy.ownerTag))
         let targets = routing.responders.map(\.description).joined(separator: ", ")
-        actions.append(.createAlert(CreateAlert(requestID: request.id, draft: draft,
+        actions.append(.createAlert(CreateAlert(requestID: request.id, draft: draft, record: PluginRecord.requestKeys(request),
                                                 reason: "pending request from \(request.user) for \(request.roles.joined(separator: ", ")) has no open alert; notify \(targets)")))
     }
 
@@ -259,7 +285,45 @@ private struct PlanWork {
     private mutating func close(_ alert: Alert, requestID: String, resolution: Resolution, resolveReason: String, reason: String) {
         actions.append(.closeAlert(CloseAlert(requestID: requestID, alertID: alert.id, resolution: resolution,
                                               resolveReason: resolveReason,
-                                              note: AlertText.resolutionNote(resolution, reason: resolveReason), reason: reason)))
+                                              note: AlertText.resolutionNote(resolution, reason: resolveReason), reason: reason,
+                                              record: resolutionRecord(requestID, resolution: resolution, resolveReason: resolveReason))))
+    }
+
+    /// A resolved, expired or deleted request that was looked up and has no open alert: record
+    /// that, so that later runs need no lookup for it.
+    private mutating func planResolutionRecord(_ requestID: String, request: AccessRequest?) {
+        let resolution: Resolution
+        var resolveReason = ""
+        if let request {
+            if request.state == .pending || request.state == .none {
+                guard request.isExpired(at: now) else { return }
+                resolution = .expired
+            } else {
+                guard let decided = Resolution(state: request.state) else { return }
+                resolution = decided
+                resolveReason = request.resolveReason
+            }
+        } else {
+            resolution = .expired
+        }
+        guard !(observation.pluginData[requestID]?.closeChecked ?? false) else { return }
+        let recorded = observation.pluginData[requestID]?.resolution
+        actions.append(.recordResolution(RecordResolution(
+            requestID: requestID, set: resolutionRecord(requestID, resolution: resolution, resolveReason: resolveReason),
+            reason: "request is \(recorded ?? resolution.rawValue) and no open alert has its alias; recording that it needs nothing more")))
+    }
+
+    /// The plugin-data keys that mark a request as resolved and its alert as seen closed; a
+    /// resolution Teleport's plugin already recorded is kept.
+    private func resolutionRecord(_ requestID: String, resolution: Resolution, resolveReason: String) -> [String: String] {
+        let current = observation.pluginData[requestID]?.opsgenie ?? [:]
+        var set: [String: String] = [:]
+        if (current[PluginDataKey.resolution] ?? "").isEmpty {
+            set[PluginDataKey.resolution] = resolution.rawValue
+            set[PluginDataKey.resolveReason] = resolveReason
+        }
+        set[PluginDataKey.reconcilerChecked] = current[PluginDataKey.resolution].flatMap { $0.isEmpty ? nil : $0 } ?? resolution.rawValue
+        return set
     }
 
     private mutating func checkResponders(_ alert: Alert, request: AccessRequest) {

@@ -1,16 +1,64 @@
 import Foundation
 
-/// The JSON report (schema version 1). Field names and meanings are stable; new fields may be
-/// added. Documented in the README.
+/// The JSON report (schema version 2). Field names and meanings are stable; new fields may be
+/// added. Documented in the README, with what changed from version 1.
 public struct ReportDocument: Codable, Sendable, Hashable {
+    /// What became of a planned write.
+    public enum Status: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Not carried out: `plan`, or still needed after `apply`'s last look.
+        case planned
+        case done, skipped, failed
+
+        init(_ outcome: ActionOutcome?) {
+            switch outcome?.status {
+            case nil: self = .planned
+            case .done?: self = .done
+            case .skipped?: self = .skipped
+            case .failed?: self = .failed
+            }
+        }
+    }
+
+    /// Writes by status, each by kind (every kind present, zero when none), and the findings of
+    /// the last look. `done` counts writes that were carried out, and nothing else.
     public struct Counts: Codable, Sendable, Hashable {
-        public var createAlert = 0
-        public var approveRequest = 0
-        public var addNote = 0
-        public var closeAlert = 0
+        public var done: [String: Int]
+        public var skipped: [String: Int]
+        public var failed: [String: Int]
+        /// In `plan`, the writes the plan holds; in `apply`, those still needed after the last look.
+        public var planned: [String: Int]
         public var findings = 0
         public var drift = 0
-        public var failed = 0
+
+        init() {
+            let zero = Dictionary(uniqueKeysWithValues: PlannedAction.Kind.allCases.map { ($0.rawValue, 0) })
+            (done, skipped, failed, planned) = (zero, zero, zero, zero)
+        }
+
+        /// The count of one kind with one status.
+        public func count(_ kind: PlannedAction.Kind, _ status: Status) -> Int { self[status][kind.rawValue] ?? 0 }
+
+        /// Every write with one status.
+        public func total(_ status: Status) -> Int { self[status].values.reduce(0, +) }
+
+        subscript(status: Status) -> [String: Int] {
+            get {
+                switch status {
+                case .done: return done
+                case .skipped: return skipped
+                case .failed: return failed
+                case .planned: return planned
+                }
+            }
+            set {
+                switch status {
+                case .done: done = newValue
+                case .skipped: skipped = newValue
+                case .failed: failed = newValue
+                case .planned: planned = newValue
+                }
+            }
+        }
     }
 
     public struct Action: Codable, Sendable, Hashable {
@@ -24,8 +72,7 @@ public struct ReportDocument: Codable, Sendable, Hashable {
         public var resolution: Resolution?
         public var schedules: [String]?
         public var reason: String
-        /// `planned` in plan; `done`, `skipped` or `failed` in apply.
-        public var status: String
+        public var status: Status
         public var detail: String?
     }
 
@@ -37,7 +84,7 @@ public struct ReportDocument: Codable, Sendable, Hashable {
         public var message: String
     }
 
-    public var schemaVersion = 1
+    public var schemaVersion = 2
     public var mode: RunReport.Mode
     public var cluster: String
     /// RFC 3339, UTC.
@@ -58,45 +105,36 @@ public struct ReportDocument: Codable, Sendable, Hashable {
         inSync = plan.isInSync
         rounds = report.rounds.count
         manifests = report.manifests
-        let outcomes = report.outcomes
-        let numbered = report.rounds.enumerated().flatMap { number, round in
+        actions = report.rounds.enumerated().flatMap { number, round in
             round.plan.actions.enumerated().map { index, action in
-                (number + 1, action, index < round.outcomes.count ? round.outcomes[index] : nil)
+                Self.entry(action, round: number + 1, outcome: index < round.outcomes.count ? round.outcomes[index] : nil)
             }
-        }
-        actions = numbered.map { round, action, outcome in
-            var entry = Action(kind: action.kind, round: round, requestId: action.requestID, alertId: action.alertID, reason: action.reason,
-                               status: outcome?.status.rawValue ?? "planned",
-                               detail: outcome.flatMap { $0.detail.isEmpty ? nil : $0.detail })
-            switch action {
-            case let .createAlert(create):
-                entry.alias = create.draft.alias
-                entry.responders = create.draft.responders.map(\.description)
-            case let .approveRequest(approve):
-                entry.schedules = approve.schedules
-            case let .closeAlert(close):
-                entry.resolution = close.resolution
-            case .addNote:
-                break
-            }
-            return entry
         }
         findings = plan.findings.map {
             FindingEntry(kind: $0.kind, drift: $0.isDrift, requestId: $0.requestID, alertId: $0.alertID, message: $0.message)
         }
         var counts = Counts()
-        for (_, action, _) in numbered {
-            switch action.kind {
-            case .createAlert: counts.createAlert += 1
-            case .approveRequest: counts.approveRequest += 1
-            case .addNote: counts.addNote += 1
-            case .closeAlert: counts.closeAlert += 1
-            }
-        }
+        for action in actions { counts[action.status][action.kind.rawValue, default: 0] += 1 }
         counts.findings = plan.findings.count
         counts.drift = plan.findings.filter(\.isDrift).count
-        counts.failed = outcomes.filter { $0.status == .failed }.count
         self.counts = counts
+    }
+
+    private static func entry(_ action: PlannedAction, round: Int, outcome: ActionOutcome?) -> Action {
+        var entry = Action(kind: action.kind, round: round, requestId: action.requestID, alertId: action.alertID, reason: action.reason,
+                           status: Status(outcome), detail: outcome.flatMap { $0.detail.isEmpty ? nil : $0.detail })
+        switch action {
+        case let .createAlert(create):
+            entry.alias = create.draft.alias
+            entry.responders = create.draft.responders.map(\.description)
+        case let .approveRequest(approve):
+            entry.schedules = approve.schedules
+        case let .closeAlert(close):
+            entry.resolution = close.resolution
+        case .addNote, .recordAlert, .recordResolution:
+            break
+        }
+        return entry
     }
 
     /// Pretty-printed JSON with sorted keys, so that reports diff cleanly.

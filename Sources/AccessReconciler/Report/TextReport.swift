@@ -11,7 +11,8 @@ public enum TextReport {
         lines.append("manifests: \(report.manifests.roles) roles, \(report.manifests.users) users"
             + (skipped.isEmpty ? "" : " (skipped: \(skipped.joined(separator: ", ")))"))
         let groups: [(PlannedAction.Kind, String)] = [
-            (.createAlert, "Create alert"), (.approveRequest, "Approve request"), (.addNote, "Add note"), (.closeAlert, "Close alert"),
+            (.createAlert, "Create alert"), (.recordAlert, "Record alert in plugin data"), (.approveRequest, "Approve request"),
+            (.addNote, "Add note"), (.closeAlert, "Close alert"), (.recordResolution, "Record resolution in plugin data"),
         ]
         for (kind, title) in groups {
             let entries = document.actions.filter { $0.kind == kind }
@@ -22,8 +23,8 @@ public enum TextReport {
                 var line = "  \(marker(entry.status))\(document.rounds > 1 ? " [round \(entry.round)]" : "") request \(entry.requestId)"
                 if let alertID = entry.alertId { line += ", alert \(alertID)" }
                 line += ": \(entry.reason)"
-                if entry.status != "planned" {
-                    line += " [\(entry.status)\(entry.detail.map { ": \($0)" } ?? "")]"
+                if entry.status != .planned {
+                    line += " [\(entry.status.rawValue)\(entry.detail.map { ": \($0)" } ?? "")]"
                 }
                 lines.append(line)
             }
@@ -43,33 +44,59 @@ public enum TextReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func marker(_ status: String) -> String {
+    private static func marker(_ status: ReportDocument.Status) -> String {
         switch status {
-        case "done": return "✓"
-        case "failed": return "✗"
-        case "skipped": return "-"
-        default: return "+"
+        case .done: return "✓"
+        case .failed: return "✗"
+        case .skipped: return "-"
+        case .planned: return "+"
         }
+    }
+
+    /// The writes of one status, by kind, in words ("1 alert(s) created, 2 note(s) added"); kinds
+    /// with none are left out.
+    private static func phrase(_ counts: ReportDocument.Counts, _ status: ReportDocument.Status, planned: Bool) -> String {
+        let words: [(PlannedAction.Kind, String, String)] = [
+            (.createAlert, "alert(s)", planned ? "to create" : "created"),
+            (.recordAlert, "alert record(s)", planned ? "to write" : "written"),
+            (.approveRequest, "request(s)", planned ? "to approve" : "approved"),
+            (.addNote, "note(s)", planned ? "to add" : "added"),
+            (.closeAlert, "alert(s)", planned ? "to close" : "closed"),
+            (.recordResolution, "resolution record(s)", planned ? "to write" : "written"),
+        ]
+        let parts = words.filter { counts.count($0.0, status) > 0 }.map { kind, noun, verb in "\(counts.count(kind, status)) \(noun) \(verb)" }
+        return parts.isEmpty ? "nothing" : parts.joined(separator: ", ")
     }
 
     private static func summary(_ document: ReportDocument, mode: RunReport.Mode) -> String {
         let counts = document.counts
-        let writes = counts.createAlert + counts.approveRequest + counts.addNote + counts.closeAlert
         let notices = counts.findings - counts.drift
         let findings = "\(counts.drift) drift finding\(counts.drift == 1 ? "" : "s"), \(notices) notice\(notices == 1 ? "" : "s")"
-        if writes == 0 {
+        let attempted = counts.total(.done) + counts.total(.failed) + counts.total(.skipped)
+        if attempted + counts.total(.planned) == 0 {
             return document.inSync ? "In sync: nothing to change; \(findings)." : "Nothing to write, but \(findings)."
         }
         switch mode {
         case .plan:
-            let parts = "\(counts.createAlert) alert(s) to create, \(counts.approveRequest) request(s) to approve, \(counts.addNote) note(s) to add, \(counts.closeAlert) alert(s) to close"
-            return "Plan: \(parts); \(findings)."
+            return "Plan: \(phrase(counts, .planned, planned: true)); \(findings)."
         case .apply:
-            let parts = "\(counts.createAlert) alert(s) created, \(counts.approveRequest) request(s) approved, \(counts.addNote) note(s) added, \(counts.closeAlert) alert(s) closed"
-            let left = document.actions.filter { $0.round == document.rounds && $0.status == "planned" }.count
+            var parts = ["Applied: \(phrase(counts, .done, planned: false))"]
+            for status in [ReportDocument.Status.failed, .skipped] where counts.total(status) > 0 {
+                let kinds = PlannedAction.Kind.allCases.filter { counts.count($0, status) > 0 }.map { "\(counts.count($0, status)) \($0.rawValue)" }
+                parts.append("\(counts.total(status)) \(status.rawValue) (\(kinds.joined(separator: ", ")))")
+            }
+            let left = counts.total(.planned)
             let looks = "\(document.rounds) look\(document.rounds == 1 ? "" : "s")"
-            let state = left > 0 ? "\(left) write(s) still needed after \(looks)" : "in agreement after \(looks)"
-            return "Applied: \(parts); \(counts.failed) failed; \(state); \(findings)."
+            if counts.total(.failed) > 0 {
+                parts.append("stopped after \(looks) because a write failed; the next run tries again")
+            } else if left > 0 {
+                parts.append("\(left) write(s) still needed after \(looks)")
+            } else if document.findings.contains(where: { $0.kind == .lookupFailed }) {
+                parts.append("not every request could be looked at after \(looks)")
+            } else {
+                parts.append("in agreement after \(looks)")
+            }
+            return parts.joined(separator: "; ") + "; \(findings)."
         }
     }
 }

@@ -41,6 +41,8 @@ public actor FakeAuthState {
     public func request(_ id: String) -> AccessRequest? { requests[id].map(ProtoMapping.request) }
     public func allRequests() -> [AccessRequest] { requests.values.map(ProtoMapping.request).sorted { $0.id < $1.id } }
     public func pluginData(_ requestID: String) -> [String: [String: String]]? { pluginData[requestID] }
+    /// Every request's plugin data.
+    public func allPluginData() -> [String: RequestPluginData] { pluginData.mapValues { RequestPluginData(entries: $0) } }
 
     /// Deletes a request, as Teleport does at its expiry; its plugin data stays.
     public func delete(_ id: String) { requests[id] = nil }
