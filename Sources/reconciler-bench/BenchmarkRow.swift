@@ -20,7 +20,7 @@ struct BenchmarkRow {
     var totalCalls: Int { opsgenieCalls.values.reduce(0, +) + teleportCalls.values.reduce(0, +) }
 
     var line: String {
-        let writes = report.actions.filter { $0.status == "done" }.count
+        let writes = report.actions.filter { $0.status == .done }.count
         return String(format: "| %8d | %@ | %4d | %5d | %6d | %6.2f | %9.2f | %12.2f | %14d | %14d | %5d | %7d | %9.2f | %11.1f |",
                       size, label.padding(toLength: 8, withPad: " ", startingAt: 0) as NSString, result.status, report.rounds, writes, result.seconds, allowedSeconds,
                       result.seconds / max(allowedSeconds, 0.001), teleportCalls.values.reduce(0, +), opsgenieCalls.values.reduce(0, +),
