@@ -68,9 +68,11 @@ public final class SandboxEnvironment: Sendable {
         return configuration
     }
 
-    /// The real clients, connected to the fakes. `tune` adjusts the Opsgenie client (rates, retries).
-    public func clients(tune: (inout OpsgenieConfiguration) -> Void = { _ in }) throws -> (teleport: TeleportAccessRequests, opsgenie: OpsgenieAlertBackend) {
-        var teleportConfiguration = teleport.clientConfiguration(identityFile: identityFile)
+    /// The real clients, connected to the fakes. `tune` adjusts the Opsgenie client (rates, retries);
+    /// `identityFile` replaces the job's identity.
+    public func clients(identityFile: String? = nil, tune: (inout OpsgenieConfiguration) -> Void = { _ in }) throws
+        -> (teleport: TeleportAccessRequests, opsgenie: OpsgenieAlertBackend) {
+        var teleportConfiguration = teleport.clientConfiguration(identityFile: identityFile ?? self.identityFile)
         teleportConfiguration.attempts = 3
         var opsgenieConfiguration = OpsgenieConfiguration(baseURL: opsgenieURL, apiKey: apiKey)
         opsgenieConfiguration.statusPollInterval = .milliseconds(20)

@@ -137,11 +137,13 @@ public enum IdentityFileError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension DistinguishedName {
-    /// The first common name, if any.
-    var commonName: String? {
+    /// The first common name, as its raw value. Never the escaped string form of the name
+    /// (`alice\+ops@…`): Teleport compares a review's author with the caller's name exactly, and
+    /// takes that name from the raw attribute. Nil when there is none, or it is not text.
+    public var commonName: String? {
         for relative in self {
             for attribute in relative where attribute.type == .RDNAttributeType.commonName {
-                return String(describing: attribute.value)
+                return String(attribute.value)
             }
         }
         return nil

@@ -44,8 +44,17 @@ struct SharedOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Alert priority, P1 to P5 (default P3). Env: OPSGENIE_PRIORITY.", valueName: "P1..P5"))
     var priority: String?
 
-    @Option(name: .long, help: ArgumentHelp("The job's Teleport user, author of its approvals; auto-approval is off without it. Env: ACCESS_RECONCILER_REVIEWER.", valueName: "user"))
+    @Option(name: .long, help: ArgumentHelp("The job's Teleport user, the author of its approvals (default: the user of the identity file). Env: ACCESS_RECONCILER_REVIEWER.", valueName: "user"))
     var reviewer: String?
+
+    @Option(name: .long, help: ArgumentHelp("A user whose approvals count as automated (repeatable): the job adds no approval to a request that one of them, or the job, approved already. Default: @teleport-access-approval-bot. Env: ACCESS_RECONCILER_AUTOMATED_REVIEWERS, comma-separated.", valueName: "user"))
+    var automatedReviewer: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Who counts as the requester in the on-call lists: user (the Teleport user name, as Teleport's plugin; default), email_trait or email_domain. Env: ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY.", valueName: "identity"))
+    var autoApproveIdentity: String?
+
+    @Option(name: .long, help: ArgumentHelp("Approve only requests younger than this (e.g. 15m); default: no limit. Env: ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE.", valueName: "duration"))
+    var autoApproveMaxRequestAge: String?
 
     @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error: trace, debug, info, notice, warning, error.", valueName: "level"))
     var logLevel: String = "warning"
@@ -68,6 +77,9 @@ struct SharedOptions: ParsableArguments {
         input.opsgenieAPIKeyFile = value(opsgenieApiKeyFile, "--opsgenie-api-key-file")
         input.priority = value(priority, "--priority")
         input.reviewer = value(reviewer, "--reviewer")
+        input.autoApproveIdentity = value(autoApproveIdentity, "--auto-approve-identity")
+        input.autoApproveMaxRequestAge = value(autoApproveMaxRequestAge, "--auto-approve-max-request-age")
+        if !automatedReviewer.isEmpty { input.automatedReviewers = automatedReviewer.map { .init($0, source: "--automated-reviewer") } }
         input.maxChanges = value(maxChanges.map(String.init), "--max-changes")
         if !defaultSchedule.isEmpty { input.defaultSchedules = defaultSchedule.map { .init($0, source: "--default-schedule") } }
         if !defaultTeam.isEmpty { input.defaultTeams = defaultTeam.map { .init($0, source: "--default-team") } }

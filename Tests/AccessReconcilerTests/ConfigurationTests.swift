@@ -22,6 +22,9 @@ struct ConfigurationTests {
       reviewer: access-bot
       roles: [editor, 'db-*']
       max_duration: 8h
+      max_request_age: 15m
+      automated_reviewers: [approval-bot, pagerduty-bot]
+      identity: email_trait
       email_domain: example.com
     """
 
@@ -45,6 +48,41 @@ struct ConfigurationTests {
         #expect(config.autoApproval.roles.map(\.source) == ["editor", "db-*"])
         #expect(config.autoApproval.maxDuration == 28_800)
         #expect(config.autoApproval.emailDomain == "example.com")
+        #expect(config.autoApproval.maxRequestAge == 900)
+        #expect(config.autoApproval.automatedReviewers == ["approval-bot", "pagerduty-bot"])
+        #expect(config.autoApproval.identity == .emailTrait)
+    }
+
+    @Test("approval settings: defaults as narrow as Teleport's plugin; environment and flags override; bad values name their source")
+    func approvalSettings() throws {
+        let defaults = try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: ConfigurationInput())
+        #expect(defaults.autoApproval.automatedReviewers == ["@teleport-access-approval-bot"])
+        #expect(defaults.autoApproval.identity == .user)
+        #expect(defaults.autoApproval.maxRequestAge == nil)
+        let environment = ConfigurationResolver.environmentInput([
+            "ACCESS_RECONCILER_AUTOMATED_REVIEWERS": "bot-a, bot-b", "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "email_domain",
+            "ACCESS_RECONCILER_EMAIL_DOMAIN": "corp.example", "ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE": "1h",
+        ])
+        let fromEnvironment = try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: environment, file: try fileInput())
+        #expect(fromEnvironment.autoApproval.automatedReviewers == ["bot-a", "bot-b"])
+        #expect(fromEnvironment.autoApproval.identity == .emailDomain)
+        #expect(fromEnvironment.autoApproval.maxRequestAge == 3600)
+        var flags = ConfigurationInput()
+        flags.autoApproveIdentity = .init("user", source: "--auto-approve-identity")
+        flags.automatedReviewers = [.init("only-bot", source: "--automated-reviewer")]
+        let fromFlags = try ConfigurationResolver.resolve(flags: flags, environment: environment)
+        #expect(fromFlags.autoApproval.identity == .user && fromFlags.autoApproval.automatedReviewers == ["only-bot"])
+
+        let badIdentity = ConfigurationResolver.environmentInput(["ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "anyone"])
+        #expect(throws: ConfigurationError.invalid(source: "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY", problem: "expected user, email_trait or email_domain")) {
+            try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: badIdentity)
+        }
+        let domainless = ConfigurationResolver.environmentInput(["ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "email_domain"])
+        #expect(throws: ConfigurationError.self) { try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: domainless) }
+        let badAge = ConfigurationResolver.environmentInput(["ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE": "soon"])
+        #expect(throws: ConfigurationError.invalid(source: "ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE", problem: "expected a duration such as 30m or 2h")) {
+            try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: badAge)
+        }
     }
 
     @Test("precedence: flag over environment over file over default")

@@ -123,7 +123,7 @@ struct DesiredStateTests {
         #expect(editor.notifySchedules == ["teleport-access-request-notifications"])
         #expect(editor.teams == ["teleport-team"])
         #expect(editor.approvalSchedules == ["teleport-access-alert-schedules"])
-        #expect(editor.users == ["alice@example.com", "myuser"])
+        #expect(editor.users == ["alice@example.com", "myuser@example.com"])
         let reader = try #require(table.rows.first { $0.role == "db-reader-payments" })
         #expect(reader.teams == ["payments-team"], "the team comes from the users' team trait")
         #expect(reader.users == ["alice@example.com", "bob"])

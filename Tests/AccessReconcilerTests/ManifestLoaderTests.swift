@@ -8,7 +8,7 @@ struct ManifestLoaderTests {
     func exampleManifests() throws {
         let manifests = try ManifestLoader().load(path: TestSupport.manifestsPath)
         #expect(manifests.roles.keys.sorted() == ["access-reconciler", "db-reader-payments", "db-requester", "db-writer-payments", "editor", "requester"])
-        #expect(manifests.users.keys.sorted() == ["access-reconciler", "alice@example.com", "bob", "myuser"])
+        #expect(manifests.users.keys.sorted() == ["access-reconciler", "alice@example.com", "bob", "myuser@example.com"])
         #expect(manifests.skippedKinds == ["github": 1])
         let requester = try #require(manifests.roles["requester"]?.allowRequest)
         #expect(requester.roles.map(\.source) == ["editor"])

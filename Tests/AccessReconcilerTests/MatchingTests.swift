@@ -127,11 +127,27 @@ struct MatchingTests {
         #expect(Responder(kind: .schedule, value: "4513b7ea-3b91-438f-b7e4") == Responder(kind: .schedule, name: "4513b7ea-3b91-438f-b7e4"))
     }
 
-    @Test("the requester's on-call address: e-mail user name, else email trait, else the domain; lower-cased")
-    func onCallIdentity() {
-        #expect(OnCallIdentity.address(for: "Alice@Example.com", traits: nil, emailDomain: "corp.com") == "alice@example.com")
-        #expect(OnCallIdentity.address(for: "bob", traits: ["email": ["Bob.B@Example.com"]], emailDomain: "corp.com") == "bob.b@example.com")
-        #expect(OnCallIdentity.address(for: "carol", traits: [:], emailDomain: "@corp.com") == "carol@corp.com")
-        #expect(OnCallIdentity.address(for: "carol", traits: ["email": ["not an address"]], emailDomain: nil) == nil)
+    @Test("the requester's on-call address: the user name by default; the email trait or the domain only when chosen; lower-cased")
+    func onCallIdentity() throws {
+        func address(_ user: String, _ identity: ApprovalIdentity, traits: [String: [String]]? = nil, domain: String? = nil) -> String? {
+            try? OnCallIdentity.address(for: user, identity: identity, traits: traits, emailDomain: domain).get()
+        }
+        let traits = ["email": ["Bob.B@Example.com"]]
+        #expect(address("Alice@Example.com", .user) == "alice@example.com")
+        #expect(address("bob", .user, traits: traits, domain: "corp.com") == nil, "by default neither the trait nor the domain stands in")
+        #expect(address("bob", .emailTrait, traits: traits) == "bob.b@example.com")
+        #expect(address("bob", .emailTrait, traits: ["email": ["not an address"]]) == nil)
+        #expect(address("carol", .emailDomain, domain: "@corp.com") == "carol@corp.com")
+        #expect(address("Carol@Example.com", .emailDomain, domain: "corp.com") == "carol@example.com")
+        #expect(address("carol", .emailDomain) == nil)
+        let reason = try #require(OnCallIdentity.address(for: "bob", identity: .user, traits: traits, emailDomain: nil).failureReason)
+        #expect(reason.contains("not an e-mail address") && reason.contains("email_trait or email_domain"))
+    }
+}
+
+extension Result where Failure == OnCallIdentity.Unknown {
+    var failureReason: String? {
+        if case let .failure(unknown) = self { return unknown.reason }
+        return nil
     }
 }

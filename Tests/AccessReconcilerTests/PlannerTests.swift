@@ -136,13 +136,13 @@ struct PlannerTests {
 
     @Test("a requester on call in one of its schedules is approved, compared without letter case")
     func approveOnCall() throws {
-        let result = plan(observation([request("r1", user: "bob")], alerts: [alert("a1", request: "r1")],
+        let result = plan(observation([request("r1", user: "Bob@Example.com")], alerts: [alert("a1", request: "r1")],
                                       onCall: ["platform": ["someone@example.com", "BOB@example.COM"]]))
         #expect(result.actions.map(\.kind) == [.approveRequest])
         guard case let .approveRequest(approve) = try #require(result.actions.first) else { return }
         #expect(approve.schedules == ["platform"])
         #expect(approve.reason == "bob@example.com is on call in platform")
-        #expect(approve.reviewReason.contains("on call in Opsgenie schedule(s) platform"))
+        #expect(approve.reviewReason == "Access request automatically approved by access-reconciler: Bob@Example.com is on call in schedule(s) platform.")
     }
 
     @Test("no approval when the requester is not on call, was already reviewed by the job, or the job has no reviewer name")
@@ -155,6 +155,83 @@ struct PlannerTests {
         #expect(plan(observation([request("r1")], alerts: alerts, onCall: onCall), policy: PlanningPolicy()).actions.isEmpty)
         let disabled = PlanningPolicy(autoApproval: AutoApprovalPolicy(enabled: false, reviewer: "access-reconciler"))
         #expect(plan(observation([request("r1")], alerts: alerts, onCall: onCall), policy: disabled).actions.isEmpty)
+    }
+
+    @Test("at most one automated approval: an approval by Teleport's approval bot, a configured one, or the job's own withholds another")
+    func oneAutomatedApproval() throws {
+        let onCall = ["platform": ["alice@example.com"]]
+        let alerts = [alert("a1", request: "r1")]
+        func approvedBy(_ author: String) -> AccessRequest {
+            request("r1", reviews: [AccessReview(author: author, proposedState: .approved, created: TestSupport.time(-10))])
+        }
+        for author in ["@teleport-access-approval-bot", "access-reconciler"] {
+            let result = plan(observation([approvedBy(author)], alerts: alerts, onCall: onCall))
+            #expect(result.actions.isEmpty, "approved by \(author)")
+            #expect(result.findings.map(\.kind) == [.approvalWithheld])
+            #expect(result.findings.first?.message.contains("already carries an automated approval (by \(author))") == true)
+        }
+        let custom = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", automatedReviewers: ["pagerduty-bot"]))
+        #expect(plan(observation([approvedBy("pagerduty-bot")], alerts: alerts, onCall: onCall), policy: custom).actions.isEmpty)
+        #expect(plan(observation([approvedBy("lead@example.com")], alerts: alerts, onCall: onCall)).actions.map(\.kind) == [.approveRequest],
+                "a person's approval leaves room for the job's")
+        let denied = request("r1", reviews: [AccessReview(author: "@teleport-access-approval-bot", proposedState: .denied, created: TestSupport.time(-10))])
+        #expect(plan(observation([denied], alerts: alerts, onCall: onCall)).actions.map(\.kind) == [.approveRequest],
+                "only approvals count toward the limit")
+    }
+
+    @Test("approval only on schedules both the manifests and the request's own annotation name; the difference is drift")
+    func scheduleIntersection() throws {
+        let manifests = try TestSupport.manifests(Self.manifestsYAML.replacingOccurrences(of: "teleport.dev/schedules: [platform]",
+                                                                                          with: "teleport.dev/schedules: [platform, backup]"))
+        let planner = Planner(manifests: manifests, policy: PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler")))
+        let alerts = [alert("a1", request: "r1")]
+        var snapshot = OnCallSnapshot()
+        snapshot.record(schedule: "platform", recipients: ["someone@example.com"])
+        snapshot.record(schedule: "backup", recipients: ["alice@example.com"])
+        var observed = observation([request("r1")], alerts: alerts)
+        observed.onCall = snapshot
+        let onlyBackup = planner.plan(observed, now: Self.now)
+        #expect(onlyBackup.actions.isEmpty)
+        let withheld = try #require(onlyBackup.findings.first { $0.kind == .approvalWithheld })
+        #expect(withheld.message.contains("alice@example.com is on call in backup, but the request's own teleport.dev/schedules annotation does not name backup"))
+        #expect(onlyBackup.findings.contains { $0.kind == .annotationDrift && $0.message.contains("teleport.dev/schedules") })
+
+        snapshot.record(schedule: "platform", recipients: ["alice@example.com"])
+        observed.onCall = snapshot
+        let both = planner.plan(observed, now: Self.now)
+        guard case let .approveRequest(approve)? = both.actions.first else { Issue.record("expected an approval"); return }
+        #expect(approve.schedules == ["platform"], "approved on the intersection only")
+    }
+
+    @Test("the user name is who counts by default; the email trait and the domain count only when chosen")
+    func approvalIdentity() {
+        // bob's user manifest carries the email trait Bob@Example.com.
+        let onCall = ["platform": ["bob@example.com", "carol@corp.example"]]
+        let alerts = [alert("a1", request: "r1")]
+        let users = manifests
+        func result(_ user: String, _ identity: ApprovalIdentity, domain: String? = nil) -> Plan {
+            let policy = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", identity: identity, emailDomain: domain))
+            return Planner(manifests: users, policy: policy).plan(observation([request("r1", user: user)], alerts: alerts, onCall: onCall), now: Self.now)
+        }
+        let byDefault = result("bob", .user)
+        #expect(byDefault.actions.isEmpty)
+        #expect(byDefault.findings.map(\.kind).contains(.identityUnknown))
+        #expect(result("bob", .emailTrait).actions.map(\.kind) == [.approveRequest])
+        #expect(result("carol", .emailDomain, domain: "corp.example").actions.map(\.kind) == [.approveRequest])
+        #expect(result("carol", .emailTrait).actions.isEmpty)
+    }
+
+    @Test("auto_approval.max_request_age leaves older requests to a person")
+    func maxRequestAge() {
+        let onCall = ["platform": ["alice@example.com"]]
+        let alerts = [alert("a1", request: "r1")]
+        let young = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", maxRequestAge: 15 * 60))
+        let result = plan(observation([request("r1")], alerts: alerts, onCall: onCall), policy: young)
+        #expect(result.actions.isEmpty)
+        #expect(result.findings.first?.message.contains("created 30m ago and auto-approval is limited to requests younger than 15m") == true,
+                "\(result.findings)")
+        let hour = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", maxRequestAge: 3600))
+        #expect(plan(observation([request("r1")], alerts: alerts, onCall: onCall), policy: hour).actions.map(\.kind) == [.approveRequest])
     }
 
     @Test("an unknown on-call list approves nothing and says so")

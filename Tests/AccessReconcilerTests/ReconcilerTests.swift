@@ -33,7 +33,7 @@ struct ReconcilerTests {
             "closeAlert 4 og-4",
         ])
         let findings = report.plan.findings.map { "\($0.kind.rawValue) \($0.requestID?.suffix(1) ?? "-")" }
-        #expect(findings == ["liveAnnotationsUsed 5", "noRoute 5", "annotationDrift 7", "responderDrift 7"])
+        #expect(findings == ["liveAnnotationsUsed 5", "noRoute 5", "annotationDrift 7", "identityUnknown 7", "responderDrift 7"])
         #expect(await backends.alerts.writes.isEmpty)
         #expect(await backends.requests.writes.isEmpty)
         #expect(report.exitStatus(detailedExitCode: true) == .drift)
@@ -174,7 +174,7 @@ struct ReconcilerTests {
         #expect(statuses.contains("createAlert failed"))
         #expect(statuses.contains("closeAlert done"))
         let text = TextReport.render(report)
-        #expect(text.contains("✗ request \(Self.id(1)): pending request from myuser"))
+        #expect(text.contains("✗ request \(Self.id(1)): pending request from myuser@example.com"))
         // A failed create is counted as failed, not as created.
         #expect(text.contains("Applied: 2 alert(s) closed; 1 failed (1 createAlert); 1 skipped (1 approveRequest); stopped after 1 look because a write failed"),
                 "\(text)")
@@ -198,7 +198,7 @@ struct ReconcilerTests {
         #expect(counts["planned"] as? [String: Int] == ["createAlert": 1, "recordAlert": 0, "approveRequest": 1, "addNote": 2, "closeAlert": 2,
                                                         "recordResolution": 0])
         #expect((counts["done"] as? [String: Int])?.values.reduce(0, +) == 0, "plan does nothing")
-        #expect(counts["findings"] as? Int == 4 && counts["drift"] as? Int == 2)
+        #expect(counts["findings"] as? Int == 5 && counts["drift"] as? Int == 2)
         let actions = try #require(object["actions"] as? [[String: Any]])
         #expect(actions.first?["kind"] as? String == "createAlert")
         #expect(actions.first?["status"] as? String == "planned")
@@ -213,10 +213,10 @@ struct ReconcilerTests {
         let report = try await reconciler(scenario.makeBackends()).run(.plan, now: scenario.now)
         let text = TextReport.render(report)
         #expect(text.hasPrefix("access-reconciler plan: cluster teleport.example.com, 2026-11-25T08:00:00Z\nmanifests: 6 roles, 4 users (skipped: 1 github)\n"))
-        #expect(text.contains("\nCreate alert (1)\n  + request \(Self.id(1)): pending request from myuser for editor has no open alert"))
+        #expect(text.contains("\nCreate alert (1)\n  + request \(Self.id(1)): pending request from myuser@example.com for editor has no open alert"))
         #expect(text.contains("\nApprove request (1)\n  + request \(Self.id(1)): myuser@example.com is on call in teleport-access-alert-schedules"))
         #expect(text.contains("  ! drift annotationDrift request \(Self.id(7)): annotations differ from the manifests"))
-        #expect(text.hasSuffix("Plan: 1 alert(s) to create, 1 request(s) to approve, 2 note(s) to add, 2 alert(s) to close; 2 drift findings, 2 notices.\n"))
+        #expect(text.hasSuffix("Plan: 1 alert(s) to create, 1 request(s) to approve, 2 note(s) to add, 2 alert(s) to close; 2 drift findings, 3 notices.\n"))
     }
 }
 

@@ -35,12 +35,12 @@ extension EndToEndTests {
         let created = now.addingTimeInterval(-3600)
         let review = AccessReview(author: "lead@example.com", proposedState: window.state == .denied ? .denied : .approved, reason: "fine",
                                   created: now.addingTimeInterval(-600))
-        let request = AccessRequest(id: id, user: "myuser", roles: ["editor"], state: window.state, created: created,
+        let request = AccessRequest(id: id, user: "myuser@example.com", roles: ["editor"], state: window.state, created: created,
                                     accessExpires: now.addingTimeInterval(7200), resourceExpires: now.addingTimeInterval(86_400),
                                     requestReason: "deploy", resolveReason: window.state == .pending ? "" : "fine",
                                     systemAnnotations: [RequestAnnotation.notifyServices: ["teleport-access-request-notifications"]],
                                     reviews: window.state == .pending ? [] : [review])
-        let alert = Alert(id: "plugin-alert", alias: AlertAlias.forRequest(id), message: "Access request from myuser", createdAt: created)
+        let alert = Alert(id: "plugin-alert", alias: AlertAlias.forRequest(id), message: "Access request from myuser@example.com", createdAt: created)
         let world = Scenario(cluster: "teleport.example.com", now: now, requests: [request], alerts: [alert],
                              pluginData: window.pluginData.map { [id: RequestPluginData(entries: ["opsgenie": $0])] } ?? [:])
         try await withSandbox(scenario: world) { sandbox async throws in

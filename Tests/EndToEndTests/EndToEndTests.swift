@@ -49,11 +49,16 @@ struct EndToEndTests {
     }
 
     /// One run with fresh clients, as one invocation of the command would make.
+    /// With `identityFile`, the job runs as that identity's user and reviews as it, as the command
+    /// does when no reviewer is configured.
     func run(_ mode: RunReport.Mode, _ sandbox: SandboxEnvironment, configuration: ReconcilerConfiguration = ReconcilerConfiguration(),
+             manifests: ManifestSet? = nil, identityFile: String? = nil,
              tune: (inout OpsgenieConfiguration) -> Void = { _ in }) async throws -> RunReport {
-        let clients = try sandbox.clients(tune: tune)
+        let clients = try sandbox.clients(identityFile: identityFile, tune: tune)
+        var configuration = configuration
+        if identityFile != nil { configuration.autoApproval.reviewer = clients.teleport.reviewer }
         do {
-            let report = try await Reconciler(configuration: sandbox.configuration(base: configuration), manifests: manifests,
+            let report = try await Reconciler(configuration: sandbox.configuration(base: configuration), manifests: manifests ?? self.manifests,
                                               requests: clients.teleport, alerts: clients.opsgenie).run(mode)
             await clients.teleport.close()
             return report
@@ -97,7 +102,7 @@ struct EndToEndTests {
             let expired = try #require(await opsgenie.alert(alias: AlertAlias.forRequest(Self.id(4))))
             #expect(expired.status == "closed" && expired.notes == ["Access request has been expired\n"])
 
-            // The on-call requester (MyUser@Example.com in the schedule, myuser in Teleport) was approved
+            // The on-call requester (MyUser@Example.com in the schedule, myuser@example.com in Teleport, compared without letter case) was approved
             // by the job's identity; its new alert was then closed.
             let approved = try #require(await sandbox.teleport.state.request(Self.id(1)))
             #expect(approved.state == .approved)

@@ -105,6 +105,19 @@ struct TeleportClientTests {
         }
     }
 
+    @Test("user names that a distinguished name escapes are read raw, and Teleport accepts the job's review",
+          arguments: ["alice+ops@example.com", "ops, team@example.com", "say \"hi\"@example.com", " leading@example.com", "a=b;c<d>#@example.com"])
+    func rawUserNames(_ user: String) async throws {
+        try await withClient(user: user) { fake, client async throws in
+            let identity = try IdentityFile.load(path: client.configuration.identityFile)
+            #expect(identity.user == user, "the raw common name, not its escaped form")
+            await fake.state.seed([Self.request("r1")])
+            #expect(try await client.submitReview(requestID: "r1", proposedState: .approved, reason: "on call") == .approved)
+            #expect(await fake.state.request("r1")?.reviews.map(\.author) == [user])
+            #expect(await fake.state.calls.last?.caller == user, "the fake names the caller by the raw value too")
+        }
+    }
+
     @Test("thresholds decide: with two approvals needed, one review leaves the request pending")
     func thresholds() async throws {
         try await withClient { fake, client async throws in

@@ -27,26 +27,56 @@ public struct PlanningPolicy: Sendable {
     public static let defaultOwnerTag = "access-reconciler"
 }
 
-/// When the job may approve a request because its requester is on call.
+/// When the job may approve a request because its requester is on call. By default no broader
+/// than Teleport's own plugin: the requester's Teleport user name is looked for in the on-call
+/// lists, only on schedules the request's own annotation names, and never as a second automated
+/// approval.
 public struct AutoApprovalPolicy: Sendable {
+    /// Teleport's user for automated reviews: its hosted plugins and its built-in automatic reviews
+    /// submit as this user (`SystemAccessApproverUserName`).
+    public static let teleportApprovalBot = "@teleport-access-approval-bot"
+
     public var enabled: Bool
     /// The job's own Teleport user: the author of its reviews. Without it the job cannot tell
     /// whether it already reviewed a request, so it approves nothing.
     public var reviewer: String?
+    /// Users whose approvals count as automated. A request that already carries an approval by one
+    /// of them, or by the job, gets no further automated approval from the job.
+    public var automatedReviewers: [String]
     /// When not empty, every requested role must match one of these (Teleport issue 37320).
     public var roles: [RoleMatcher]
     /// When set, requests asking for longer access are left to a person (seconds).
     public var maxDuration: Double?
-    /// Appended to user names that are not e-mail addresses and have no `email` trait, to find the
-    /// requester in Opsgenie's on-call lists.
+    /// When set, requests older than this (seconds since they were created) are left to a person,
+    /// like Teleport's plugin, which tries approval only when the request arrives.
+    public var maxRequestAge: Double?
+    /// Who counts as the requester in the on-call lists.
+    public var identity: ApprovalIdentity
+    /// The domain for `ApprovalIdentity.emailDomain`.
     public var emailDomain: String?
 
-    public init(enabled: Bool = true, reviewer: String? = nil, roles: [RoleMatcher] = [], maxDuration: Double? = nil,
-                emailDomain: String? = nil) {
+    public init(enabled: Bool = true, reviewer: String? = nil, automatedReviewers: [String] = [AutoApprovalPolicy.teleportApprovalBot],
+                roles: [RoleMatcher] = [], maxDuration: Double? = nil, maxRequestAge: Double? = nil,
+                identity: ApprovalIdentity = .user, emailDomain: String? = nil) {
         self.enabled = enabled
         self.reviewer = reviewer
+        self.automatedReviewers = automatedReviewers
         self.roles = roles
         self.maxDuration = maxDuration
+        self.maxRequestAge = maxRequestAge
+        self.identity = identity
         self.emailDomain = emailDomain
     }
+}
+
+/// Which address stands for the requester in the on-call lists (which hold e-mail addresses).
+/// Whoever controls that address controls approvals, so anything wider than the user name is an
+/// explicit choice.
+public enum ApprovalIdentity: String, Sendable, Hashable, CaseIterable {
+    /// The Teleport user name, as Teleport's plugin compares it (here without regard to case).
+    case user
+    /// The `email` trait of the user's manifest (the identity provider's claim, usually).
+    case emailTrait = "email_trait"
+    /// `<user>@<email_domain>` for user names that are not e-mail addresses.
+    case emailDomain = "email_domain"
 }

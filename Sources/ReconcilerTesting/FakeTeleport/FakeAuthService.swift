@@ -11,9 +11,8 @@ struct FakeAuthService: Proto_AuthService.SimpleServiceProtocol {
 
     private func caller(_ context: ServerContext, _ method: String) async throws -> String {
         let peer = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate
-        let user = peer.flatMap { certificate in
-            certificate.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.map { String(describing: $0.value) }
-        }
+        // The raw value, as Teleport reads the caller's name (never an escaped string form).
+        let user = peer?.subject.commonName
         guard let user else { throw RPCError(code: .unauthenticated, message: "no client certificate") }
         try await state.enter(method, caller: user)
         return user

@@ -52,7 +52,8 @@ public enum ConfigurationFile {
             input.ownerTag = try scalar(opsgenie.field("owner_tag"))
         }
         if let approval = try root.field("auto_approval") {
-            try approval.requireOnlyKeys(["enabled", "reviewer", "roles", "max_duration", "email_domain"])
+            try approval.requireOnlyKeys(["enabled", "reviewer", "automated_reviewers", "roles", "max_duration", "max_request_age",
+                                          "identity", "email_domain"])
             if let enabled = try approval.field("enabled") {
                 input.autoApprove = .init(try enabled.bool() ? "true" : "false", source: enabled.location.description)
             }
@@ -60,6 +61,9 @@ public enum ConfigurationFile {
             input.autoApproveRoles = try list(approval.field("roles"))
             input.autoApproveMaxDuration = try scalar(approval.field("max_duration"))
             input.emailDomain = try scalar(approval.field("email_domain"))
+            input.automatedReviewers = try list(approval.field("automated_reviewers"))
+            input.autoApproveMaxRequestAge = try scalar(approval.field("max_request_age"))
+            input.autoApproveIdentity = try scalar(approval.field("identity"))
         }
         return input
     }

@@ -33,6 +33,9 @@ public struct ConfigurationInput: Sendable, Equatable {
     public var reviewer: Value?
     public var autoApproveRoles: [Value]?
     public var autoApproveMaxDuration: Value?
+    public var autoApproveMaxRequestAge: Value?
+    public var automatedReviewers: [Value]?
+    public var autoApproveIdentity: Value?
     public var emailDomain: Value?
     public var opsgenieWriteRate: Value?
     public var opsgenieReadRate: Value?

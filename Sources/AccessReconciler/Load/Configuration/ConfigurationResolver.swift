@@ -19,6 +19,8 @@ public enum ConfigurationResolver {
         ("ACCESS_RECONCILER_AUTO_APPROVE", \.autoApprove),
         ("ACCESS_RECONCILER_REVIEWER", \.reviewer),
         ("ACCESS_RECONCILER_AUTO_APPROVE_MAX_DURATION", \.autoApproveMaxDuration),
+        ("ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE", \.autoApproveMaxRequestAge),
+        ("ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY", \.autoApproveIdentity),
         ("ACCESS_RECONCILER_EMAIL_DOMAIN", \.emailDomain),
         ("ACCESS_RECONCILER_MAX_CHANGES", \.maxChanges),
         ("ACCESS_RECONCILER_MAX_ROUNDS", \.maxRounds),
@@ -30,6 +32,7 @@ public enum ConfigurationResolver {
         ("OPSGENIE_DEFAULT_SCHEDULES", \.defaultSchedules),
         ("OPSGENIE_DEFAULT_TEAMS", \.defaultTeams),
         ("ACCESS_RECONCILER_AUTO_APPROVE_ROLES", \.autoApproveRoles),
+        ("ACCESS_RECONCILER_AUTOMATED_REVIEWERS", \.automatedReviewers),
     ]
 
     /// The variable naming the configuration file when `--config` is not given.
@@ -104,7 +107,19 @@ public enum ConfigurationResolver {
             guard let seconds = GoDuration.seconds(value.text), seconds > 0 else { throw invalid(value, "expected a duration such as 8h or 30m") }
             config.autoApproval.maxDuration = seconds
         }
+        if let value = pick(\.autoApproveMaxRequestAge) {
+            guard let seconds = GoDuration.seconds(value.text), seconds > 0 else { throw invalid(value, "expected a duration such as 30m or 2h") }
+            config.autoApproval.maxRequestAge = seconds
+        }
+        if let values = pick(\.automatedReviewers) { config.autoApproval.automatedReviewers = values.map(\.text) }
         config.autoApproval.emailDomain = pick(\.emailDomain)?.text
+        if let value = pick(\.autoApproveIdentity) {
+            guard let identity = ApprovalIdentity(rawValue: value.text) else { throw invalid(value, "expected user, email_trait or email_domain") }
+            if identity == .emailDomain && (config.autoApproval.emailDomain ?? "").isEmpty {
+                throw invalid(value, "email_domain needs auto_approval.email_domain (ACCESS_RECONCILER_EMAIL_DOMAIN)")
+            }
+            config.autoApproval.identity = identity
+        }
         if let value = pick(\.opsgenieWriteRate) { config.opsgenieWriteRate = try rate(value) }
         if let value = pick(\.opsgenieReadRate) { config.opsgenieReadRate = try rate(value) }
         if let value = pick(\.opsgenieScheduleRate) { config.opsgenieScheduleRate = try rate(value) }

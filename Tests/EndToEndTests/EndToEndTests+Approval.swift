@@ -1,0 +1,81 @@
+import AccessReconciler
+import Foundation
+import ReconcilerTesting
+import Testing
+
+/// Auto-approval no broader than Teleport's own plugin, end to end over both fakes.
+extension EndToEndTests {
+    /// A world with one pending request of `user` for `roles`, `schedule` naming who is on call.
+    func approvalWorld(user: String = "myuser@example.com", roles: [String] = ["editor"],
+                       liveSchedules: [String] = ["teleport-access-alert-schedules"],
+                       onCall: [String: [String]] = ["teleport-access-alert-schedules": ["MyUser@Example.com"]],
+                       reviews: [AccessReview] = []) -> (Scenario, AccessRequest) {
+        let now = Date()
+        let request = AccessRequest(
+            id: "0193a1b2-0000-7000-8000-0000000000c1", user: user, roles: roles, created: now.addingTimeInterval(-300),
+            accessExpires: now.addingTimeInterval(3600), resourceExpires: now.addingTimeInterval(86_400),
+            systemAnnotations: [RequestAnnotation.notifyServices: ["teleport-access-request-notifications"],
+                                RequestAnnotation.teams: ["teleport-team"], RequestAnnotation.schedules: liveSchedules],
+            reviews: reviews)
+        return (Scenario(cluster: "teleport.example.com", now: now, requests: [request], onCall: onCall), request)
+    }
+
+    func reviews(_ sandbox: SandboxEnvironment, _ id: String) async -> [String] {
+        await sandbox.teleport.state.request(id)?.reviews.map(\.author) ?? []
+    }
+
+    @Test("no second automated approval: a request that Teleport's approval bot approved once stays for a person")
+    func noSecondAutomatedApproval() async throws {
+        let bot = AccessReview(author: "@teleport-access-approval-bot", proposedState: .approved, created: Date().addingTimeInterval(-60))
+        let (world, request) = approvalWorld(reviews: [bot])
+        try await withSandbox(scenario: world) { sandbox async throws in
+            await sandbox.teleport.state.seed(sandbox.scenario.requests, thresholds: [(2, 1)])
+            let report = try await run(.apply, sandbox)
+            #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 0)
+            #expect(await sandbox.teleport.state.request(request.id)?.state == .pending)
+            #expect(await reviews(sandbox, request.id) == ["@teleport-access-approval-bot"])
+            #expect(report.finalPlan.findings.contains { $0.kind == .approvalWithheld && $0.message.contains("@teleport-access-approval-bot") })
+        }
+    }
+
+    @Test("the request's own schedules annotation decides too: on call only in a schedule it does not name, no approval, and drift")
+    func scheduleIntersection() async throws {
+        let (world, request) = approvalWorld(liveSchedules: ["another-schedule"])
+        try await withSandbox(scenario: world) { sandbox async throws in
+            let report = try await run(.apply, sandbox)
+            #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 0)
+            #expect(await sandbox.teleport.state.request(request.id)?.state == .pending)
+            let findings = report.finalPlan.findings
+            #expect(findings.contains { $0.kind == .approvalWithheld && $0.message.contains("does not name teleport-access-alert-schedules") })
+            #expect(findings.contains { $0.kind == .annotationDrift && $0.message.contains(RequestAnnotation.schedules) })
+        }
+    }
+
+    @Test("the job's own user name with a '+' is used raw, so Teleport takes its review")
+    func reviewerWithPlus() async throws {
+        let (world, request) = approvalWorld()
+        try await withSandbox(scenario: world) { sandbox async throws in
+            let identity = try sandbox.teleport.identityFile(user: "access-reconciler+ops@example.com")
+            let report = try await run(.apply, sandbox, identityFile: identity)
+            #expect(report.outcomes.contains { $0.action.kind == .approveRequest && $0.status == .done }, "\(TextReport.render(report))")
+            #expect(await sandbox.teleport.state.request(request.id)?.state == .approved)
+            #expect(await reviews(sandbox, request.id) == ["access-reconciler+ops@example.com"])
+        }
+    }
+
+    @Test("by default the requester is its Teleport user name; the email trait counts only when chosen")
+    func requesterIdentity() async throws {
+        // bob's manifest has the email trait Bob.Builder@example.com, who is on call in dba-oncall.
+        let (world, request) = approvalWorld(user: "bob", roles: ["db-reader-payments"], liveSchedules: ["dba-oncall"],
+                                             onCall: ["dba-oncall": ["bob.builder@example.com"]])
+        try await withSandbox(scenario: world) { sandbox async throws in
+            let byDefault = try await run(.apply, sandbox)
+            #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 0)
+            #expect(byDefault.finalPlan.findings.contains { $0.kind == .identityUnknown && $0.requestID == request.id })
+            var optIn = ReconcilerConfiguration()
+            optIn.autoApproval.identity = .emailTrait
+            _ = try await run(.apply, sandbox, configuration: optIn)
+            #expect(await sandbox.teleport.state.request(request.id)?.state == .approved)
+        }
+    }
+}
