@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "reconciler-bench", targets: ["reconciler-bench"]),
         .library(name: "AccessReconciler", targets: ["AccessReconciler"]),
         .library(name: "OpsgenieClient", targets: ["OpsgenieClient"]),
+        .library(name: "HTTPSupport", targets: ["HTTPSupport"]),
         .library(name: "TeleportClient", targets: ["TeleportClient"]),
         .library(name: "ReconcilerTesting", targets: ["ReconcilerTesting"]),
     ],
@@ -34,10 +35,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "HTTPSupport"),
         .target(
             name: "OpsgenieClient",
             dependencies: [
                 "AccessReconciler",
+                "HTTPSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -53,6 +56,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]

@@ -1,6 +1,7 @@
 import AccessReconciler
 import Foundation
 import GRPCCore
+import NIOCore
 import GRPCNIOTransportHTTP2Posix
 import GRPCProtobuf
 import Logging
@@ -39,7 +40,11 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
         transportConfig.connection.keepalive = .init(time: configuration.keepaliveInterval, timeout: configuration.keepaliveTimeout,
                                                      allowWithoutCalls: true)
         transportConfig.backoff = .init(initial: .milliseconds(100), max: .seconds(2), multiplier: 1.6, jitter: 0.2)
-        transportConfig.channelDebuggingCallbacks.onCreateTCPConnection = { channel in TeleportTLS.install(on: channel, context: tls) }
+        let handshakeTimeout = TimeAmount.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                                                      + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
+        transportConfig.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
+            TeleportTLS.install(on: channel, context: tls, handshakeTimeout: handshakeTimeout)
+        }
         let transport = try HTTP2ClientTransport.Posix(target: .dns(host: host, port: port), transportSecurity: .customSecure,
                                                        config: transportConfig)
         let client = GRPCClient(transport: transport)
@@ -48,10 +53,18 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
         self.connections = Task { try? await client.runConnections() }
     }
 
-    /// Closes the connection once calls in flight finish.
-    public func close() async {
+    /// Closes the connection once calls in flight finish, or after `grace`: a connection that
+    /// never came up (a name that does not resolve, a silent peer) would otherwise keep the
+    /// shutdown waiting for ever.
+    public func close(grace: Duration = .seconds(5)) async {
         client.beginGracefulShutdown()
+        let connections = self.connections
+        let deadline = Task {
+            try await Task.sleep(for: grace)
+            connections.cancel()
+        }
         _ = await connections.value
+        deadline.cancel()
     }
 
     deinit {

@@ -22,6 +22,8 @@ public struct TeleportClientConfiguration: Sendable {
     public var clusterName: String?
     /// Deadline of one call.
     public var callTimeout: Duration = .seconds(30)
+    /// How long a new connection may take to complete its TLS handshake.
+    public var connectTimeout: Duration = .seconds(10)
     /// Attempts of a call answered UNAVAILABLE (the first included), with back-off between them.
     public var attempts = 4
     public var retryBaseDelay: Duration = .milliseconds(250)

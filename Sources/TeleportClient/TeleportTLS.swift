@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOSSL
+import NIOTLS
 
 /// The TLS side of a connection to Teleport, from an identity file: the client certificate and key,
 /// trust in the cluster's CAs only, server name `teleport.cluster.local`, and ALPN `h2` — preceded,
@@ -34,11 +35,55 @@ public enum TeleportTLS {
         return try NIOSSLContext(configuration: configuration)
     }
 
-    /// Puts the TLS handler first in a new connection's pipeline.
-    static func install(on channel: any Channel, context: NIOSSLContext) -> EventLoopFuture<Void> {
+    /// Puts the TLS handler first in a new connection's pipeline, with a deadline for the handshake:
+    /// a peer that accepts the connection and never answers is given up on after `handshakeTimeout`
+    /// rather than waited for.
+    static func install(on channel: any Channel, context: NIOSSLContext, handshakeTimeout: TimeAmount) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             let handler = try NIOSSLClientHandler(context: context, serverHostname: serverName)
             try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+            try channel.pipeline.syncOperations.addHandler(HandshakeDeadline(timeout: handshakeTimeout), position: .after(handler))
         }
+    }
+}
+
+/// Closes a connection whose TLS handshake has not completed in time, with an error that says so.
+final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    /// The error a connection fails with when its handshake times out.
+    struct Timeout: Error, CustomStringConvertible {
+        var seconds: Int64
+        var description: String { "the TLS handshake did not complete within \(seconds) s (the peer accepted the connection but did not answer)" }
+    }
+
+    private let timeout: TimeAmount
+    private var scheduled: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let timeout = self.timeout
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        scheduled = context.eventLoop.scheduleTask(in: timeout) {
+            let context = loopBound.value
+            context.fireErrorCaught(Timeout(seconds: timeout.nanoseconds / 1_000_000_000))
+            context.close(promise: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        scheduled?.cancel()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            scheduled?.cancel()
+            scheduled = nil
+            context.pipeline.syncOperations.removeHandler(self, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }

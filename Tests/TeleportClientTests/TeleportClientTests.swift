@@ -260,6 +260,40 @@ struct TeleportClientTests {
         }
     }
 
+    @Test("a name that does not resolve: an error naming the address, and closing the client does not hang")
+    func unresolvableName() async throws {
+        try await FakeTeleport.with { fake async throws in
+            var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
+            configuration.address = "teleport.invalid:3025"
+            configuration.attempts = 2
+            let client = try TeleportAccessRequests(configuration: configuration)
+            let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
+            #expect(error?.description.hasPrefix("Teleport at teleport.invalid:3025 cannot be reached") == true, "\(String(describing: error))")
+            // Before, the shutdown waited for ever for a connection that never came up.
+            await client.close(grace: .milliseconds(200))
+        }
+    }
+
+    @Test("a peer that accepts the connection and never answers: the TLS handshake times out, and the error says so")
+    func silentPeer() async throws {
+        try await FakeTeleport.with { fake async throws in
+            try await SilentPeer.with { peer async throws in
+                var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
+                configuration.address = peer.address
+                configuration.route = .auth
+                configuration.attempts = 2
+                configuration.connectTimeout = .milliseconds(300)
+                configuration.callTimeout = .seconds(20)
+                let client = try TeleportAccessRequests(configuration: configuration)
+                let started = ContinuousClock.now
+                let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
+                #expect(error?.description.contains("Teleport at \(peer.address)") == true, "\(String(describing: error))")
+                #expect(ContinuousClock.now - started < .seconds(10), "the handshake deadline ends it, not the 20 s call deadline")
+                await client.close(grace: .milliseconds(200))
+            }
+        }
+    }
+
     @Test("through a Proxy with TLS routing: the first ALPN entry names the cluster, TLS ends at the Auth Service")
     func proxyRouting() async throws {
         try await FakeTeleport.with { fake async throws in
