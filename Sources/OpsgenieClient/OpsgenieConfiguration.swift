@@ -10,8 +10,8 @@ public struct OpsgenieConfiguration: Sendable {
 
     public var baseURL: URL
     public var apiKey: Secret
-    /// Deadline of one HTTP request.
-    public var requestTimeout: Duration = .seconds(30)
+    /// Deadline of one HTTP request (connection included).
+    public var requestTimeout: Duration = .seconds(20)
     public var retry = RetryPolicy()
     /// Requests per second the client allows itself per Opsgenie domain.
     public var rateLimits: [OpsgenieDomain: Double] = [.alertWrite: 5, .alertRead: 5, .schedule: 5, .heartbeat: 1]
@@ -50,13 +50,17 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Duration = .seconds(20)
     /// What one second of `X-RateLimit-Period-In-Sec` means; shortened in tests.
     public var throttleUnit: Duration = .seconds(1)
+    /// No retry starts once this much time has passed since the first attempt (waits included), so
+    /// a silent peer costs at most about this long per call.
+    public var maxElapsed: Duration = .seconds(60)
 
     public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(20),
-                throttleUnit: Duration = .seconds(1)) {
+                throttleUnit: Duration = .seconds(1), maxElapsed: Duration = .seconds(60)) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.throttleUnit = throttleUnit
+        self.maxElapsed = maxElapsed
     }
 
     /// The wait before attempt `attempt + 1` (attempt counts from 1): base × 2^(attempt−1), capped,

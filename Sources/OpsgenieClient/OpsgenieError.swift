@@ -14,6 +14,8 @@ public struct OpsgenieError: Error, Sendable, CustomStringConvertible {
         case malformed(String)
         /// A listing could not be completed; no partial list is returned.
         case incomplete(String)
+        /// Opsgenie (or something in front of it) answered with a redirect, which is not followed.
+        case redirected
     }
 
     /// What was attempted, e.g. `create alert teleport-access-request/0193…`.
@@ -40,6 +42,7 @@ public struct OpsgenieError: Error, Sendable, CustomStringConvertible {
         case let .transport(reason): text += reason
         case let .malformed(reason): text += "unreadable answer (\(reason))"
         case let .incomplete(reason): text += "the listing is incomplete (\(reason))"
+        case .redirected: text += "redirect refused"
         }
         if let message, !message.isEmpty { text += ": \(message)" }
         if let requestID { text += " (requestId \(requestID))" }

@@ -1,5 +1,6 @@
 import AccessReconciler
 import Foundation
+import HTTPSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -37,6 +38,7 @@ struct OpsgenieTransport: Sendable {
 
     let configuration: OpsgenieConfiguration
     let session: URLSession
+    let scope: CredentialScope
     let limiter: ConcurrencyLimiter
     let buckets: [OpsgenieDomain: RateLimiter]
     let logger: Logger
@@ -46,7 +48,8 @@ struct OpsgenieTransport: Sendable {
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.httpMaximumConnectionsPerHost = configuration.maxConcurrentRequests
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: sessionConfiguration)
+        session = CredentialScope.session(configuration: sessionConfiguration)
+        scope = CredentialScope(configuration.baseURL)
         limiter = ConcurrencyLimiter(limit: configuration.maxConcurrentRequests)
         var buckets: [OpsgenieDomain: RateLimiter] = [:]
         for (domain, rate) in configuration.rateLimits { buckets[domain] = RateLimiter(perSecond: rate) }
@@ -74,10 +77,15 @@ struct OpsgenieTransport: Sendable {
 
     /// Sends to an absolute URL (a `paging.next` link), which must be on the configured host.
     func send(_ request: Request, to url: URL) async throws -> Response {
-        guard url.scheme == configuration.baseURL.scheme, url.host == configuration.baseURL.host, url.port == configuration.baseURL.port else {
+        guard scope.allows(url) else {
             throw OpsgenieError(operation: request.operation, kind: .malformed("a link points to \(url.host ?? "another host"); not following it with the API key"))
         }
+        let started = ContinuousClock.now
         var attempt = 0
+        /// Whether another attempt fits within the retry policy's count and time.
+        func mayRetry(after wait: Duration) -> Bool {
+            attempt < configuration.retry.maxAttempts && ContinuousClock.now - started + wait <= configuration.retry.maxElapsed
+        }
         while true {
             attempt += 1
             if let bucket = buckets[request.domain] { try await bucket.acquire() }
@@ -90,11 +98,14 @@ struct OpsgenieTransport: Sendable {
             switch outcome {
             case let .success(response):
                 if (200..<300).contains(response.status) || request.accepting.contains(response.status) { return response }
+                if let redirect = RedirectRefused(status: response.status, from: url, location: response.header("Location")) {
+                    throw OpsgenieError(operation: request.operation, kind: .redirected, message: redirect.description)
+                }
                 let failure = error(for: response, request: request)
-                guard failure.isRetryableWithoutDoubt, attempt < configuration.retry.maxAttempts else { throw failure }
                 let wait = response.status == 429
                     ? configuration.retry.throttleDelay(periodSeconds: Int(response.header("X-RateLimit-Period-In-Sec") ?? "") ?? 1)
                     : configuration.retry.delay(after: attempt)
+                guard failure.isRetryableWithoutDoubt, mayRetry(after: wait) else { throw failure }
                 logger.notice("Opsgenie answered \(response.status); retrying", metadata: [
                     "operation": "\(request.operation)", "attempt": "\(attempt)", "wait": "\(wait)",
                     "reason": "\(response.header("X-RateLimit-Reason") ?? "")",
@@ -103,10 +114,10 @@ struct OpsgenieTransport: Sendable {
             case let .failure(error):
                 if error is CancellationError { throw error }
                 let reason = Self.describe(error)
-                guard request.retryTransportFailures, attempt < configuration.retry.maxAttempts else {
-                    throw OpsgenieError(operation: request.operation, kind: .transport(reason))
-                }
                 let wait = configuration.retry.delay(after: attempt)
+                guard request.retryTransportFailures, mayRetry(after: wait) else {
+                    throw OpsgenieError(operation: request.operation, kind: .transport("\(reason) (\(url.host ?? "?"), \(attempt) attempt(s))"))
+                }
                 logger.notice("Opsgenie request failed; retrying", metadata: [
                     "operation": "\(request.operation)", "attempt": "\(attempt)", "error": "\(reason)",
                 ])

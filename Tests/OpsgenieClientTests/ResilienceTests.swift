@@ -139,6 +139,43 @@ struct ResilienceTests {
         }
     }
 
+    @Test("a redirect to another host is refused, naming both URLs; the key never reaches that host", arguments: [301, 302, 307, 308])
+    func redirectRefused(_ status: Int) async throws {
+        let elsewhere = Recorder()
+        let target = try await LoopbackHTTPServer { request in
+            await elsewhere.add(request)
+            return .json(202, ["result": "Request will be processed", "took": 0.0, "requestId": "x"])
+        }
+        let redirecting = try await LoopbackHTTPServer { request in
+            .response(status: status, headers: ["Location": target.baseURL.absoluteString + request.path], body: Data())
+        }
+        var configuration = OpsgenieConfiguration(baseURL: redirecting.baseURL, apiKey: Secret("key-\(UUID().uuidString)"))
+        configuration.retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2))
+        let backend = OpsgenieAlertBackend(configuration: configuration)
+        let error = await #expect(throws: OpsgenieError.self) { try await backend.createAlert(OpsgenieHarness.draft("r1")) }
+        #expect(error?.kind == .redirected)
+        #expect(error?.description.contains(redirecting.baseURL.absoluteString + "/v2/alerts") == true)
+        #expect(error?.description.contains(target.baseURL.absoluteString + "/v2/alerts") == true)
+        #expect(await elsewhere.requests.isEmpty, "nothing, and so no key, was sent to the other host")
+        await redirecting.shutdown()
+        await target.shutdown()
+    }
+
+    @Test("a peer that accepts the connection and never answers costs a bounded time: retries stop within their time budget")
+    func silentPeer() async throws {
+        try await SilentPeer.with { peer async throws in
+            var configuration = OpsgenieConfiguration(baseURL: URL(string: "http://\(peer.address)")!, apiKey: Secret("k"))
+            configuration.requestTimeout = .milliseconds(400)
+            configuration.retry = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(10), maxDelay: .milliseconds(20), maxElapsed: .seconds(1))
+            let backend = OpsgenieAlertBackend(configuration: configuration)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: OpsgenieError.self) { try await backend.listOpenAlerts(taggedWith: ["x"]) }
+            guard case let .transport(reason)? = error?.kind else { Issue.record("expected a transport error, got \(String(describing: error))"); return }
+            #expect(reason.contains("timed out") && reason.contains("127.0.0.1"), "\(reason)")
+            #expect(ContinuousClock.now - started < .seconds(5), "bounded by the time budget, not by ten attempts")
+        }
+    }
+
     @Test("an unreachable Opsgenie fails with a transport error after the retries")
     func unreachable() async throws {
         var configuration = OpsgenieConfiguration(baseURL: URL(string: "http://127.0.0.1:9")!, apiKey: Secret("k"))
@@ -162,4 +199,10 @@ final class VirtualTime: Sendable {
     }
 
     func advance(by duration: Duration) { elapsed.withLock { $0 += duration } }
+}
+
+/// Requests a loopback server received, for assertions.
+actor Recorder {
+    private(set) var requests: [HTTPRequestRecord] = []
+    func add(_ request: HTTPRequestRecord) { requests.append(request) }
 }
