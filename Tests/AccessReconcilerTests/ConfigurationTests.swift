@@ -147,4 +147,25 @@ struct ConfigurationTests {
         config.opsgenieAPIKeyFile = directory + "/missing"
         #expect(throws: ConfigurationError.self) { try config.resolveOpsgenieAPIKey() }
     }
+
+    @Test("a key file must hold the key alone: more lines, a folder or a FIFO are errors naming the file, never quoting it")
+    func keyFileShape() throws {
+        let directory = try TestSupport.directory(["two": "first-secret\nsecond-secret\n", "padded": "\n  the-key  \n\n"])
+        var config = ReconcilerConfiguration()
+        config.opsgenieAPIKeyFile = directory + "/padded"
+        #expect(try config.resolveOpsgenieAPIKey().value == "the-key")
+        config.opsgenieAPIKeyFile = directory + "/two"
+        let twoLines = #expect(throws: ConfigurationError.self) { try config.resolveOpsgenieAPIKey() }
+        #expect(twoLines == .invalid(source: directory + "/two", problem: "the Opsgenie API key file holds 2 non-empty lines; it must hold the Opsgenie API key alone"))
+        #expect(twoLines?.description.contains("secret") == false)
+        config.opsgenieAPIKeyFile = directory
+        #expect(throws: ConfigurationError.invalid(source: directory, problem: "the Opsgenie API key file is a folder")) { try config.resolveOpsgenieAPIKey() }
+        let fifo = directory + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Reading a FIFO would block until a writer comes; it is refused without reading.
+        #expect(throws: ConfigurationError.invalid(source: fifo, problem: "the Opsgenie API key file is not a regular file (a FIFO or socket)")) {
+            config.opsgenieAPIKeyFile = fifo
+            return try config.resolveOpsgenieAPIKey()
+        }
+    }
 }

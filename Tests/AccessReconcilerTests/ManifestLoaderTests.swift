@@ -48,6 +48,22 @@ struct ManifestLoaderTests {
         #expect(set.users.count == 4)
     }
 
+    @Test("a dangling or looping *.yaml link, a FIFO and a folder given as the manifests are errors that say what they are")
+    func unusableEntries() throws {
+        let folder = try TestSupport.directory(["roles.yaml": "kind: role\nversion: v7\nmetadata:\n  name: a\n"])
+        let manager = FileManager.default
+        try manager.createSymbolicLink(atPath: folder + "/gone.yaml", withDestinationPath: "nowhere.yaml")
+        try manager.createSymbolicLink(atPath: folder + "/loop.yaml", withDestinationPath: "loop.yaml")
+        #expect(mkfifo(folder + "/pipe.yaml", 0o600) == 0)
+        let error = #expect(throws: ManifestErrors.self) { try ManifestLoader().load(path: folder) }
+        let text = error?.description ?? ""
+        #expect(text.contains("\(folder)/gone.yaml: cannot read: is a symbolic link to nowhere.yaml, which does not exist"), "\(text)")
+        #expect(text.contains("\(folder)/loop.yaml: cannot read: is a symbolic link that loops"), "\(text)")
+        #expect(text.contains("\(folder)/pipe.yaml: cannot read: is a FIFO (named pipe), not a file"), "\(text)")
+        let fifo = #expect(throws: ManifestErrors.self) { try ManifestLoader().load(path: folder + "/pipe.yaml") }
+        #expect(fifo?.description.contains("is a FIFO") == true, "never blocks reading it")
+    }
+
     @Test("a YAML syntax error names file and line")
     func syntaxError() throws {
         let directory = try TestSupport.directory(["roles.yaml": "kind: role\nversion: v7\nmetadata:\n  name: x\n  labels: {a: b\nspec: {}\n"])

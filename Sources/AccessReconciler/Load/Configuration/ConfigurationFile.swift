@@ -16,11 +16,14 @@ public enum ConfigurationFile {
     }
 
     static func decode(_ root: YAMLValue, relativeTo directory: String) throws -> ConfigurationInput {
-        try root.requireOnlyKeys(["manifests", "format", "teleport", "opsgenie", "auto_approval", "max_changes", "max_rounds", "concurrency"])
+        try root.requireOnlyKeys(["manifests", "format", "teleport", "opsgenie", "auto_approval", "max_changes", "max_rounds", "concurrency",
+                                  "timeout", "lock_file"])
         var input = ConfigurationInput()
         input.maxChanges = try number(root.field("max_changes"))
         input.maxRounds = try number(root.field("max_rounds"))
         input.concurrency = try number(root.field("concurrency"))
+        input.timeout = try scalar(root.field("timeout"))
+        input.lockFile = try path(root.field("lock_file"), directory)
         input.manifests = try path(root.field("manifests"), directory)
         input.format = try scalar(root.field("format"))
         if let teleport = try root.field("teleport") {

@@ -44,6 +44,8 @@ public struct ConfigurationInput: Sendable, Equatable {
     public var maxChanges: Value?
     public var maxRounds: Value?
     public var concurrency: Value?
+    public var timeout: Value?
+    public var lockFile: Value?
 
     public init() {}
 }

@@ -25,6 +25,8 @@ public enum ConfigurationResolver {
         ("ACCESS_RECONCILER_MAX_CHANGES", \.maxChanges),
         ("ACCESS_RECONCILER_MAX_ROUNDS", \.maxRounds),
         ("ACCESS_RECONCILER_CONCURRENCY", \.concurrency),
+        ("ACCESS_RECONCILER_TIMEOUT", \.timeout),
+        ("ACCESS_RECONCILER_LOCK_FILE", \.lockFile),
     ]
 
     /// Comma-separated list variables.
@@ -127,6 +129,14 @@ public enum ConfigurationResolver {
         if let value = pick(\.maxChanges) { config.maxChanges = try count(value, minimum: 0) }
         if let value = pick(\.maxRounds) { config.maxRounds = try count(value, minimum: 1) }
         if let value = pick(\.concurrency) { config.maxConcurrentWrites = try count(value, minimum: 1) }
+        if let value = pick(\.timeout) {
+            guard let seconds = GoDuration.seconds(value.text), seconds > 0 else { throw invalid(value, "expected a duration such as 9m or 300s") }
+            config.timeout = seconds
+        }
+        if let value = pick(\.lockFile) {
+            guard !value.text.isEmpty else { throw invalid(value, "expected a file path") }
+            config.lockFile = value.text
+        }
         return config
     }
 

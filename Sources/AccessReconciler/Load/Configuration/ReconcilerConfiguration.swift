@@ -46,6 +46,11 @@ public struct ReconcilerConfiguration: Sendable {
     public var maxRounds = 3
     /// Requests whose writes run at the same time.
     public var maxConcurrentWrites = 4
+    /// The whole run's deadline, in seconds: below a CronJob's `activeDeadlineSeconds: 600`.
+    public var timeout: Double = 540
+    /// The file `apply` locks so that runs on this machine never overlap; nil: one per Teleport
+    /// address in the temporary folder.
+    public var lockFile: String?
 
     public init() {}
 
@@ -61,12 +66,7 @@ public struct ReconcilerConfiguration: Sendable {
         guard let file = opsgenieAPIKeyFile else {
             throw ConfigurationError.missing("the Opsgenie API key: set OPSGENIE_API_KEY or --opsgenie-api-key-file")
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ConfigurationError.invalid(source: file, problem: "cannot read the Opsgenie API key file")
-        }
-        let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !key.isEmpty else { throw ConfigurationError.invalid(source: file, problem: "the Opsgenie API key file is empty") }
-        return Secret(key)
+        return try Secret.read(file: file, what: "Opsgenie API key")
     }
 }
 

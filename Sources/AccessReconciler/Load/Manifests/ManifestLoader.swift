@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Loads role and user manifests from a file or a directory tree of `*.yaml` / `*.yml` files.
 public struct ManifestLoader: Sendable {
@@ -71,15 +74,21 @@ public struct ManifestLoader: Sendable {
     /// a Kubernetes ConfigMap mounted as a folder keeps a hidden `..<timestamp>/` copy of each file
     /// and a `..data` link beside the visible links, and reading those would define every role twice.
     public static func manifestFiles(at path: String) throws -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        switch FileKind(path) {
+        case .missing:
             throw ManifestErrors(errors: [.unreadable(file: path, reason: "no such file or directory")])
+        case .directory:
+            break
+        case .regular:
+            return [path]
+        case let .unusable(reason):
+            throw ManifestErrors(errors: [.unreadable(file: path, reason: reason)])
         }
-        guard isDirectory.boolValue else { return [path] }
         guard let enumerator = FileManager.default.enumerator(atPath: path) else {
             throw ManifestErrors(errors: [.unreadable(file: path, reason: "cannot list the directory")])
         }
         var files: [String] = []
+        var problems: [YAMLInputError] = []
         while let relative = enumerator.nextObject() as? String {
             if (relative as NSString).lastPathComponent.hasPrefix(".") {
                 enumerator.skipDescendants()
@@ -87,11 +96,43 @@ public struct ManifestLoader: Sendable {
             }
             guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { continue }
             let full = (path as NSString).appendingPathComponent(relative)
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
-                files.append(full)
+            switch FileKind(full) {
+            case .regular: files.append(full)
+            case .directory: continue
+            case .missing: problems.append(.unreadable(file: full, reason: "no such file"))
+            case let .unusable(reason): problems.append(.unreadable(file: full, reason: reason))
             }
         }
+        if !problems.isEmpty { throw ManifestErrors(errors: problems) }
         return files.sorted()
+    }
+}
+
+/// What a path is, following links, in the words an error needs: a manifest path that is a
+/// dangling or looping link, a FIFO (reading it would block) or a device is refused, never skipped.
+enum FileKind: Equatable {
+    case regular, directory, missing
+    case unusable(String)
+
+    init(_ path: String) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: self = .regular
+            case S_IFDIR: self = .directory
+            case S_IFIFO: self = .unusable("is a FIFO (named pipe), not a file; reading it would wait for a writer")
+            case S_IFSOCK: self = .unusable("is a socket, not a file")
+            default: self = .unusable("is a device, not a file")
+            }
+            return
+        }
+        let reason = errno
+        var link = stat()
+        if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+            self = .unusable(reason == ELOOP ? "is a symbolic link that loops (through \(target))" : "is a symbolic link to \(target), which does not exist")
+            return
+        }
+        self = reason == ENOENT ? .missing : .unusable(String(cString: strerror(reason)))
     }
 }
