@@ -21,27 +21,31 @@ public struct Reconciler: Sendable {
 
     /// Looks at both sides and plans; in `apply` mode carries the plan out and looks again.
     /// `clock` gives the time each plan is computed for (requests past their expiry count as expired).
-    public func run(_ mode: RunReport.Mode, clock: @Sendable () -> Date = { Date() }) async throws -> RunReport {
+    /// `stop` ends the run early: no write starts once it is requested, and no further look.
+    public func run(_ mode: RunReport.Mode, clock: @Sendable () -> Date = { Date() }, stop: RunStop = RunStop()) async throws -> RunReport {
         let policy = configuration.planningPolicy
         let observer = Observer(requests: requests, alerts: alerts, policy: policy, manifests: manifests, logger: logger)
         let planner = Planner(manifests: manifests, policy: policy)
-        let applier = Applier(requests: requests, alerts: alerts, concurrency: configuration.maxConcurrentWrites, logger: logger)
+        let applier = Applier(requests: requests, alerts: alerts, concurrency: configuration.maxConcurrentWrites, stop: stop, logger: logger)
         var rounds: [RunReport.Round] = []
         while true {
             let now = clock()
+            stop.enter("looking at Teleport and the alerts (look \(rounds.count + 1))")
             let plan = planner.plan(try await observer.observe(now: now), now: now)
-            guard mode == .apply, !plan.actions.isEmpty, rounds.count < configuration.maxRounds else {
+            guard mode == .apply, !plan.actions.isEmpty, rounds.count < configuration.maxRounds, stop.reason == nil else {
                 rounds.append(RunReport.Round(plan: plan))
                 break
             }
             if let limit = configuration.maxChanges, plan.actions.count > limit {
                 throw ReconcileError.tooManyChanges(planned: plan.actions.count, limit: limit)
             }
+            stop.enter("writing (round \(rounds.count + 1), \(plan.actions.count) writes)")
             let outcomes = await applier.apply(plan, now: now)
             rounds.append(RunReport.Round(plan: plan, outcomes: outcomes))
-            if outcomes.contains(where: { $0.status == .failed }) { break }
+            if outcomes.contains(where: { $0.status == .failed }) || stop.reason != nil { break }
         }
-        return RunReport(mode: mode, rounds: rounds, manifests: ManifestSummary(manifests))
+        stop.enter("reporting")
+        return RunReport(mode: mode, rounds: rounds, manifests: ManifestSummary(manifests), stoppedBecause: stop.reason)
     }
 
     /// The same run at a fixed time (tests, fixtures).

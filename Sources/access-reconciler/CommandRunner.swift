@@ -34,20 +34,33 @@ enum CommandRunner {
     }
 
     /// load → observe → plan → (apply) → report, against the configured Teleport and Opsgenie.
+    /// `apply` first takes the run lock. The run stops starting writes at its deadline or on
+    /// SIGTERM, lets writes in flight finish and reports; a watchdog ends a run that cannot report
+    /// within a grace period after that.
     static func reconcile(_ mode: RunReport.Mode, options: SharedOptions, detailedExitCode: Bool) async throws -> ExitStatus {
         var configuration = try options.resolveConfiguration()
         let manifests = try loadManifests(configuration)
+        let runID = String(UUID().uuidString.prefix(8)).lowercased()
+        let lock = mode == .apply
+            ? try RunLock(path: configuration.lockFile ?? RunLock.defaultPath(teleportAddress: configuration.teleportAddress), runID: runID)
+            : nil
         let (backends, close) = try BackendConnector.connect(&configuration)
+        let stop = RunStop()
+        let guardian = RunGuardian(stop: stop, timeout: configuration.timeout, teleportAddress: configuration.teleportAddress ?? "")
+        guardian.start()
+        defer { guardian.cancel() }
         let report: RunReport
         do {
             report = try await Reconciler(configuration: configuration, manifests: manifests,
-                                          requests: backends.requests, alerts: backends.alerts).run(mode)
+                                          requests: backends.requests, alerts: backends.alerts).run(mode, stop: stop)
         } catch {
             await close()
             throw error
         }
         await close()
+        withExtendedLifetime(lock) {}
         write(try Reconciler.render(report, format: configuration.format))
+        if guardian.terminated { throw ExitCode(143) }
         return report.exitStatus(detailedExitCode: detailedExitCode)
     }
 

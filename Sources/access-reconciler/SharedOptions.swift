@@ -56,6 +56,12 @@ struct SharedOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Approve only requests younger than this (e.g. 15m); default: no limit. Env: ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE.", valueName: "duration"))
     var autoApproveMaxRequestAge: String?
 
+    @Option(name: .long, help: ArgumentHelp("The whole run's deadline (default 9m): then no write starts, writes in flight finish, the report says what is left, and the run exits 1. Env: ACCESS_RECONCILER_TIMEOUT.", valueName: "duration"))
+    var timeout: String?
+
+    @Option(name: .long, help: ArgumentHelp("File that apply locks so that runs on this machine never overlap (default: one per Teleport address in the temporary folder). Env: ACCESS_RECONCILER_LOCK_FILE.", valueName: "file"))
+    var lockFile: String?
+
     @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error: trace, debug, info, notice, warning, error.", valueName: "level"))
     var logLevel: String = "warning"
 
@@ -77,6 +83,8 @@ struct SharedOptions: ParsableArguments {
         input.opsgenieAPIKeyFile = value(opsgenieApiKeyFile, "--opsgenie-api-key-file")
         input.priority = value(priority, "--priority")
         input.reviewer = value(reviewer, "--reviewer")
+        input.timeout = value(timeout, "--timeout")
+        input.lockFile = value(lockFile, "--lock-file")
         input.autoApproveIdentity = value(autoApproveIdentity, "--auto-approve-identity")
         input.autoApproveMaxRequestAge = value(autoApproveMaxRequestAge, "--auto-approve-max-request-age")
         if !automatedReviewer.isEmpty { input.automatedReviewers = automatedReviewer.map { .init($0, source: "--automated-reviewer") } }

@@ -1,4 +1,6 @@
+import AccessReconciler
 import Foundation
+import ReconcilerTesting
 import Testing
 
 /// Runs the built `access-reconciler` executable as a user would.
@@ -92,6 +94,29 @@ struct CommandLineTests {
         let result = try run(["plan", "--manifests", "manifests"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("missing the Teleport address: set --teleport-addr or TELEPORT_ADDR"))
+    }
+
+    @Test("apply while another run holds the lock: exit 1 naming the holder, before any connection")
+    func lockHeld() throws {
+        let directory = try TestSupport.directory([:])
+        let lock = try RunLock(path: directory + "/apply.lock", runID: "holder")
+        let result = try run(["apply", "--manifests", "manifests", "--lock-file", directory + "/apply.lock",
+                              "--teleport-addr", "teleport.invalid:3025", "--teleport-identity", directory + "/no-identity"],
+                             environment: ["OPSGENIE_API_KEY": "k"])
+        withExtendedLifetime(lock) {}
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("another run holds the lock \(directory)/apply.lock (run holder, pid"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("a Teleport name that does not resolve: exit 1 promptly, naming the address")
+    func unresolvableTeleport() throws {
+        let identity = try TestCertificateAuthority(cluster: "teleport.example.com")
+            .writeIdentityFile(user: "access-reconciler", directory: URL(fileURLWithPath: try TestSupport.directory([:])))
+        let result = try run(["plan", "--manifests", "manifests", "--teleport-addr", "teleport.invalid:3025", "--teleport-identity", identity],
+                             environment: ["OPSGENIE_API_KEY": "k", "OPSGENIE_API_URL": "http://127.0.0.1:9"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Teleport at teleport.invalid:3025 cannot be reached"), "\(result.stderr)")
     }
 
     @Test("an invalid flag value is refused with usage, exit 64")

@@ -231,3 +231,57 @@ struct FailingCreates: AlertBackend {
     func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }
     func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
 }
+
+/// An alert backend that asks the run to stop once it has created one alert, as a deadline or a
+/// SIGTERM arriving mid-run would.
+struct StopAfterFirstCreate: AlertBackend {
+    let wrapped: InMemoryAlertBackend
+    let stop: RunStop
+    var aliasBatchSize: Int { wrapped.aliasBatchSize }
+    func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
+    func openAlerts(aliases: [String]) async throws -> [Alert] { try await wrapped.openAlerts(aliases: aliases) }
+    func createAlert(_ draft: AlertDraft) async throws -> String {
+        defer { stop.request("the run's deadline (--timeout 1s) passed") }
+        return try await wrapped.createAlert(draft)
+    }
+    func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
+    func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }
+    func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
+}
+
+@Suite("Stopping a run and overlapping runs")
+struct StopAndLockTests {
+    @Test("asked to stop mid-run, no further write starts, writes in flight finish, the report says what is left, exit 1")
+    func stopMidRun() async throws {
+        let scenario = try Scenario.load(path: TestSupport.fixture("sandbox/morning-after-outage.yaml"))
+        let manifests = try ManifestLoader().load(path: TestSupport.manifestsPath)
+        var configuration = ReconcilerConfiguration()
+        configuration.autoApproval.reviewer = "access-reconciler"
+        configuration.maxConcurrentWrites = 1
+        let backends = scenario.makeBackends()
+        let stop = RunStop()
+        let report = try await Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests,
+                                          alerts: StopAfterFirstCreate(wrapped: backends.alerts, stop: stop)).run(.apply, clock: { scenario.now }, stop: stop)
+        #expect(report.rounds.count == 1, "no look after the stop")
+        let statuses = report.outcomes.map { "\($0.action.kind.rawValue) \($0.status.rawValue)" }
+        #expect(statuses.first == "createAlert done", "the write in flight finished and was recorded")
+        #expect(report.outcomes.dropFirst(2).allSatisfy { $0.status == .skipped && $0.detail.contains("not started: the run's deadline") })
+        #expect(await backends.alerts.writes == ["create teleport-access-request/0193a1b2-0000-7000-8000-000000000001"])
+        #expect(report.exitStatus(detailedExitCode: false) == .failure)
+        let text = TextReport.render(report)
+        #expect(text.contains("stopped early: the run's deadline (--timeout 1s) passed; the next run continues"), "\(text)")
+        #expect(ReportDocument(report).stoppedBecause == "the run's deadline (--timeout 1s) passed")
+    }
+
+    @Test("the run lock: a second holder is refused with who holds it; once released it can be taken again")
+    func runLock() throws {
+        let path = try TestSupport.directory([:]) + "/run.lock"
+        var first: RunLock? = try RunLock(path: path, runID: "first")
+        let refused = #expect(throws: RunLock.Held.self) { try RunLock(path: path, runID: "second") }
+        #expect(refused?.holder.hasPrefix("run first, pid \(ProcessInfo.processInfo.processIdentifier) on ") == true, "\(String(describing: refused))")
+        #expect(refused?.description.contains("this run wrote nothing") == true)
+        withExtendedLifetime(first) {}
+        first = nil
+        #expect(throws: Never.self) { _ = try RunLock(path: path, runID: "third") }
+    }
+}

@@ -10,13 +10,16 @@ public struct Applier: Sendable {
     public let requests: any AccessRequestPort
     public let alerts: any AlertBackend
     public let concurrency: Int
+    /// Once it is requested, no further write starts.
+    public let stop: RunStop
     let logger: Logger
 
-    public init(requests: any AccessRequestPort, alerts: any AlertBackend, concurrency: Int = 4,
+    public init(requests: any AccessRequestPort, alerts: any AlertBackend, concurrency: Int = 4, stop: RunStop = RunStop(),
                 logger: Logger = Logger(label: "access-reconciler.apply")) {
         self.requests = requests
         self.alerts = alerts
         self.concurrency = max(1, concurrency)
+        self.stop = stop
         self.logger = logger
     }
 
@@ -56,6 +59,10 @@ public struct Applier: Sendable {
         for (index, action) in work {
             if failed {
                 results.append((index, ActionOutcome(action: action, status: .skipped, detail: "an earlier action on this request failed")))
+                continue
+            }
+            if let reason = stop.reason {
+                results.append((index, ActionOutcome(action: action, status: .skipped, detail: "not started: \(reason); the next run continues")))
                 continue
             }
             let outcome: ActionOutcome
@@ -103,12 +110,20 @@ public struct Applier: Sendable {
             let state = try await requests.submitReview(requestID: approve.requestID, proposedState: .approved, reason: approve.reviewReason)
             return ActionOutcome(action: action, status: .done, detail: "request is now \(state)")
         case let .addNote(note):
-            try await alerts.addNote(alertID: note.alertID, note: note.note)
+            // Reserve the note before posting it, as Teleport's plugin does: `reviews_count` moves
+            // from n-1 to n by compare-and-swap, and only the writer that moved it posts. Two runs
+            // racing (or the job and the plugin) never post the same note twice; a crash between
+            // the two steps loses that note instead.
             let posted = note.reviewsCountAfter
             let before = [PluginDataKey.reviewsCount: posted > 1 ? String(posted - 1) : ""]
-            try await requests.modifyPluginData(requestID: note.requestID, plugin: plugin, assuming: before) { current in
-                (Int(current[PluginDataKey.reviewsCount] ?? "") ?? 0) >= posted ? nil : [PluginDataKey.reviewsCount: String(posted)]
+            let reserved = try await requests.modifyPluginData(requestID: note.requestID, plugin: plugin, assuming: before) { current in
+                guard (Int(current[PluginDataKey.reviewsCount] ?? "") ?? 0) < posted else { return nil }
+                return [PluginDataKey.reviewsCount: String(posted)]
             }
+            guard reserved else {
+                return ActionOutcome(action: action, status: .skipped, detail: "the note was already posted (reviews_count reached \(posted) meanwhile)")
+            }
+            try await alerts.addNote(alertID: note.alertID, note: note.note)
             return ActionOutcome(action: action, status: .done)
         case let .closeAlert(close):
             let closedNow = try await alerts.closeAlert(alertID: close.alertID, note: close.note)

@@ -27,9 +27,10 @@ extension AccessRequestPort {
     /// expects the keys it sets to still hold what was read, and is tried again on a conflict.
     ///
     /// With `assuming`, the first attempt takes those values as current without reading them (the
-    /// observation just read them); only a conflict makes it read.
+    /// observation just read them); only a conflict makes it read. Returns whether it wrote.
+    @discardableResult
     public func modifyPluginData(requestID: String, plugin: String, attempts: Int = 5, assuming: [String: String]? = nil,
-                                 _ change: @Sendable ([String: String]) -> [String: String]?) async throws {
+                                 _ change: @Sendable ([String: String]) -> [String: String]?) async throws -> Bool {
         var attempt = 0
         var assumed = assuming
         while true {
@@ -41,11 +42,11 @@ extension AccessRequestPort {
             } else {
                 current = try await pluginData(requestID: requestID)?.entries[plugin] ?? [:]
             }
-            guard let set = change(current), !set.isEmpty else { return }
+            guard let set = change(current), !set.isEmpty else { return false }
             let expect = Dictionary(uniqueKeysWithValues: set.keys.map { ($0, current[$0] ?? "") })
             do {
                 try await updatePluginData(requestID: requestID, plugin: plugin, set: set, expect: expect)
-                return
+                return true
             } catch is PluginDataConflict where attempt < attempts {
                 continue
             }

@@ -96,6 +96,8 @@ public struct ReportDocument: Codable, Sendable, Hashable {
     public var actions: [Action]
     public var findings: [FindingEntry]
     public var manifests: ManifestSummary
+    /// Why the run stopped starting writes early (its deadline, SIGTERM); absent otherwise.
+    public var stoppedBecause: String?
 
     public init(_ report: RunReport) {
         let plan = report.finalPlan
@@ -105,6 +107,7 @@ public struct ReportDocument: Codable, Sendable, Hashable {
         inSync = plan.isInSync
         rounds = report.rounds.count
         manifests = report.manifests
+        stoppedBecause = report.stoppedBecause
         actions = report.rounds.enumerated().flatMap { number, round in
             round.plan.actions.enumerated().map { index, action in
                 Self.entry(action, round: number + 1, outcome: index < round.outcomes.count ? round.outcomes[index] : nil)

@@ -20,12 +20,15 @@ public struct RunReport: Sendable {
     public var mode: Mode
     public var rounds: [Round]
     public var manifests: ManifestSummary
+    /// Why the run stopped starting writes early (its deadline, a termination signal), if it did.
+    public var stoppedBecause: String?
 
-    public init(mode: Mode, rounds: [Round], manifests: ManifestSummary) {
+    public init(mode: Mode, rounds: [Round], manifests: ManifestSummary, stoppedBecause: String? = nil) {
         precondition(!rounds.isEmpty, "a run has at least one look")
         self.mode = mode
         self.rounds = rounds
         self.manifests = manifests
+        self.stoppedBecause = stoppedBecause
     }
 
     public init(mode: Mode, plan: Plan, outcomes: [ActionOutcome] = [], manifests: ManifestSummary) {
@@ -48,7 +51,7 @@ public struct RunReport: Sendable {
     /// `--detailed-exitcode`, plan only), 1 a failed write, writes left after the last round, or a
     /// request that could not be looked up.
     public func exitStatus(detailedExitCode: Bool) -> ExitStatus {
-        if finalPlan.hasUnknowns { return .failure }
+        if finalPlan.hasUnknowns || stoppedBecause != nil { return .failure }
         switch mode {
         case .plan: return detailedExitCode && !plan.isInSync ? .drift : .success
         case .apply: return hasFailures || !finalPlan.actions.isEmpty ? .failure : .success

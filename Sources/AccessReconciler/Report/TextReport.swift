@@ -87,7 +87,9 @@ public enum TextReport {
             }
             let left = counts.total(.planned)
             let looks = "\(document.rounds) look\(document.rounds == 1 ? "" : "s")"
-            if counts.total(.failed) > 0 {
+            if let reason = document.stoppedBecause {
+                parts.append("stopped early: \(reason); the next run continues")
+            } else if counts.total(.failed) > 0 {
                 parts.append("stopped after \(looks) because a write failed; the next run tries again")
             } else if left > 0 {
                 parts.append("\(left) write(s) still needed after \(looks)")
