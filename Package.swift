@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting", "TeleportClient", "OpsgenieClient"]
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "TeleportClient", "OpsgenieClient", "access-reconciler"]
         ),
         .testTarget(
             name: "OpsgenieClientTests",

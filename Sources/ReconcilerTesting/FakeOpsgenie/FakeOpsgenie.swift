@@ -422,13 +422,14 @@ public actor FakeOpsgenie {
     }
 }
 
-/// A small deterministic generator, so injected faults repeat from run to run.
-struct SplitMix64: Sendable {
+/// A small deterministic generator, so injected faults (and fault-injection trials) repeat from
+/// run to run.
+public struct SplitMix64: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -437,5 +438,5 @@ struct SplitMix64: Sendable {
     }
 
     /// A number in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

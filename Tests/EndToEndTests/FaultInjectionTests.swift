@@ -1,0 +1,172 @@
+import AccessReconciler
+import Foundation
+import ReconcilerTesting
+import Testing
+
+/// Kills `access-reconciler apply` at seeded random moments over a seeded world, runs it again
+/// to the end, and checks that the end state is consistent whatever the moment was. Bounded for
+/// CI (`ACCESS_RECONCILER_FAULT_TRIALS`, default 4; `ACCESS_RECONCILER_FAULT_SEED`);
+/// `scripts/fault-injection.sh` runs the long version.
+@Suite("Fault injection: apply killed at random points", .serialized)
+struct FaultInjectionTests {
+    static let trials = Int(ProcessInfo.processInfo.environment["ACCESS_RECONCILER_FAULT_TRIALS"] ?? "") ?? 4
+    static let seed = UInt64(ProcessInfo.processInfo.environment["ACCESS_RECONCILER_FAULT_SEED"] ?? "") ?? 20_261_126
+
+    /// A morning after an outage: pending requests without alerts, resolved requests with the job's
+    /// open alerts and reviews not yet posted, and deleted requests whose alerts remain.
+    static func world(now: Date, random: inout SplitMix64) -> Scenario {
+        var scenario = Scenario(cluster: "teleport.example.com", now: now,
+                                onCall: ["teleport-access-alert-schedules": ["myuser@example.com"], "dba-oncall": []])
+        let annotations = [RequestAnnotation.notifyServices: ["teleport-access-request-notifications"],
+                           RequestAnnotation.teams: ["teleport-team"], RequestAnnotation.schedules: ["teleport-access-alert-schedules"]]
+        for index in 0..<16 {
+            let id = String(format: "0193a1b2-0000-7000-8000-%012d", index)
+            let created = now.addingTimeInterval(-Double(600 + index * 7))
+            let user = random.next() % 3 == 0 ? "myuser@example.com" : "alice@example.com"
+            var request = AccessRequest(id: id, user: user, roles: ["editor"], created: created, accessExpires: now.addingTimeInterval(3600),
+                                        resourceExpires: now.addingTimeInterval(86_400), requestReason: "deploy", systemAnnotations: annotations)
+            let alert = Alert(id: "og-\(index)", alias: AlertAlias.forRequest(id), message: AlertText.message(user: user),
+                              tags: [PlanningPolicy.defaultOwnerTag, AlertDetails.clusterTag(scenario.cluster)],
+                              details: [AlertDetails.cluster: scenario.cluster], createdAt: created)
+            switch index % 4 {
+            case 0, 1:
+                break // pending, no alert yet
+            case 2:
+                request.state = random.next() % 2 == 0 ? .approved : .denied
+                request.resolveReason = "reviewed"
+                request.reviews = (0..<Int(1 + random.next() % 3)).map {
+                    AccessReview(author: "reviewer\($0)@example.com", proposedState: request.state, reason: "ok", created: created.addingTimeInterval(Double(60 + $0)))
+                }
+                scenario.alerts.append(alert)
+                scenario.pluginData[id] = RequestPluginData(entries: ["opsgenie": ["alert_id": alert.id, "user": user, "roles": "editor"]])
+            default:
+                scenario.alerts.append(alert)
+                scenario.pluginData[id] = RequestPluginData(entries: ["opsgenie": ["alert_id": alert.id, "user": user, "roles": "editor"]])
+                continue // deleted by Teleport: not listed
+            }
+            scenario.requests.append(request)
+        }
+        return scenario
+    }
+
+    @Test("every trial ends consistent: one alert per pending request (count 1), resolved ones closed, one review, no duplicated note, records matching")
+    func killedApplies() async throws {
+        var random = SplitMix64(seed: Self.seed)
+        var report: [String] = []
+        for trial in 1...Self.trials {
+            let world = Self.world(now: Date(), random: &random)
+            let killAfter = Duration.milliseconds(Int64(random.next() % 1_500))
+            let sandbox = try await SandboxEnvironment.start(scenario: world, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8)))
+            try await withStopping(sandbox, stop: { await $0.stop() }) { sandbox in
+                let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
+                let first = try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox))
+                try await Task.sleep(for: killAfter)
+                let killed = first.kill()
+                let second = try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox))
+                let status = await second.wait()
+                let problems = await Self.inconsistencies(sandbox, world: sandbox.scenario)
+                report.append("trial \(trial): killed after \(killAfter) (\(killed ? "mid-run" : "already done")), rerun exit \(status): "
+                    + (problems.isEmpty ? "consistent" : problems.joined(separator: "; ")))
+                #expect(status == 0, "trial \(trial): the rerun exits 0; stderr: \(second.stderr)")
+                #expect(problems.isEmpty, "trial \(trial): \(problems)")
+            }
+        }
+        print("fault injection (seed \(Self.seed)):\n" + report.joined(separator: "\n"))
+    }
+
+    static func arguments(_ sandbox: SandboxEnvironment, lockFile: String) -> [String] {
+        ["apply", "--manifests", TestRepository.root + "/manifests", "--teleport-addr", sandbox.teleport.address,
+         "--teleport-identity", sandbox.identityFile, "--teleport-route", "auth", "--opsgenie-url", sandbox.opsgenieURL.absoluteString,
+         "--lock-file", lockFile, "--log-level", "error"]
+    }
+
+    static func environment(_ sandbox: SandboxEnvironment) -> [String: String] {
+        ["OPSGENIE_API_KEY": sandbox.apiKey.value, "PATH": "/usr/bin:/bin"]
+    }
+
+    /// What does not hold in the end state, one line each.
+    static func inconsistencies(_ sandbox: SandboxEnvironment, world: Scenario) async -> [String] {
+        var problems: [String] = []
+        let alerts = await sandbox.opsgenie.alerts
+        let requests = await sandbox.teleport.state.allRequests()
+        let listed = Set(requests.map(\.id))
+        for request in requests {
+            let own = alerts.filter { $0.alias == request.alertAlias }
+            let open = own.filter { $0.status == "open" }
+            let record = await sandbox.teleport.state.pluginData(request.id)?["opsgenie"] ?? [:]
+            if request.state == .pending {
+                if open.count != 1 || open.first?.count != 1 {
+                    problems.append("\(request.id): \(open.count) open alert(s), counts \(open.map(\.count))")
+                }
+                if let alert = open.first, record["alert_id"] != alert.id {
+                    problems.append("\(request.id): plugin data records \(record["alert_id"] ?? "no alert"), the open alert is \(alert.id)")
+                }
+            } else if !open.isEmpty {
+                problems.append("\(request.id) is \(request.state) but its alert is open")
+            }
+            let byJob = request.reviews.filter { $0.author == SandboxEnvironment.jobUser }.count
+            if byJob > 1 { problems.append("\(request.id): \(byJob) reviews by the job") }
+            for alert in own where Set(alert.notes).count != alert.notes.count {
+                problems.append("\(request.id): duplicated notes on \(alert.id)")
+            }
+        }
+        for alert in alerts where alert.status == "open" {
+            if let id = AlertAlias.requestID(from: alert.alias), !listed.contains(id) {
+                problems.append("alert \(alert.id) of deleted request \(id) is still open")
+            }
+        }
+        return problems
+    }
+}
+
+/// The built `access-reconciler` run as a child process, its output in files.
+struct ChildRun: @unchecked Sendable {
+    let process: Process
+    let errURL: URL
+
+    static func start(arguments: [String], environment: [String: String]) throws -> ChildRun {
+        let folder = try TestSupportPaths.temporaryDirectory()
+        let errURL = URL(fileURLWithPath: folder + "/stderr")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = try TestSupportPaths.executable()
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        return ChildRun(process: process, errURL: errURL)
+    }
+
+    /// Kills the child at once (SIGKILL: no chance to finish anything); false if it had ended.
+    func kill() -> Bool {
+        guard process.isRunning else { return false }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return true
+    }
+
+    func wait() async -> Int32 {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+
+    var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+}
+
+/// Where the tests find the built tool and a fresh folder.
+enum TestSupportPaths {
+    static func executable() throws -> URL {
+        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("access-reconciler") }
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                            "the access-reconciler executable was not built next to the tests")
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ar-fault-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+}
