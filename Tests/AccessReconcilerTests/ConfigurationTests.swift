@@ -163,7 +163,7 @@ struct ConfigurationTests {
         let fifo = directory + "/fifo"
         #expect(mkfifo(fifo, 0o600) == 0)
         // Reading a FIFO would block until a writer comes; it is refused without reading.
-        #expect(throws: ConfigurationError.invalid(source: fifo, problem: "the Opsgenie API key file is not a regular file (a FIFO or socket)")) {
+        #expect(throws: ConfigurationError.invalid(source: fifo, problem: "the Opsgenie API key file is a FIFO (named pipe), not a file; reading it would wait for a writer")) {
             config.opsgenieAPIKeyFile = fifo
             return try config.resolveOpsgenieAPIKey()
         }

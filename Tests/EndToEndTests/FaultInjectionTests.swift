@@ -69,6 +69,7 @@ struct FaultInjectionTests {
                     + (problems.isEmpty ? "consistent" : problems.joined(separator: "; ")))
                 #expect(status == 0, "trial \(trial): the rerun exits 0; stderr: \(second.stderr)")
                 #expect(problems.isEmpty, "trial \(trial): \(problems)")
+                await EndToEndTests.checkExchanges(sandbox, sourceLocation: #_sourceLocation)
             }
         }
         print("fault injection (seed \(Self.seed)):\n" + report.joined(separator: "\n"))

@@ -25,7 +25,8 @@ public final class RunLock: Sendable {
     public init(path: String, runID: String, now: Date = Date()) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw ConfigurationError.invalid(source: path, problem: "cannot open the lock file: \(String(cString: strerror(errno)))")
+            throw ConfigurationError.invalid(source: path, problem: "cannot open the lock file (\(String(cString: strerror(errno)))); "
+                + "point --lock-file or ACCESS_RECONCILER_LOCK_FILE at a writable path")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = RunLock.contents(descriptor)

@@ -24,8 +24,9 @@ public struct Planner: Sendable {
     }
 }
 
-/// One planning pass; a separate value so that the planner's rules read top to bottom.
-private struct PlanWork {
+/// One planning pass; a separate value so that the planner's rules read top to bottom. Its rules
+/// for approvals and for open alerts are in `PlanWork+Approval.swift` and `PlanWork+Alerts.swift`.
+struct PlanWork {
     let observation: Observation
     let policy: PlanningPolicy
     let resolver: AnnotationResolver
@@ -88,7 +89,7 @@ private struct PlanWork {
     }
 
     /// Open alerts, each once (the listed copy over one found by alias), ordered by id.
-    private func uniqueOpenAlerts() -> [Alert] {
+    func uniqueOpenAlerts() -> [Alert] {
         var byID: [String: Alert] = [:]
         for alert in observation.alerts where alert.status == .open {
             if byID[alert.id]?.origin == .tagged { continue }
@@ -99,7 +100,7 @@ private struct PlanWork {
 
     // MARK: Requests
 
-    private mutating func planRequest(_ request: AccessRequest, openAlerts: [Alert]) {
+    mutating func planRequest(_ request: AccessRequest, openAlerts: [Alert]) {
         let (desired, routing) = desiredState(for: request)
         report(desired, for: request)
         guard request.state == .pending, !request.isExpired(at: now), observation.unknown[request.id] == nil else { return }
@@ -114,7 +115,7 @@ private struct PlanWork {
     /// An open alert for a pending request whose plugin data names no alert: Teleport's plugin
     /// crashed before recording it, someone else raised it, or the job's own record was lost.
     /// Adopt it (record its id) rather than create a second one, so that both tools see it.
-    private mutating func planAlertRecord(_ request: AccessRequest, alert: Alert) {
+    mutating func planAlertRecord(_ request: AccessRequest, alert: Alert) {
         let current = observation.pluginData[request.id]?.opsgenie ?? [:]
         guard (current[PluginDataKey.alertID] ?? "").isEmpty else { return }
         var set = [PluginDataKey.alertID: alert.id]
@@ -126,7 +127,7 @@ private struct PlanWork {
 
     /// The request's desired annotations and where they route. Results from the manifests are
     /// shared by every request of the same user and roles; a fallback to live annotations is not.
-    private mutating func desiredState(for request: AccessRequest) -> (desired: DesiredAnnotations, routing: Routing) {
+    mutating func desiredState(for request: AccessRequest) -> (desired: DesiredAnnotations, routing: Routing) {
         let key = DesiredKey(user: request.user, roles: request.roles)
         if let cached = desiredCache[key] { return cached }
         let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
@@ -135,7 +136,7 @@ private struct PlanWork {
         return state
     }
 
-    private mutating func report(_ desired: DesiredAnnotations, for request: AccessRequest) {
+    mutating func report(_ desired: DesiredAnnotations, for request: AccessRequest) {
         switch desired.source {
         case let .liveFallback(reason):
             findings.append(Finding(kind: .liveAnnotationsUsed, requestID: request.id,
@@ -158,7 +159,7 @@ private struct PlanWork {
         }
     }
 
-    private mutating func planAlertCreation(_ request: AccessRequest, routing: Routing) {
+    mutating func planAlertCreation(_ request: AccessRequest, routing: Routing) {
         if let recorded = observation.pluginData[request.id]?.alertID {
             findings.append(Finding(kind: .recordedAlertNotOpen, requestID: request.id, alertID: recorded,
                                     message: "plugin data records alert \(recorded) for this pending request, but it is not open; no second alert is created"))
@@ -184,201 +185,5 @@ private struct PlanWork {
         let targets = routing.responders.map(\.description).joined(separator: ", ")
         actions.append(.createAlert(CreateAlert(requestID: request.id, draft: draft, record: PluginRecord.requestKeys(request),
                                                 reason: "pending request from \(request.user) for \(request.roles.joined(separator: ", ")) has no open alert; notify \(targets)")))
-    }
-
-    /// Approves when the requester is on call, on no weaker grounds than Teleport's plugin: only on
-    /// schedules that both the manifests and the request's own `teleport.dev/schedules` name, with
-    /// the configured identity, and never as a second automated approval.
-    private mutating func planApproval(_ request: AccessRequest, desired: DesiredAnnotations, routing: Routing) {
-        let approval = policy.autoApproval
-        guard approval.enabled, !routing.approvalSchedules.isEmpty else { return }
-        guard let reviewer = approval.reviewer, !reviewer.isEmpty else { return }
-        guard request.user != reviewer else { return }
-        let address: Result<String, OnCallIdentity.Unknown>
-        if let cached = addressCache[request.user] {
-            address = cached
-        } else {
-            address = OnCallIdentity.address(for: request.user, identity: approval.identity,
-                                             traits: resolver.manifests.users[request.user]?.traits, emailDomain: approval.emailDomain)
-            addressCache[request.user] = address
-        }
-        guard case let .success(address) = address else {
-            if case let .failure(unknown) = address {
-                findings.append(Finding(kind: .identityUnknown, requestID: request.id,
-                                        message: "\(unknown.reason): cannot look for the requester on call"))
-            }
-            return
-        }
-        var onCallIn: [String] = []
-        var unknown: [String] = []
-        for schedule in routing.approvalSchedules {
-            switch observation.onCall.schedules[schedule] {
-            case let .known(recipients)?:
-                if recipients.contains(address) { onCallIn.append(schedule) }
-            case let .unknown(reason)?:
-                unknown.append("\(schedule) (\(reason))")
-            case nil:
-                unknown.append("\(schedule) (not looked up)")
-            }
-        }
-        guard !onCallIn.isEmpty else {
-            if !unknown.isEmpty {
-                findings.append(Finding(kind: .onCallUnknown, requestID: request.id,
-                                        message: "who is on call is unknown for \(unknown.joined(separator: ", ")); not approving"))
-            }
-            return
-        }
-        // The request's own annotation decides too, as it alone does for Teleport's plugin: with
-        // manifests [A, B] and a live [A], only A approves.
-        let approvable: [String]
-        if desired.source == .manifests {
-            let live = Set(request.systemAnnotations[RequestAnnotation.schedules] ?? [])
-            approvable = onCallIn.filter(live.contains)
-        } else {
-            approvable = onCallIn
-        }
-        let reason = approvable.isEmpty
-            ? "the request's own \(RequestAnnotation.schedules) annotation does not name \(onCallIn.joined(separator: ", "))"
-            : withheldReason(request, reviewer: reviewer, policy: approval)
-        if let reason {
-            findings.append(Finding(kind: .approvalWithheld, requestID: request.id,
-                                    message: "\(address) is on call in \(onCallIn.joined(separator: ", ")), but \(reason); left to a reviewer"))
-            return
-        }
-        let schedules = approvable.joined(separator: ", ")
-        actions.append(.approveRequest(ApproveRequest(
-            requestID: request.id, user: request.user, schedules: approvable,
-            reviewReason: "Access request automatically approved by \(reviewer): \(request.user) is on call in schedule(s) \(schedules).",
-            reason: "\(address) is on call in \(schedules)")))
-    }
-
-    /// Why the auto-approval policy keeps a request for a person, or nil when it may be approved.
-    private func withheldReason(_ request: AccessRequest, reviewer: String, policy approval: AutoApprovalPolicy) -> String? {
-        let automated = Set([reviewer] + approval.automatedReviewers)
-        if let prior = request.reviews.first(where: { automated.contains($0.author) && $0.proposedState == .approved }) {
-            return "it already carries an automated approval (by \(prior.author)); the job never adds a second one"
-        }
-        if request.reviews.contains(where: { $0.author == reviewer }) {
-            return "\(reviewer) has reviewed it already"
-        }
-        if !approval.roles.isEmpty {
-            let outside = request.roles.filter { role in !approval.roles.contains { $0.matches(role) } }
-            if !outside.isEmpty {
-                return "auto-approval is limited to roles \(approval.roles.map(\.source).joined(separator: ", ")) and \(outside.joined(separator: ", ")) is not among them"
-            }
-        }
-        if let limit = approval.maxRequestAge, now.timeIntervalSince(request.created) > limit {
-            return "it was created \(GoDuration.format(now.timeIntervalSince(request.created))) ago and auto-approval is limited to requests younger than \(GoDuration.format(limit))"
-        }
-        if let limit = approval.maxDuration {
-            guard let end = request.maxDuration ?? request.accessExpires else {
-                return "the requested duration is unknown and auto-approval is limited to \(GoDuration.format(limit))"
-            }
-            let requested = end.timeIntervalSince(request.created)
-            if requested > limit {
-                return "it asks for \(GoDuration.format(requested)) and auto-approval is limited to \(GoDuration.format(limit))"
-            }
-        }
-        return nil
-    }
-
-    // MARK: Alerts
-
-    private mutating func planAlert(_ alert: Alert, requestID: String, request: AccessRequest?) {
-        guard let request else {
-            close(alert, requestID: requestID, resolution: .expired, resolveReason: "",
-                  reason: "request \(requestID) no longer exists in Teleport (expired requests are deleted)")
-            return
-        }
-        if request.state == .pending || request.state == .none {
-            if request.isExpired(at: now) {
-                close(alert, requestID: requestID, resolution: .expired, resolveReason: "",
-                      reason: "request expired at \((request.resourceExpires ?? now).formatted(.iso8601))")
-            } else {
-                checkResponders(alert, request: request)
-            }
-            return
-        }
-        guard let resolution = Resolution(state: request.state) else { return }
-        let posted = observation.pluginData[requestID]?.reviewsCount ?? 0
-        for (index, review) in request.reviews.enumerated() where index >= posted {
-            actions.append(.addNote(AddNote(requestID: requestID, alertID: alert.id, note: AlertText.reviewNote(review),
-                                            reviewsCountAfter: index + 1,
-                                            reason: "review by \(review.author) (\(review.proposedState)) not yet on the alert")))
-        }
-        close(alert, requestID: requestID, resolution: resolution, resolveReason: request.resolveReason,
-              reason: "request was \(resolution.rawValue)\(request.resolveReason.isEmpty ? "" : ": \(request.resolveReason)")")
-    }
-
-    private mutating func close(_ alert: Alert, requestID: String, resolution: Resolution, resolveReason: String, reason: String) {
-        actions.append(.closeAlert(CloseAlert(requestID: requestID, alertID: alert.id, resolution: resolution,
-                                              resolveReason: resolveReason,
-                                              note: AlertText.resolutionNote(resolution, reason: resolveReason), reason: reason,
-                                              record: resolutionRecord(requestID, resolution: resolution, resolveReason: resolveReason))))
-    }
-
-    /// A resolved, expired or deleted request that was looked up and has no open alert: record
-    /// that, so that later runs need no lookup for it.
-    private mutating func planResolutionRecord(_ requestID: String, request: AccessRequest?) {
-        let resolution: Resolution
-        var resolveReason = ""
-        if let request {
-            if request.state == .pending || request.state == .none {
-                guard request.isExpired(at: now) else { return }
-                resolution = .expired
-            } else {
-                guard let decided = Resolution(state: request.state) else { return }
-                resolution = decided
-                resolveReason = request.resolveReason
-            }
-        } else {
-            resolution = .expired
-        }
-        guard !(observation.pluginData[requestID]?.closeChecked ?? false) else { return }
-        let recorded = observation.pluginData[requestID]?.resolution
-        actions.append(.recordResolution(RecordResolution(
-            requestID: requestID, set: resolutionRecord(requestID, resolution: resolution, resolveReason: resolveReason),
-            reason: "request is \(recorded ?? resolution.rawValue) and no open alert has its alias; recording that it needs nothing more")))
-    }
-
-    /// The plugin-data keys that mark a request as resolved and its alert as seen closed; a
-    /// resolution Teleport's plugin already recorded is kept.
-    private func resolutionRecord(_ requestID: String, resolution: Resolution, resolveReason: String) -> [String: String] {
-        let current = observation.pluginData[requestID]?.opsgenie ?? [:]
-        var set: [String: String] = [:]
-        if (current[PluginDataKey.resolution] ?? "").isEmpty {
-            set[PluginDataKey.resolution] = resolution.rawValue
-            set[PluginDataKey.resolveReason] = resolveReason
-        }
-        set[PluginDataKey.reconcilerChecked] = current[PluginDataKey.resolution].flatMap { $0.isEmpty ? nil : $0 } ?? resolution.rawValue
-        return set
-    }
-
-    private mutating func checkResponders(_ alert: Alert, request: AccessRequest) {
-        guard !alert.responders.isEmpty else { return }
-        let desired = desiredState(for: request).routing.responders
-        // Opsgenie lists responders by id only; names can be compared only with names.
-        guard let actual = Self.comparable(alert.responders, like: desired), let wanted = Self.comparable(desired, like: alert.responders),
-              actual != wanted else { return }
-        let missing = wanted.subtracting(actual).sorted().joined(separator: ", ")
-        let extra = actual.subtracting(wanted).sorted().joined(separator: ", ")
-        var parts: [String] = []
-        if !missing.isEmpty { parts.append("missing \(missing)") }
-        if !extra.isEmpty { parts.append("not expected \(extra)") }
-        findings.append(Finding(kind: .responderDrift, requestID: request.id, alertID: alert.id,
-                                message: "alert \(alert.id) responders differ from the desired ones: \(parts.joined(separator: "; "))"))
-    }
-
-    /// The responders as comparable keys, by name when both sides all have names, else by id when
-    /// both sides all have ids; nil when the two sides cannot be compared.
-    private static func comparable(_ responders: [Responder], like other: [Responder]) -> Set<String>? {
-        let both = responders + other
-        if both.allSatisfy({ $0.name != nil }) {
-            return Set(responders.map { "\($0.kind.rawValue) \($0.name!.lowercased())" })
-        }
-        if both.allSatisfy({ $0.id != nil }) {
-            return Set(responders.map { "\($0.kind.rawValue) \($0.id!.lowercased())" })
-        }
-        return nil
     }
 }

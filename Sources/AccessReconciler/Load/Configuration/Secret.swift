@@ -19,14 +19,11 @@ extension Secret {
     /// ignored. Anything else (more lines, an empty file, a folder, a FIFO that would block the
     /// read) is an error naming the file and never quoting its content.
     public static func read(file path: String, what: String) throws -> Secret {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConfigurationError.invalid(source: path, problem: "cannot read the \(what) file: no such file")
-        }
-        let type = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) ?? nil
-        guard !isDirectory.boolValue, type == nil || type == .typeRegular || type == .typeSymbolicLink else {
-            let kind = isDirectory.boolValue ? "a folder" : type == .typeCharacterSpecial || type == .typeBlockSpecial ? "a device" : "not a regular file (a FIFO or socket)"
-            throw ConfigurationError.invalid(source: path, problem: "the \(what) file is \(kind)")
+        switch FileKind(path) {
+        case .regular: break
+        case .missing: throw ConfigurationError.invalid(source: path, problem: "cannot read the \(what) file: no such file")
+        case .directory: throw ConfigurationError.invalid(source: path, problem: "the \(what) file is a folder")
+        case let .unusable(reason): throw ConfigurationError.invalid(source: path, problem: "the \(what) file \(reason)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError.invalid(source: path, problem: "cannot read the \(what) file")

@@ -1,0 +1,100 @@
+import Foundation
+
+/// The auto-approval rules of a planning pass.
+extension PlanWork {
+    /// Approves when the requester is on call, on no weaker grounds than Teleport's plugin: only on
+    /// schedules that both the manifests and the request's own `teleport.dev/schedules` name, with
+    /// the configured identity, and never as a second automated approval.
+    mutating func planApproval(_ request: AccessRequest, desired: DesiredAnnotations, routing: Routing) {
+        let approval = policy.autoApproval
+        guard approval.enabled, !routing.approvalSchedules.isEmpty else { return }
+        guard let reviewer = approval.reviewer, !reviewer.isEmpty else { return }
+        guard request.user != reviewer else { return }
+        let address: Result<String, OnCallIdentity.Unknown>
+        if let cached = addressCache[request.user] {
+            address = cached
+        } else {
+            address = OnCallIdentity.address(for: request.user, identity: approval.identity,
+                                             traits: resolver.manifests.users[request.user]?.traits, emailDomain: approval.emailDomain)
+            addressCache[request.user] = address
+        }
+        guard case let .success(address) = address else {
+            if case let .failure(unknown) = address {
+                findings.append(Finding(kind: .identityUnknown, requestID: request.id,
+                                        message: "\(unknown.reason): cannot look for the requester on call"))
+            }
+            return
+        }
+        var onCallIn: [String] = []
+        var unknown: [String] = []
+        for schedule in routing.approvalSchedules {
+            switch observation.onCall.schedules[schedule] {
+            case let .known(recipients)?:
+                if recipients.contains(address) { onCallIn.append(schedule) }
+            case let .unknown(reason)?:
+                unknown.append("\(schedule) (\(reason))")
+            case nil:
+                unknown.append("\(schedule) (not looked up)")
+            }
+        }
+        guard !onCallIn.isEmpty else {
+            if !unknown.isEmpty {
+                findings.append(Finding(kind: .onCallUnknown, requestID: request.id,
+                                        message: "who is on call is unknown for \(unknown.joined(separator: ", ")); not approving"))
+            }
+            return
+        }
+        // The request's own annotation decides too, as it alone does for Teleport's plugin: with
+        // manifests [A, B] and a live [A], only A approves.
+        let approvable: [String]
+        if desired.source == .manifests {
+            let live = Set(request.systemAnnotations[RequestAnnotation.schedules] ?? [])
+            approvable = onCallIn.filter(live.contains)
+        } else {
+            approvable = onCallIn
+        }
+        let reason = approvable.isEmpty
+            ? "the request's own \(RequestAnnotation.schedules) annotation does not name \(onCallIn.joined(separator: ", "))"
+            : withheldReason(request, reviewer: reviewer, policy: approval)
+        if let reason {
+            findings.append(Finding(kind: .approvalWithheld, requestID: request.id,
+                                    message: "\(address) is on call in \(onCallIn.joined(separator: ", ")), but \(reason); left to a reviewer"))
+            return
+        }
+        let schedules = approvable.joined(separator: ", ")
+        actions.append(.approveRequest(ApproveRequest(
+            requestID: request.id, user: request.user, schedules: approvable,
+            reviewReason: "Access request automatically approved by \(reviewer): \(request.user) is on call in schedule(s) \(schedules).",
+            reason: "\(address) is on call in \(schedules)")))
+    }
+
+    /// Why the auto-approval policy keeps a request for a person, or nil when it may be approved.
+    func withheldReason(_ request: AccessRequest, reviewer: String, policy approval: AutoApprovalPolicy) -> String? {
+        let automated = Set([reviewer] + approval.automatedReviewers)
+        if let prior = request.reviews.first(where: { automated.contains($0.author) && $0.proposedState == .approved }) {
+            return "it already carries an automated approval (by \(prior.author)); the job never adds a second one"
+        }
+        if request.reviews.contains(where: { $0.author == reviewer }) {
+            return "\(reviewer) has reviewed it already"
+        }
+        if !approval.roles.isEmpty {
+            let outside = request.roles.filter { role in !approval.roles.contains { $0.matches(role) } }
+            if !outside.isEmpty {
+                return "auto-approval is limited to roles \(approval.roles.map(\.source).joined(separator: ", ")) and \(outside.joined(separator: ", ")) is not among them"
+            }
+        }
+        if let limit = approval.maxRequestAge, now.timeIntervalSince(request.created) > limit {
+            return "it was created \(GoDuration.format(now.timeIntervalSince(request.created))) ago and auto-approval is limited to requests younger than \(GoDuration.format(limit))"
+        }
+        if let limit = approval.maxDuration {
+            guard let end = request.maxDuration ?? request.accessExpires else {
+                return "the requested duration is unknown and auto-approval is limited to \(GoDuration.format(limit))"
+            }
+            let requested = end.timeIntervalSince(request.created)
+            if requested > limit {
+                return "it asks for \(GoDuration.format(requested)) and auto-approval is limited to \(GoDuration.format(limit))"
+            }
+        }
+        return nil
+    }
+}
