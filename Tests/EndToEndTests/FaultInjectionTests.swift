@@ -75,6 +75,44 @@ struct FaultInjectionTests {
         print("fault injection (seed \(Self.seed)):\n" + report.joined(separator: "\n"))
     }
 
+    @Test("two applies started together on one machine: one runs, the other finds the lock, writes nothing and exits 1")
+    func twoAppliesAtOnce() async throws {
+        var random = SplitMix64(seed: Self.seed)
+        let world = Self.world(now: Date(), random: &random)
+        try await withStopping(try await SandboxEnvironment.start(scenario: world, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8))),
+                               stop: { await $0.stop() }) { sandbox in
+            let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
+            let runs = try (0..<2).map { _ in try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox)) }
+            var statuses: [Int32] = []
+            for run in runs { statuses.append(await run.wait()) }
+            #expect(statuses.sorted() == [0, 1], "\(statuses)")
+            let refused = runs[statuses.firstIndex(of: 1) ?? 0]
+            #expect(refused.stderr.contains("another run holds the lock \(lockFile) (run "), "\(refused.stderr)")
+            #expect(await Self.inconsistencies(sandbox, world: sandbox.scenario).isEmpty)
+            #expect(await sandbox.opsgenie.alerts.allSatisfy { $0.count == 1 }, "no alert raised twice")
+        }
+    }
+
+    @Test("SIGTERM: writes in flight finish, no further write starts, the report says so, exit 143; the next run completes")
+    func terminated() async throws {
+        var random = SplitMix64(seed: Self.seed &+ 1)
+        let world = Self.world(now: Date(), random: &random)
+        try await withStopping(try await SandboxEnvironment.start(scenario: world, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8))),
+                               stop: { await $0.stop() }) { sandbox in
+            let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
+            let first = try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox),
+                                           captureOutput: true)
+            try await Task.sleep(for: .milliseconds(700))
+            first.signal(SIGTERM)
+            let status = await first.wait()
+            #expect(status == 143, "stderr: \(first.stderr)")
+            #expect(first.stdout.contains("stopped early: the process received SIGTERM; the next run continues"), "\(first.stdout.suffix(400))")
+            let second = try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox))
+            #expect(await second.wait() == 0, "\(second.stderr)")
+            #expect(await Self.inconsistencies(sandbox, world: sandbox.scenario).isEmpty)
+        }
+    }
+
     static func arguments(_ sandbox: SandboxEnvironment, lockFile: String) -> [String] {
         ["apply", "--manifests", TestRepository.root + "/manifests", "--teleport-addr", sandbox.teleport.address,
          "--teleport-identity", sandbox.identityFile, "--teleport-route", "auth", "--opsgenie-url", sandbox.opsgenieURL.absoluteString,
@@ -124,20 +162,33 @@ struct FaultInjectionTests {
 struct ChildRun: @unchecked Sendable {
     let process: Process
     let errURL: URL
+    let outURL: URL?
 
-    static func start(arguments: [String], environment: [String: String]) throws -> ChildRun {
+    static func start(arguments: [String], environment: [String: String], captureOutput: Bool = false) throws -> ChildRun {
         let folder = try TestSupportPaths.temporaryDirectory()
         let errURL = URL(fileURLWithPath: folder + "/stderr")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let outURL = captureOutput ? URL(fileURLWithPath: folder + "/stdout") : nil
         let process = Process()
         process.executableURL = try TestSupportPaths.executable()
         process.arguments = arguments
         process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
+        if let outURL {
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: outURL)
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
-        return ChildRun(process: process, errURL: errURL)
+        return ChildRun(process: process, errURL: errURL, outURL: outURL)
     }
+
+    func signal(_ signal: Int32) {
+        Foundation.kill(process.processIdentifier, signal)
+    }
+
+    var stdout: String { outURL.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? "" }
 
     /// Kills the child at once (SIGKILL: no chance to finish anything); false if it had ended.
     func kill() -> Bool {

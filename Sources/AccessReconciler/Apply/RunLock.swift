@@ -29,7 +29,12 @@ public final class RunLock: Sendable {
                 + "point --lock-file or ACCESS_RECONCILER_LOCK_FILE at a writable path")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = RunLock.contents(descriptor)
+            // The holder writes its record right after taking the lock: give it a moment.
+            var holder = RunLock.contents(descriptor)
+            for _ in 0..<5 where holder.isEmpty {
+                usleep(50_000)
+                holder = RunLock.contents(descriptor)
+            }
             close(descriptor)
             throw Held(path: path, holder: holder)
         }
