@@ -12,4 +12,12 @@ public enum TestRepository {
 
     /// The project's description of the Opsgenie API subset the client and the fake use.
     public static var opsgenieContract: String { root + "/fixtures/contracts/opsgenie-v2.json" }
+
+    /// The built `access-reconciler` executable beside the running test bundle, or nil.
+    public static var builtTool: URL? {
+        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return [buildDirectory, buildDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("access-reconciler") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
 }

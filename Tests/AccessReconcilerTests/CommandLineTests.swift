@@ -13,11 +13,7 @@ struct CommandLineTests {
     }
 
     static func executable() throws -> URL {
-        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("access-reconciler") }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                            "the access-reconciler executable was not built next to the tests")
+        try #require(TestRepository.builtTool, "the access-reconciler executable was not built next to the tests")
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
