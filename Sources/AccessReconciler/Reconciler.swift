@@ -40,7 +40,7 @@ public struct Reconciler: Sendable {
                 throw ReconcileError.tooManyChanges(planned: plan.actions.count, limit: limit)
             }
             stop.enter("writing (round \(rounds.count + 1), \(plan.actions.count) writes)")
-            let outcomes = await applier.apply(plan, now: now)
+            let outcomes = await applier.apply(plan)
             rounds.append(RunReport.Round(plan: plan, outcomes: outcomes))
             if outcomes.contains(where: { $0.status == .failed }) || stop.reason != nil { break }
         }

@@ -24,7 +24,7 @@ public struct Applier: Sendable {
     }
 
     /// One outcome per action, in the plan's order.
-    public func apply(_ plan: Plan, now: Date) async -> [ActionOutcome] {
+    public func apply(_ plan: Plan) async -> [ActionOutcome] {
         var groups: [[(index: Int, action: PlannedAction)]] = []
         var groupOfRequest: [String: Int] = [:]
         for (index, action) in plan.actions.enumerated() {
@@ -42,7 +42,7 @@ public struct Applier: Sendable {
                 guard next < groups.count else { return }
                 let work = groups[next]
                 next += 1
-                group.addTask { await applyInOrder(work, now: now) }
+                group.addTask { await applyInOrder(work) }
             }
             for _ in 0..<min(concurrency, groups.count) { startNext() }
             for await finished in group {
@@ -53,7 +53,7 @@ public struct Applier: Sendable {
         return outcomes.map { $0! }
     }
 
-    private func applyInOrder(_ work: [(index: Int, action: PlannedAction)], now: Date) async -> [(Int, ActionOutcome)] {
+    private func applyInOrder(_ work: [(index: Int, action: PlannedAction)]) async -> [(Int, ActionOutcome)] {
         var results: [(Int, ActionOutcome)] = []
         var failed = false
         for (index, action) in work {
@@ -67,7 +67,7 @@ public struct Applier: Sendable {
             }
             let outcome: ActionOutcome
             do {
-                outcome = try await perform(action, now: now)
+                outcome = try await perform(action)
             } catch {
                 outcome = ActionOutcome(action: action, status: .failed, detail: "\(error)")
                 failed = true
@@ -79,7 +79,7 @@ public struct Applier: Sendable {
         return results
     }
 
-    private func perform(_ action: PlannedAction, now: Date) async throws -> ActionOutcome {
+    private func perform(_ action: PlannedAction) async throws -> ActionOutcome {
         let plugin = PluginDataKey.opsgeniePlugin
         switch action {
         case let .createAlert(create):
