@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "reconciler-bench", targets: ["reconciler-bench"]),
         .library(name: "AccessReconciler", targets: ["AccessReconciler"]),
         .library(name: "OpsgenieClient", targets: ["OpsgenieClient"]),
+        .library(name: "JSMClient", targets: ["JSMClient"]),
         .library(name: "HTTPSupport", targets: ["HTTPSupport"]),
         .library(name: "TeleportClient", targets: ["TeleportClient"]),
         .library(name: "ReconcilerTesting", targets: ["ReconcilerTesting"]),
@@ -35,9 +36,20 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "HTTPSupport"),
+        .target(
+            name: "HTTPSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "OpsgenieClient",
+            dependencies: [
+                "AccessReconciler",
+                "HTTPSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "JSMClient",
             dependencies: [
                 "AccessReconciler",
                 "HTTPSupport",
@@ -67,6 +79,7 @@ let package = Package(
                 "AccessReconciler",
                 "TeleportClient",
                 "OpsgenieClient",
+                "JSMClient",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -84,6 +97,7 @@ let package = Package(
             dependencies: [
                 "AccessReconciler",
                 "OpsgenieClient",
+                "JSMClient",
                 "TeleportClient",
                 "ReconcilerTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -108,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting", "TeleportClient", "OpsgenieClient", "access-reconciler"]
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "TeleportClient", "OpsgenieClient", "JSMClient", "access-reconciler"]
         ),
         .testTarget(
             name: "OpsgenieClientTests",

@@ -8,8 +8,10 @@ description when one is at hand:
 
   scripts/check-contract.py fixtures/contracts/opsgenie-v2.json [OFFICIAL]
 
-OFFICIAL defaults to $OPSGENIE_OAS, else ../shared/opsgenie-oas/swagger.json beside the checkout.
-Without it the script says that the check was not run and exits 0.
+OFFICIAL defaults to the variable and the file beside the checkout that the project's file names
+under `x-access-reconciler.official` ($OPSGENIE_OAS or ../shared/opsgenie-oas/swagger.json;
+$JSM_OPS_OAS or ../shared/jsm-ops/jsm-ops.v3.json). Without it the script says that the check was
+not run and exits 0. Swagger 2.0 and OpenAPI 3 descriptions are both read.
 
 The project's file = the official subset for the same operations + the deviations it lists under
 `x-access-reconciler.deviations` (each a JSON pointer, the value it adds and where that fact comes
@@ -49,10 +51,30 @@ def references(node, found):
             references(value, found)
 
 
+def resolve_pointer(document, ref):
+    node = document
+    for part in pointer_parts(ref[1:]):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def store_pointer(document, ref, value):
+    parts = pointer_parts(ref[1:])
+    node = document
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
 def subset(official, operations):
     """The official description cut down to `operations` [(path, method)] and what they reach,
-    including the subtypes of discriminated schemas that are reached."""
-    out = {"swagger": official.get("swagger", "2.0"), "paths": {}, "parameters": {}, "responses": {}, "definitions": {}}
+    including the subtypes of discriminated schemas that are reached (Swagger 2.0 or OpenAPI 3)."""
+    if "openapi" in official:
+        out = {"openapi": official["openapi"], "paths": {}}
+    else:
+        out = {"swagger": official.get("swagger", "2.0"), "paths": {}}
     for path, method in operations:
         item = official.get("paths", {}).get(path)
         if item is None or method not in item:
@@ -82,12 +104,16 @@ def subset(official, operations):
             continue
         for ref in sorted(new):
             done.add(ref)
-            _, section, name = ref.split("/")
-            if name not in official.get(section, {}):
+            target = resolve_pointer(official, ref)
+            if target is None:
                 raise SystemExit(f"the official description has no {ref}")
-            out[section][name] = strip_prose(official[section][name])
-            references(out[section][name], pending)
-    return {k: v for k, v in out.items() if v or k == "paths"}
+            store_pointer(out, ref, strip_prose(target))
+            references(target, pending)
+    return out
+
+
+def schema_count(document):
+    return len(document.get("definitions", {}) or document.get("components", {}).get("schemas", {}))
 
 
 def pointer_parts(pointer):
@@ -131,18 +157,22 @@ def main(argv):
         return 2
     contract_path = args[0]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    official_path = args[1] if len(args) > 1 else os.environ.get("OPSGENIE_OAS") or os.path.join(os.path.dirname(root), "shared", "opsgenie-oas", "swagger.json")
-    name = os.path.basename(contract_path)
-    if not os.path.isfile(official_path):
-        print(f"contract {name}: cross-check NOT RUN: no official description at {official_path} (set OPSGENIE_OAS=FILE)")
-        return 0
     with open(contract_path) as f:
         contract = json.load(f)
+    official = contract.get(META, {}).get("official", {"variable": "OPSGENIE_OAS", "beside": "opsgenie-oas/swagger.json"})
+    official_path = args[1] if len(args) > 1 else os.environ.get(official["variable"]) or os.path.join(os.path.dirname(root), "shared", official["beside"])
+    name = os.path.basename(contract_path)
+    if not os.path.isfile(official_path):
+        print(f"contract {name}: cross-check NOT RUN: no official description at {official_path} (set {official['variable']}=FILE)")
+        return 0
     with open(official_path) as f:
         official = json.load(f)
     meta = contract.get(META, {})
     deviations = meta.get("deviations", [])
-    operations = [(path, method) for path, item in contract["paths"].items() for method in item if method != "parameters"]
+    # Whole paths that a deviation adds (an API the official description does not cover) are
+    # not looked for in it.
+    added = {pointer_parts(d["pointer"])[1] for d in deviations if len(pointer_parts(d["pointer"])) == 2 and pointer_parts(d["pointer"])[0] == "paths"}
+    operations = [(path, method) for path, item in contract["paths"].items() if path not in added for method in item if method != "parameters"]
     expected = subset(official, operations)
     with_deviations = copy.deepcopy(expected)
     for deviation in deviations:
@@ -164,7 +194,7 @@ def main(argv):
         print(f"contract {name}: cross-check FAILED against {official_path}: {len(problems)} difference(s)")
         return 1
     print(f"contract {name}: cross-check passed against {official_path}: {len(operations)} operations, "
-          f"{len(expected.get('definitions', {}))} schemas, {len(deviations)} deviation(s)")
+          f"{schema_count(expected)} schemas, {len(deviations)} deviation(s)")
     return 0
 
 

@@ -23,7 +23,11 @@ public struct Reconciler: Sendable {
     /// `clock` gives the time each plan is computed for (requests past their expiry count as expired).
     /// `stop` ends the run early: no write starts once it is requested, and no further look.
     public func run(_ mode: RunReport.Mode, clock: @Sendable () -> Date = { Date() }, stop: RunStop = RunStop()) async throws -> RunReport {
-        let policy = configuration.planningPolicy
+        var policy = configuration.planningPolicy
+        policy.tagLimit = alerts.tagLimit
+        guard policy.ownerTag.utf16.count <= alerts.tagLimit else {
+            throw ConfigurationError.invalid(source: "alerting.owner_tag", problem: "the alert backend keeps tags of at most \(alerts.tagLimit) characters")
+        }
         let observer = Observer(requests: requests, alerts: alerts, policy: policy, manifests: manifests, logger: logger)
         let planner = Planner(manifests: manifests, policy: policy)
         let applier = Applier(requests: requests, alerts: alerts, concurrency: configuration.maxConcurrentWrites, stop: stop, logger: logger)

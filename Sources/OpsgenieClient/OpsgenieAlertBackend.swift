@@ -27,6 +27,13 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
         self.transport = OpsgenieTransport(configuration: configuration, logger: logger)
     }
 
+    /// The entry of Teleport's Opsgenie plugin: the job and the plugin share the bookkeeping, so
+    /// that neither raises a second alert for a request or undoes the other's record.
+    public var pluginName: String { "opsgenie" }
+
+    /// Opsgenie keeps tags of at most 50 characters.
+    public var tagLimit: Int { FieldLimits.tagLength }
+
     // MARK: Reading alerts
 
     /// Aliases per lookup query: `(alias:"…" OR …)` with 20 request aliases keeps the URL near

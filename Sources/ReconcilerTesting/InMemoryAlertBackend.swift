@@ -13,6 +13,8 @@ public actor InMemoryAlertBackend: AlertBackend {
     public var failingLookups: Set<String> = []
     /// Aliases per lookup, as the port asks.
     public nonisolated let aliasBatchSize: Int
+    public nonisolated let pluginName: String
+    public nonisolated var tagLimit: Int { 50 }
     /// Every alias lookup, one entry per call.
     public private(set) var lookups: [[String]] = []
     /// When set, every call fails with this error.
@@ -23,8 +25,9 @@ public actor InMemoryAlertBackend: AlertBackend {
     private let clockStart: Date
 
     public init(alerts: [Alert] = [], onCall: [String: [String]] = [:], clockStart: Date = Date(timeIntervalSince1970: 1_790_000_000),
-                aliasBatchSize: Int = 20) {
+                aliasBatchSize: Int = 20, pluginName: String = "opsgenie") {
         self.aliasBatchSize = aliasBatchSize
+        self.pluginName = pluginName
         for alert in alerts { self.alerts[alert.id] = alert }
         self.onCall = onCall
         self.clockStart = clockStart

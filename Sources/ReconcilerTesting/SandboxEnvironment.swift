@@ -1,14 +1,23 @@
 import AccessReconciler
 import Foundation
+import JSMClient
 import OpsgenieClient
 import TeleportClient
 
-/// Both fakes on loopback, seeded from a scenario, with an identity file and an API key for the
-/// job: what the `sandbox` command, the end-to-end tests and the benchmark run the real clients
-/// against.
+/// The alert backends the sandbox can stand in for.
+public enum SandboxBackend: String, Sendable, CaseIterable, CustomStringConvertible {
+    case opsgenie, jsm
+
+    public var description: String { rawValue }
+}
+
+/// The fakes on loopback (Teleport, Opsgenie and JSM Operations), seeded from a scenario, with an
+/// identity file and credentials for the job: what the `sandbox` command, the end-to-end tests and
+/// the benchmark run the real clients against.
 public final class SandboxEnvironment: Sendable {
     public let teleport: FakeTeleport
     public let opsgenie: FakeOpsgenie
+    public let jsm: FakeJSM
     /// The job's identity file (user `access-reconciler`).
     public let identityFile: String
     public let apiKey: Secret
@@ -42,28 +51,64 @@ public final class SandboxEnvironment: Sendable {
                 },
                 createdAt: alert.createdAt, count: alert.count))
         }
+        let jsm = try await FakeJSM.start(user: jsmUser, apiToken: apiKey, faults: opsgenieFaults)
+        await seedJSM(jsm, from: scenario)
         let identityFile = try teleport.identityFile(user: jobUser, validFor: 4 * 3600)
-        return SandboxEnvironment(teleport: teleport, opsgenie: opsgenie, identityFile: identityFile, apiKey: Secret(apiKey),
+        return SandboxEnvironment(teleport: teleport, opsgenie: opsgenie, jsm: jsm, identityFile: identityFile, apiKey: Secret(apiKey),
                                   opsgenieURL: await opsgenie.baseURL, scenario: scenario)
     }
 
-    private init(teleport: FakeTeleport, opsgenie: FakeOpsgenie, identityFile: String, apiKey: Secret, opsgenieURL: URL, scenario: Scenario) {
+    /// The account the job uses against the fake JSM.
+    public static let jsmUser = "access-reconciler@example.com"
+
+    /// JSM knows schedules and teams by id only: every schedule and team the scenario names (in
+    /// on-call lists and request annotations) exists in the fake, with the same people on call.
+    private static func seedJSM(_ jsm: FakeJSM, from scenario: Scenario) async {
+        var schedules = Set(scenario.onCall.keys)
+        var teams = Set<String>()
+        for request in scenario.requests {
+            schedules.formUnion(request.systemAnnotations[RequestAnnotation.notifyServices] ?? [])
+            schedules.formUnion(request.systemAnnotations[RequestAnnotation.schedules] ?? [])
+            teams.formUnion(request.systemAnnotations[RequestAnnotation.teams] ?? [])
+        }
+        for schedule in schedules.sorted() { await jsm.addSchedule(name: schedule, onCall: scenario.onCall[schedule] ?? []) }
+        for team in teams.sorted() { await jsm.addTeam(name: team) }
+        for alert in scenario.alerts {
+            var responders: [[String: String]] = []
+            for responder in alert.responders {
+                var id = responder.id
+                if id == nil, let name = responder.name {
+                    switch responder.kind {
+                    case .schedule: id = await jsm.schedule(named: name)?.id
+                    case .team: id = await jsm.teamID(named: name)
+                    default: break
+                    }
+                }
+                if let id { responders.append(["type": responder.kind.rawValue, "id": id]) }
+            }
+            await jsm.seed(FakeOpsgenieAlert(id: alert.id, alias: alert.alias, message: alert.message, status: alert.status.rawValue,
+                                             tags: alert.tags, details: alert.details, responders: responders, createdAt: alert.createdAt,
+                                             count: alert.count))
+        }
+    }
+
+    private init(teleport: FakeTeleport, opsgenie: FakeOpsgenie, jsm: FakeJSM, identityFile: String, apiKey: Secret, opsgenieURL: URL,
+                 scenario: Scenario) {
         self.teleport = teleport
         self.opsgenie = opsgenie
+        self.jsm = jsm
         self.identityFile = identityFile
         self.apiKey = apiKey
         self.opsgenieURL = opsgenieURL
         self.scenario = scenario
     }
 
-    /// The job's settings for this environment: the fakes' addresses, the identity and the key.
+    /// The job's settings for this environment: the fake Teleport's address and the identity.
     public func configuration(base: ReconcilerConfiguration = ReconcilerConfiguration()) -> ReconcilerConfiguration {
         var configuration = base
         configuration.teleportAddress = teleport.address
         configuration.teleportIdentityFile = identityFile
         configuration.teleportRoute = "auth"
-        configuration.opsgenieURL = opsgenieURL
-        configuration.opsgenieAPIKey = apiKey
         if configuration.autoApproval.reviewer == nil { configuration.autoApproval.reviewer = Self.jobUser }
         return configuration
     }
@@ -81,7 +126,43 @@ public final class SandboxEnvironment: Sendable {
         return (try TeleportAccessRequests(configuration: teleportConfiguration), OpsgenieAlertBackend(configuration: opsgenieConfiguration))
     }
 
+    /// The settings a command line gives for `backend` against these fakes: flags, and the
+    /// variables that hold the secrets.
+    public func commandLine(backend: SandboxBackend) async -> (arguments: [String], environment: [String: String]) {
+        var arguments = ["--teleport-addr", teleport.address, "--teleport-identity", identityFile, "--teleport-route", "auth",
+                         "--alert-backend", backend.rawValue]
+        switch backend {
+        case .opsgenie:
+            arguments += ["--opsgenie-url", opsgenieURL.absoluteString]
+            return (arguments, ["OPSGENIE_API_KEY": apiKey.value])
+        case .jsm:
+            let url = await jsm.baseURL.absoluteString
+            arguments += ["--jsm-api-url", url, "--jsm-site-url", url, "--jsm-user", Self.jsmUser]
+            return (arguments, ["JSM_API_TOKEN": apiKey.value])
+        }
+    }
+
+    /// The JSM client, connected to the fake; `tune` adjusts it (rates, retries).
+    public func jsmClient(tune: (inout JSMConfiguration) -> Void = { _ in }) async -> JSMAlertBackend {
+        let url = await jsm.baseURL
+        var configuration = JSMConfiguration(apiURL: url, cloudID: jsm.cloudID, siteURL: url, user: Self.jsmUser, apiToken: apiKey)
+        configuration.statusPollInterval = .milliseconds(20)
+        configuration.retry = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200))
+        tune(&configuration)
+        return JSMAlertBackend(configuration: configuration)
+    }
+
+    /// The Teleport client and the alert client of `backend`, connected to the fakes.
+    public func clients(backend: SandboxBackend) async throws -> (teleport: TeleportAccessRequests, alerts: any AlertBackend) {
+        let opsgenieClients = try clients()
+        switch backend {
+        case .opsgenie: return (opsgenieClients.teleport, opsgenieClients.opsgenie)
+        case .jsm: return (opsgenieClients.teleport, await jsmClient())
+        }
+    }
+
     public func stop() async {
+        await jsm.stop()
         await opsgenie.stop()
         await teleport.stop()
     }

@@ -6,11 +6,11 @@ import ArgumentParser
 struct AccessReconcilerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "access-reconciler",
-        abstract: "Keep Teleport Access Requests and Opsgenie alerts in agreement.",
+        abstract: "Keep Teleport Access Requests and on-call alerts (Opsgenie or JSM Operations) in agreement.",
         discussion: """
         Exit codes: 0 in sync or applied; 2 plan --detailed-exitcode found changes; 1 error.
         Settings come from flags, then environment variables, then the configuration file, then defaults.
         """,
-        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, SandboxCommand.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, SandboxCommand.self, SettingsCommand.self]
     )
 }

@@ -10,14 +10,14 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: SharedOptions
 
-    @Option(name: .long, help: ArgumentHelp("Refuse a plan with more than N writes, changing nothing. Env: ACCESS_RECONCILER_MAX_CHANGES.", valueName: "N"))
-    var maxChanges: Int?
+    @Option(help: .setting("--max-changes"))
+    var maxChanges: String?
 
     func run() async throws {
         CommandRunner.bootstrapLogging(level: options.logLevel)
         try await CommandRunner.run {
             var options = options
-            options.maxChanges = maxChanges
+            if let maxChanges { options.commandFlags["--max-changes"] = [maxChanges] }
             return try await CommandRunner.reconcile(.apply, options: options, detailedExitCode: false)
         }
     }

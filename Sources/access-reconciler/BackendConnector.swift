@@ -1,13 +1,15 @@
 import AccessReconciler
 import Foundation
+import JSMClient
 import OpsgenieClient
 import TeleportClient
 
-/// Builds the network clients the configuration names. Every setting is checked, and the identity
-/// file read, before any connection, so a missing or expired one is reported without touching
-/// either side.
+/// Builds the network clients the settings name: Teleport, and the chosen alert backend. Every
+/// setting is checked, and the identity and key files read, before any connection to either side,
+/// so a missing or expired one is reported without touching them.
 enum BackendConnector {
-    static func connect(_ configuration: inout ReconcilerConfiguration) throws -> (backends: Backends, close: @Sendable () async -> Void) {
+    static func connect(_ settings: inout RunSettings) async throws -> (backends: Backends, close: @Sendable () async -> Void) {
+        let configuration = settings.core
         guard let address = configuration.teleportAddress else {
             throw ConfigurationError.missing("the Teleport address: set --teleport-addr or TELEPORT_ADDR")
         }
@@ -17,16 +19,14 @@ enum BackendConnector {
         var teleportConfiguration = TeleportClientConfiguration(address: address, identityFile: identityFile)
         teleportConfiguration.route = TeleportClientConfiguration.Route(rawValue: configuration.teleportRoute) ?? .automatic
         teleportConfiguration.clusterName = configuration.teleportCluster
-        let apiKey = try configuration.resolveOpsgenieAPIKey()
+        let alerts: any AlertBackend
+        switch settings.backend {
+        case .opsgenie: alerts = OpsgenieAlertBackend(configuration: try settings.opsgenie.configuration())
+        case .jsm: alerts = JSMAlertBackend(configuration: try await settings.jsm.configuration())
+        }
         let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
         // The job reviews as the identity's user unless told otherwise.
-        if configuration.autoApproval.reviewer == nil { configuration.autoApproval.reviewer = teleport.reviewer }
-        var opsgenieConfiguration = OpsgenieConfiguration(baseURL: configuration.opsgenieURL, apiKey: apiKey)
-        if let rate = configuration.opsgenieWriteRate { opsgenieConfiguration.rateLimits[.alertWrite] = rate }
-        if let rate = configuration.opsgenieReadRate { opsgenieConfiguration.rateLimits[.alertRead] = rate }
-        if let rate = configuration.opsgenieScheduleRate { opsgenieConfiguration.rateLimits[.schedule] = rate }
-        if let concurrency = configuration.opsgenieConcurrency { opsgenieConfiguration.maxConcurrentRequests = concurrency }
-        let opsgenie = OpsgenieAlertBackend(configuration: opsgenieConfiguration)
-        return (Backends(requests: teleport, alerts: opsgenie), { await teleport.close() })
+        if settings.core.autoApproval.reviewer == nil { settings.core.autoApproval.reviewer = teleport.reviewer }
+        return (Backends(requests: teleport, alerts: alerts), { await teleport.close() })
     }
 }

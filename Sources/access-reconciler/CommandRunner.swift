@@ -33,18 +33,28 @@ enum CommandRunner {
         try ManifestLoader().load(path: configuration.manifestsPath)
     }
 
-    /// load → observe → plan → (apply) → report, against the configured Teleport and Opsgenie.
+    /// The run's settings; a deprecated name used is reported on standard error.
+    static func settings(_ options: SharedOptions) throws -> RunSettings {
+        let settings = try options.resolveSettings()
+        for warning in settings.warnings {
+            FileHandle.standardError.write(Data("access-reconciler: warning: \(warning)\n".utf8))
+        }
+        return settings
+    }
+
+    /// load → observe → plan → (apply) → report, against the configured Teleport and alert backend.
     /// `apply` first takes the run lock. The run stops starting writes at its deadline or on
     /// SIGTERM, lets writes in flight finish and reports; a watchdog ends a run that cannot report
     /// within a grace period after that.
     static func reconcile(_ mode: RunReport.Mode, options: SharedOptions, detailedExitCode: Bool) async throws -> ExitStatus {
-        var configuration = try options.resolveConfiguration()
-        let manifests = try loadManifests(configuration)
+        var settings = try settings(options)
+        let manifests = try loadManifests(settings.core)
         let runID = String(UUID().uuidString.prefix(8)).lowercased()
         let lock = mode == .apply
-            ? try RunLock(path: configuration.lockFile ?? RunLock.defaultPath(teleportAddress: configuration.teleportAddress), runID: runID)
+            ? try RunLock(path: settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: settings.core.teleportAddress), runID: runID)
             : nil
-        let (backends, close) = try BackendConnector.connect(&configuration)
+        let (backends, close) = try await BackendConnector.connect(&settings)
+        let configuration = settings.core
         let stop = RunStop()
         let guardian = RunGuardian(stop: stop, timeout: configuration.timeout, teleportAddress: configuration.teleportAddress ?? "")
         guardian.start()

@@ -4,12 +4,13 @@ import Foundation
 import ReconcilerTesting
 
 /// `sandbox`: the job end to end on this machine, with nothing to set up: a fake Teleport Auth
-/// Service (gRPC, mutual TLS) and a fake Opsgenie (HTTP) on loopback, seeded with a morning after
-/// an outage; then `plan`, `apply` and `plan` again with the real clients over real sockets.
+/// Service (gRPC, mutual TLS) and a fake Opsgenie or JSM Operations (HTTP) on loopback, seeded with
+/// a morning after an outage; then `plan`, `apply` and `plan` again with the real clients over real
+/// sockets.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run plan, apply and plan again against a fake Teleport and a fake Opsgenie on this machine."
+        abstract: "Run plan, apply and plan again against a fake Teleport and a fake alert backend on this machine."
     )
 
     @Option(name: .long, help: ArgumentHelp("The state to seed both fakes with.", valueName: "file"))
@@ -20,6 +21,9 @@ struct SandboxCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Report format: text or json.", valueName: "format"))
     var format: ReportFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("The alert backend to fake: opsgenie or jsm.", valueName: "backend"))
+    var alertBackend: SandboxBackend = .opsgenie
 
     @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error.", valueName: "level"))
     var logLevel = "warning"
@@ -32,7 +36,7 @@ struct SandboxCommand: AsyncParsableCommand {
             let sandbox = try await SandboxEnvironment.start(scenario: seeded)
             CommandRunner.write("""
                 Sandbox: fake Teleport Auth Service (gRPC, mutual TLS) at \(sandbox.teleport.address), cluster \(seeded.cluster);
-                fake Opsgenie at \(sandbox.opsgenieURL.absoluteString); \(seeded.requests.count) access requests and \(seeded.alerts.count) alerts from \(scenario).
+                fake \(alertBackend == .jsm ? "JSM Operations at \(await sandbox.jsm.baseURL.absoluteString)" : "Opsgenie at \(sandbox.opsgenieURL.absoluteString)"); \(seeded.requests.count) access requests and \(seeded.alerts.count) alerts from \(scenario).
 
 
                 """)
@@ -40,9 +44,9 @@ struct SandboxCommand: AsyncParsableCommand {
             do {
                 for (step, mode) in [("1. plan", RunReport.Mode.plan), ("2. apply", .apply), ("3. plan again", .plan)] {
                     CommandRunner.write("=== \(step)\n")
-                    let clients = try sandbox.clients()
+                    let clients = try await sandbox.clients(backend: alertBackend)
                     let report = try await Reconciler(configuration: sandbox.configuration(), manifests: manifestSet,
-                                                      requests: clients.teleport, alerts: clients.opsgenie).run(mode)
+                                                      requests: clients.teleport, alerts: clients.alerts).run(mode)
                     await clients.teleport.close()
                     CommandRunner.write(try Reconciler.render(report, format: format) + "\n")
                     finalPlan = report.finalPlan
@@ -56,10 +60,11 @@ struct SandboxCommand: AsyncParsableCommand {
                 CommandRunner.write("The last look still found writes to make.\n")
                 return .failure
             }
-            CommandRunner.write("The last look found nothing to write: Teleport and Opsgenie agree. Findings left are for people to act on.\n")
+            CommandRunner.write("The last look found nothing to write: Teleport and \(alertBackend == .jsm ? "JSM Operations" : "Opsgenie") agree. Findings left are for people to act on.\n")
             return .success
         }
     }
 }
 
 extension ReportFormat: ExpressibleByArgument {}
+extension SandboxBackend: ExpressibleByArgument {}

@@ -13,7 +13,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         CommandRunner.bootstrapLogging(level: options.logLevel)
         try await CommandRunner.run {
-            let configuration = try options.resolveConfiguration()
+            let configuration = try CommandRunner.settings(options).core
             let manifests = try CommandRunner.loadManifests(configuration)
             let summary = ManifestSummary(manifests)
             let skipped = summary.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }

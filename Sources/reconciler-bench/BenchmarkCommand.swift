@@ -118,7 +118,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         var onCall = OnCallSnapshot()
         for (schedule, recipients) in workload.scenario.onCall { onCall.record(schedule: schedule, recipients: recipients) }
         let observation = Observation(cluster: workload.scenario.cluster, requests: workload.scenario.requests, alerts: workload.scenario.alerts,
-                                      onCall: onCall, pluginData: workload.scenario.pluginData)
+                                      onCall: onCall, pluginData: workload.scenario.pluginData.compactMapValues { $0.entries["opsgenie"].map(PluginEntry.init) })
         let planner = Planner(manifests: manifests, policy: PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: SandboxEnvironment.jobUser)))
         let clock = ContinuousClock()
         var best = Double.infinity

@@ -18,7 +18,7 @@ struct Minimum {
         let visible = requests.filter { !$0.isExpired(at: now) }
         let tagged = await sandbox.opsgenie.alerts.filter { $0.status == "open" && $0.tags.contains(PlanningPolicy.defaultOwnerTag) }
         let openAlerts = tagged.count
-        let lookups = Observer.requestsToLookUp(requests: visible, pluginData: await sandbox.teleport.state.allPluginData(),
+        let lookups = Observer.requestsToLookUp(requests: visible, pluginData: await sandbox.teleport.state.allPluginData().compactMapValues { $0.entries["opsgenie"].map(PluginEntry.init) },
                                                 tagged: Set(tagged.compactMap { AlertAlias.requestID(from: $0.alias) }), now: now).count
         let lookupPages = Int((Double(lookups) / 20).rounded(.up))
         let teleportPages = 1 + max(1, Int((Double(visible.count) / 1000).rounded(.up))) + 1

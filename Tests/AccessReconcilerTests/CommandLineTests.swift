@@ -119,7 +119,8 @@ struct CommandLineTests {
     func invalidFlag() throws {
         let result = try run(["plan", "--format", "xml"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("--format must be text or json"))
+        #expect(result.stderr.contains("--format: expected text or json"))
+        #expect(result.stderr.contains("Usage:"))
     }
 
     @Test("the help lists the commands and the exit codes")

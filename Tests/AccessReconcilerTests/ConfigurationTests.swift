@@ -1,5 +1,9 @@
 import AccessReconciler
+@testable import access_reconciler
 import Foundation
+import JSMClient
+import OpsgenieClient
+import ReconcilerTesting
 import Testing
 
 @Suite("Configuration")
@@ -11,12 +15,20 @@ struct ConfigurationTests {
       addr: auth.example.com:3025
       identity_file: identity
       web_proxy_url: https://teleport.example.com
-    opsgenie:
-      url: https://api.eu.opsgenie.com
-      api_key_file: /run/secrets/opsgenie
+    alerting:
+      backend: jsm
       priority: P2
       default_schedules: [file-schedule]
       default_teams: [file-team]
+    opsgenie:
+      url: https://api.eu.opsgenie.com
+      api_key_file: /run/secrets/opsgenie
+      rate_limits: {alert_write: 2.5}
+    jsm:
+      site_url: https://example.atlassian.net
+      user: bot@example.com
+      api_token_file: token
+      users_file: users.yaml
     auto_approval:
       enabled: true
       reviewer: access-bot
@@ -26,146 +38,220 @@ struct ConfigurationTests {
       automated_reviewers: [approval-bot, pagerduty-bot]
       identity: email_trait
       email_domain: example.com
+    max_changes: 200
     """
 
-    func fileInput(_ yaml: String = ConfigurationTests.fileYAML) throws -> ConfigurationInput {
+    func fileLayer(_ yaml: String = ConfigurationTests.fileYAML) throws -> SettingLayer {
         let directory = try TestSupport.directory(["config.yaml": yaml])
-        return try ConfigurationFile.read(path: directory + "/config.yaml")
+        return try RunSettings.catalog.fileLayer(path: directory + "/config.yaml")
     }
 
-    @Test("the file alone: every key, relative paths taken from the file's directory")
+    func resolve(flags: [String] = [], environment: [String: String] = [:], file: SettingLayer = SettingLayer()) throws -> RunSettings {
+        let options = try SharedOptions.parse(flags)
+        return try RunSettings.resolve(SettingLayers(flags: RunSettings.catalog.flagLayer(options.flagValues),
+                                                     environment: RunSettings.catalog.environmentLayer(environment), file: file))
+    }
+
+    @Test("the file alone: every section, relative paths taken from the file's folder")
     func fileOnly() throws {
-        let input = try fileInput()
-        let config = try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: ConfigurationInput(), file: input)
+        let settings = try resolve(file: try fileLayer())
+        let config = settings.core
         #expect(config.manifestsPath.hasSuffix("/roles") && config.manifestsPath.hasPrefix("/"))
         #expect(config.teleportIdentityFile?.hasSuffix("/identity") == true)
-        #expect(config.opsgenieAPIKeyFile == "/run/secrets/opsgenie")
         #expect(config.format == .json)
-        #expect(config.opsgenieURL.absoluteString == "https://api.eu.opsgenie.com")
         #expect(config.priority == .p2)
-        #expect(config.defaultSchedules == ["file-schedule"])
+        #expect(config.defaultSchedules == ["file-schedule"] && config.defaultTeams == ["file-team"])
+        #expect(config.maxChanges == 200)
         #expect(config.autoApproval.reviewer == "access-bot")
         #expect(config.autoApproval.roles.map(\.source) == ["editor", "db-*"])
-        #expect(config.autoApproval.maxDuration == 28_800)
-        #expect(config.autoApproval.emailDomain == "example.com")
-        #expect(config.autoApproval.maxRequestAge == 900)
+        #expect(config.autoApproval.maxDuration == 28_800 && config.autoApproval.maxRequestAge == 900)
         #expect(config.autoApproval.automatedReviewers == ["approval-bot", "pagerduty-bot"])
-        #expect(config.autoApproval.identity == .emailTrait)
+        #expect(config.autoApproval.identity == .emailTrait && config.autoApproval.emailDomain == "example.com")
+        #expect(settings.backend == .jsm)
+        #expect(settings.opsgenie.url.absoluteString == "https://api.eu.opsgenie.com")
+        #expect(settings.opsgenie.apiKeyFile == "/run/secrets/opsgenie")
+        #expect(settings.opsgenie.rateLimits == [.alertWrite: 2.5])
+        #expect(settings.jsm.siteURL?.absoluteString == "https://example.atlassian.net")
+        #expect(settings.jsm.user == "bot@example.com")
+        #expect(settings.jsm.apiTokenFile?.hasSuffix("/token") == true && settings.jsm.usersFile?.hasSuffix("/users.yaml") == true)
+        #expect(settings.warnings.isEmpty)
     }
 
     @Test("approval settings: defaults as narrow as Teleport's plugin; environment and flags override; bad values name their source")
     func approvalSettings() throws {
-        let defaults = try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: ConfigurationInput())
+        let defaults = try resolve().core
         #expect(defaults.autoApproval.automatedReviewers == ["@teleport-access-approval-bot"])
-        #expect(defaults.autoApproval.identity == .user)
-        #expect(defaults.autoApproval.maxRequestAge == nil)
-        let environment = ConfigurationResolver.environmentInput([
+        #expect(defaults.autoApproval.identity == .user && defaults.autoApproval.maxRequestAge == nil)
+        let environment = [
             "ACCESS_RECONCILER_AUTOMATED_REVIEWERS": "bot-a, bot-b", "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "email_domain",
             "ACCESS_RECONCILER_EMAIL_DOMAIN": "corp.example", "ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE": "1h",
-        ])
-        let fromEnvironment = try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: environment, file: try fileInput())
+        ]
+        let fromEnvironment = try resolve(environment: environment, file: try fileLayer()).core
         #expect(fromEnvironment.autoApproval.automatedReviewers == ["bot-a", "bot-b"])
-        #expect(fromEnvironment.autoApproval.identity == .emailDomain)
-        #expect(fromEnvironment.autoApproval.maxRequestAge == 3600)
-        var flags = ConfigurationInput()
-        flags.autoApproveIdentity = .init("user", source: "--auto-approve-identity")
-        flags.automatedReviewers = [.init("only-bot", source: "--automated-reviewer")]
-        let fromFlags = try ConfigurationResolver.resolve(flags: flags, environment: environment)
+        #expect(fromEnvironment.autoApproval.identity == .emailDomain && fromEnvironment.autoApproval.maxRequestAge == 3600)
+        let fromFlags = try resolve(flags: ["--auto-approve-identity", "user", "--automated-reviewer", "only-bot"], environment: environment).core
         #expect(fromFlags.autoApproval.identity == .user && fromFlags.autoApproval.automatedReviewers == ["only-bot"])
 
-        let badIdentity = ConfigurationResolver.environmentInput(["ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "anyone"])
         #expect(throws: ConfigurationError.invalid(source: "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY", problem: "expected user, email_trait or email_domain")) {
-            try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: badIdentity)
+            try resolve(environment: ["ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "anyone"])
         }
-        let domainless = ConfigurationResolver.environmentInput(["ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "email_domain"])
-        #expect(throws: ConfigurationError.self) { try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: domainless) }
-        let badAge = ConfigurationResolver.environmentInput(["ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE": "soon"])
+        #expect(throws: ConfigurationError.invalid(source: "--auto-approve-identity",
+                                                   problem: "email_domain needs auto_approval.email_domain (ACCESS_RECONCILER_EMAIL_DOMAIN)")) {
+            try resolve(flags: ["--auto-approve-identity", "email_domain"])
+        }
         #expect(throws: ConfigurationError.invalid(source: "ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE", problem: "expected a duration such as 30m or 2h")) {
-            try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: badAge)
+            try resolve(environment: ["ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE": "soon"])
         }
     }
 
     @Test("precedence: flag over environment over file over default")
     func precedence() throws {
-        let environment = ConfigurationResolver.environmentInput([
-            "OPSGENIE_PRIORITY": "P4", "OPSGENIE_DEFAULT_SCHEDULES": "env-a, env-b", "TELEPORT_ADDR": "env:3025", "OPSGENIE_API_KEY": "",
-        ])
-        var flags = ConfigurationInput()
-        flags.priority = .init("p1", source: "--priority")
-        let config = try ConfigurationResolver.resolve(flags: flags, environment: environment, file: try fileInput())
-        #expect(config.priority == .p1, "flag beats environment and file")
-        #expect(config.defaultSchedules == ["env-a", "env-b"], "environment beats file")
-        #expect(config.teleportAddress == "env:3025")
-        #expect(config.defaultTeams == ["file-team"], "file beats default")
-        #expect(config.opsgenieAPIKey == nil, "an empty variable counts as unset")
-        let defaults = try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: ConfigurationInput())
-        #expect(defaults.priority == .p3 && defaults.manifestsPath == "./manifests" && defaults.opsgenieURL.absoluteString == "https://api.opsgenie.com")
-        #expect(defaults.ownerTag == "access-reconciler")
+        let environment = ["ACCESS_RECONCILER_PRIORITY": "P4", "ACCESS_RECONCILER_DEFAULT_SCHEDULES": "env-a, env-b", "TELEPORT_ADDR": "env:3025",
+                           "OPSGENIE_API_KEY": "", "ACCESS_RECONCILER_ALERT_BACKEND": "opsgenie"]
+        let settings = try resolve(flags: ["--priority", "p1"], environment: environment, file: try fileLayer())
+        #expect(settings.core.priority == .p1, "flag beats environment and file")
+        #expect(settings.core.defaultSchedules == ["env-a", "env-b"], "environment beats file")
+        #expect(settings.core.teleportAddress == "env:3025")
+        #expect(settings.backend == .opsgenie)
+        #expect(settings.core.defaultTeams == ["file-team"], "file beats default")
+        #expect(settings.opsgenie.apiKey == nil, "an empty variable counts as unset")
+        let defaults = try resolve()
+        #expect(defaults.core.priority == .p3 && defaults.core.manifestsPath == "./manifests" && defaults.core.ownerTag == "access-reconciler")
+        #expect(defaults.opsgenie.url.absoluteString == "https://api.opsgenie.com" && defaults.backend == .opsgenie)
+        #expect(defaults.jsm.apiURL.absoluteString == "https://api.atlassian.com")
     }
 
-    @Test("bad values name where they came from")
+    @Test("the opsgenie.* keys and OPSGENIE_* variables of shared settings still work, with a warning; the new names win")
+    func deprecatedNames() throws {
+        let old = try resolve(environment: ["OPSGENIE_PRIORITY": "P5", "OPSGENIE_DEFAULT_TEAMS": "old-team"],
+                              file: try fileLayer("opsgenie:\n  priority: P4\n  default_schedules: [old-schedule]\n  owner_tag: old-tag\n"))
+        #expect(old.core.priority == .p5 && old.core.defaultTeams == ["old-team"])
+        #expect(old.core.defaultSchedules == ["old-schedule"] && old.core.ownerTag == "old-tag")
+        #expect(old.warnings.contains("OPSGENIE_PRIORITY is deprecated: use ACCESS_RECONCILER_PRIORITY"))
+        #expect(old.warnings.contains { $0.contains("config.yaml:2:13: opsgenie.priority is deprecated: use alerting.priority") })
+        #expect(old.warnings.count == 5)
+        let both = try resolve(environment: ["OPSGENIE_PRIORITY": "P5", "ACCESS_RECONCILER_PRIORITY": "P1"],
+                               file: try fileLayer("opsgenie:\n  owner_tag: old\nalerting:\n  owner_tag: new\n"))
+        #expect(both.core.priority == .p1 && both.core.ownerTag == "new")
+    }
+
+    @Test("bad values name where they came from: flag, variable, or file and line")
     func badValues() throws {
-        let environment = ConfigurationResolver.environmentInput(["OPSGENIE_PRIORITY": "urgent"])
-        #expect(throws: ConfigurationError.invalid(source: "OPSGENIE_PRIORITY", problem: "expected one of P1, P2, P3, P4, P5")) {
-            try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: environment)
+        #expect(throws: ConfigurationError.invalid(source: "ACCESS_RECONCILER_PRIORITY", problem: "expected one of P1, P2, P3, P4, P5")) {
+            try resolve(environment: ["ACCESS_RECONCILER_PRIORITY": "urgent"])
         }
-        var flags = ConfigurationInput()
-        flags.opsgenieURL = .init("api.opsgenie.com", source: "--opsgenie-url")
-        #expect(throws: ConfigurationError.invalid(source: "--opsgenie-url", problem: "`api.opsgenie.com` is not an http(s) URL")) {
-            try ConfigurationResolver.resolve(flags: flags, environment: ConfigurationInput())
+        // A bad flag is a usage error, found while the command line is parsed.
+        for (flags, message) in [(["--opsgenie-url", "api.opsgenie.com"], "--opsgenie-url: `api.opsgenie.com` is not an http(s) URL"),
+                                 (["--alert-backend", "pagerduty"], "--alert-backend: expected opsgenie or jsm")] {
+            let error = #expect(throws: (any Error).self) { try resolve(flags: flags) }
+            #expect(error.map { SharedOptions.message(for: $0) } == message)
         }
-        let fileError = #expect(throws: ConfigurationError.self) {
-            try ConfigurationResolver.resolve(flags: ConfigurationInput(), environment: ConfigurationInput(),
-                                              file: try fileInput("auto_approval:\n  max_duration: soon\n"))
-        }
+        let fileError = #expect(throws: ConfigurationError.self) { try resolve(file: try fileLayer("auto_approval:\n  max_duration: soon\n")) }
         #expect(fileError?.description.contains("config.yaml:2:17 (auto_approval.max_duration): expected a duration") == true)
+        let numberError = #expect(throws: ConfigurationError.self) { try resolve(file: try fileLayer("jsm:\n  rate_limits:\n    alert_write: -1\n")) }
+        #expect(numberError?.description.contains("config.yaml:3:18 (jsm.rate_limits.alert_write): expected a number of requests per second above 0") == true)
     }
 
     @Test("unknown keys in the file are errors with file and line")
     func unknownKey() throws {
-        let error = #expect(throws: YAMLInputError.self) { try fileInput("opsgenie:\n  priorty: P1\n") }
-        #expect(error?.description.contains("config.yaml:2:12: opsgenie.priorty: unknown key `priorty`") == true)
+        let error = #expect(throws: YAMLInputError.self) { try fileLayer("alerting:\n  priorty: P1\n") }
+        #expect(error?.description.contains("config.yaml:2:12: alerting.priorty: unknown key `priorty`") == true)
+        let nested = #expect(throws: YAMLInputError.self) { try fileLayer("jsm:\n  rate_limits:\n    writes: 3\n") }
+        #expect(nested?.description.contains("jsm.rate_limits.writes: unknown key `writes`") == true)
     }
 
-    @Test("an API key in the file is refused; from the environment or a key file it is used but never shown")
-    func apiKey() throws {
-        let error = #expect(throws: YAMLInputError.self) { try fileInput("opsgenie:\n  api_key: 0123456789abcdef\n") }
-        #expect(error?.description.contains("does not belong in the configuration file") == true)
-        #expect(error?.description.contains("0123456789abcdef") == false)
-
-        let fromEnvironment = try ConfigurationResolver.resolve(flags: ConfigurationInput(),
-                                                                environment: ConfigurationResolver.environmentInput(["OPSGENIE_API_KEY": "key-from-env"]))
-        #expect(try fromEnvironment.resolveOpsgenieAPIKey().value == "key-from-env")
-        #expect("\(fromEnvironment.opsgenieAPIKey!)" == "<redacted>")
-        #expect(!String(describing: fromEnvironment).contains("key-from-env"))
-        #expect(!String(reflecting: fromEnvironment).contains("key-from-env"))
-
+    @Test("an API key or token in the file is refused; from the environment or a key file it is used but never shown")
+    func secrets() throws {
+        for (yaml, secret) in [("opsgenie:\n  api_key: 0123456789abcdef\n", "0123456789abcdef"), ("jsm:\n  api_token: ATATT3xFfGF0secret\n", "ATATT3xFfGF0secret")] {
+            let error = #expect(throws: YAMLInputError.self) { try fileLayer(yaml) }
+            #expect(error?.description.contains("does not belong in the configuration file") == true)
+            #expect(error?.description.contains(secret) == false)
+        }
+        let settings = try resolve(environment: ["OPSGENIE_API_KEY": "key-from-env", "JSM_API_TOKEN": "token-from-env"])
+        #expect(try settings.opsgenie.resolveAPIKey().value == "key-from-env")
+        #expect(try settings.jsm.resolveAPIToken().value == "token-from-env")
+        for text in [String(describing: settings), String(reflecting: settings)] {
+            #expect(!text.contains("key-from-env") && !text.contains("token-from-env"))
+        }
         let directory = try TestSupport.directory(["key": "key-from-file\n"])
-        var config = ReconcilerConfiguration()
-        config.opsgenieAPIKeyFile = directory + "/key"
-        #expect(try config.resolveOpsgenieAPIKey().value == "key-from-file")
-        config.opsgenieAPIKeyFile = directory + "/missing"
-        #expect(throws: ConfigurationError.self) { try config.resolveOpsgenieAPIKey() }
+        var opsgenie = OpsgenieSettings()
+        opsgenie.apiKeyFile = directory + "/key"
+        #expect(try opsgenie.resolveAPIKey().value == "key-from-file")
+        opsgenie.apiKeyFile = directory + "/missing"
+        #expect(throws: ConfigurationError.self) { try opsgenie.resolveAPIKey() }
+        #expect(throws: ConfigurationError.missing("the JSM API token: set JSM_API_TOKEN or --jsm-api-token-file")) { try JSMSettings().resolveAPIToken() }
     }
 
     @Test("a key file must hold the key alone: more lines, a folder or a FIFO are errors naming the file, never quoting it")
     func keyFileShape() throws {
         let directory = try TestSupport.directory(["two": "first-secret\nsecond-secret\n", "padded": "\n  the-key  \n\n"])
-        var config = ReconcilerConfiguration()
-        config.opsgenieAPIKeyFile = directory + "/padded"
-        #expect(try config.resolveOpsgenieAPIKey().value == "the-key")
-        config.opsgenieAPIKeyFile = directory + "/two"
-        let twoLines = #expect(throws: ConfigurationError.self) { try config.resolveOpsgenieAPIKey() }
+        var settings = OpsgenieSettings()
+        settings.apiKeyFile = directory + "/padded"
+        #expect(try settings.resolveAPIKey().value == "the-key")
+        settings.apiKeyFile = directory + "/two"
+        let twoLines = #expect(throws: ConfigurationError.self) { try settings.resolveAPIKey() }
         #expect(twoLines == .invalid(source: directory + "/two", problem: "the Opsgenie API key file holds 2 non-empty lines; it must hold the Opsgenie API key alone"))
         #expect(twoLines?.description.contains("secret") == false)
-        config.opsgenieAPIKeyFile = directory
-        #expect(throws: ConfigurationError.invalid(source: directory, problem: "the Opsgenie API key file is a folder")) { try config.resolveOpsgenieAPIKey() }
+        settings.apiKeyFile = directory
+        #expect(throws: ConfigurationError.invalid(source: directory, problem: "the Opsgenie API key file is a folder")) { try settings.resolveAPIKey() }
         let fifo = directory + "/fifo"
         #expect(mkfifo(fifo, 0o600) == 0)
         // Reading a FIFO would block until a writer comes; it is refused without reading.
         #expect(throws: ConfigurationError.invalid(source: fifo, problem: "the Opsgenie API key file is a FIFO (named pipe), not a file; reading it would wait for a writer")) {
-            config.opsgenieAPIKeyFile = fifo
-            return try config.resolveOpsgenieAPIKey()
+            settings.apiKeyFile = fifo
+            return try settings.resolveAPIKey()
         }
+    }
+}
+
+@Suite("One table of settings")
+struct SettingsTableTests {
+    @Test("every declared flag is an option of the commands and reaches its setting; every option is declared")
+    func flagsMatchDeclarations() throws {
+        let catalog = RunSettings.catalog
+        for declaration in catalog.declarations {
+            guard let flag = declaration.flag else {
+                #expect(declaration.secret || declaration.environment != nil, "\(declaration.key) can be given somehow")
+                continue
+            }
+            let value = Self.sample(declaration.valueName)
+            var given: [String: [String]]
+            if flag == "--max-changes" {
+                let apply = try ApplyCommand.parse([flag, value])
+                given = apply.options.commandFlags
+                given.merge(["--max-changes": [apply.maxChanges ?? ""]]) { $1 }
+            } else {
+                given = try SharedOptions.parse([flag, value]).flagValues
+            }
+            #expect(catalog.flagLayer(given).values[declaration.key] == SettingValue(value, source: flag), "\(flag) → \(declaration.key)")
+        }
+        let properties = Mirror(reflecting: try SharedOptions.parse([])).children.compactMap { $0.label }.filter { $0.hasPrefix("_") }
+        for property in properties {
+            guard let flag = SharedOptions.settingFlag(property: String(property.dropFirst())) else { continue }
+            #expect(catalog.declaration(flag: flag) != nil, "\(property) is the option \(flag), which no setting declares")
+        }
+        #expect(Set(catalog.declarations.map(\.key)).count == catalog.declarations.count, "keys are unique")
+        let variables = catalog.declarations.compactMap(\.environment)
+        #expect(Set(variables).count == variables.count, "variables are unique")
+    }
+
+    /// A value each kind of setting takes.
+    static func sample(_ valueName: String) -> String {
+        if valueName.contains("|") { return String(valueName.split(separator: "|")[0]) }
+        switch valueName {
+        case "URL": return "https://x.example"
+        case "DURATION": return "90s"
+        case "N", "PER_SECOND": return "7"
+        case "P1..P5": return "P2"
+        default: return "x"
+        }
+    }
+
+    @Test("the README's configuration table is the one the declarations make (regenerate: access-reconciler settings)")
+    func readmeTable() throws {
+        let readme = try String(contentsOfFile: TestRepository.root + "/README.md", encoding: .utf8)
+        let begin = "<!-- settings:begin -->\n", end = "<!-- settings:end -->"
+        let start = try #require(readme.range(of: begin)), stop = try #require(readme.range(of: end))
+        #expect(String(readme[start.upperBound..<stop.lowerBound]) == RunSettings.catalog.markdownTable())
     }
 }

@@ -61,12 +61,12 @@ struct PlannerTests {
     /// An observation as the observer makes it. Unless given, plugin data records every alert
     /// (as the job does after creating one), and every pending request was looked up.
     func observation(_ requests: [AccessRequest], alerts: [Alert] = [], onCall: [String: [String]] = ["platform": []],
-                     pluginData: [String: RequestPluginData]? = nil, lookedUp: Set<String>? = nil,
+                     pluginData: [String: PluginEntry]? = nil, lookedUp: Set<String>? = nil,
                      unknown: [String: String] = [:]) -> Observation {
         var snapshot = OnCallSnapshot()
         for (schedule, recipients) in onCall { snapshot.record(schedule: schedule, recipients: recipients) }
         let recorded = Dictionary(alerts.compactMap { alert in
-            alert.requestID.map { ($0, RequestPluginData(entries: ["opsgenie": ["alert_id": alert.id]])) }
+            alert.requestID.map { ($0, PluginEntry(["alert_id": alert.id])) }
         }, uniquingKeysWith: { first, _ in first })
         return Observation(cluster: "teleport.example.com", requests: requests, alerts: alerts,
                            lookedUp: lookedUp ?? Set(requests.filter { $0.state == .pending }.map(\.id)), onCall: snapshot,
@@ -108,7 +108,7 @@ struct PlannerTests {
 
     @Test("plugin data recording an alert that is not open: no second alert, a finding instead")
     func recordedAlert() {
-        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["alert_id": "gone-1"]])]
+        let data = ["r1": PluginEntry(["alert_id": "gone-1"])]
         let result = plan(observation([request("r1")], pluginData: data))
         #expect(result.actions.isEmpty)
         #expect(result.findings.map(\.kind) == [.recordedAlertNotOpen])
@@ -117,7 +117,7 @@ struct PlannerTests {
 
     @Test("plugin data without alert_id (the plugin failed to create it) does not stop the create")
     func pluginDataWithoutAlert() {
-        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["user": "alice@example.com"]])]
+        let data = ["r1": PluginEntry(["user": "alice@example.com"])]
         #expect(plan(observation([request("r1")], pluginData: data)).actions(.createAlert).count == 1)
     }
 
@@ -280,7 +280,7 @@ struct PlannerTests {
             AccessReview(author: "lead@example.com", proposedState: .approved, created: TestSupport.time(-10)),
         ]
         let approved = request("r1", state: .approved, reviews: reviews, resolveReason: "fine")
-        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["alert_id": "a1", "reviews_count": "1"]])]
+        let data = ["r1": PluginEntry(["alert_id": "a1", "reviews_count": "1"])]
         let result = plan(observation([approved], alerts: [alert("a1", request: "r1")], pluginData: data))
         #expect(result.actions.map(\.kind) == [.addNote, .closeAlert])
         guard case let .addNote(note) = result.actions[0], case let .closeAlert(close) = result.actions[1] else { return }
@@ -327,7 +327,7 @@ struct PlannerTests {
     func resolutionRecordedAlertOpen() throws {
         let approved = request("r1", state: .approved, reviews: [AccessReview(author: "lead@example.com", proposedState: .approved, created: TestSupport.time(-5))],
                                resolveReason: "ok")
-        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["alert_id": "a1", "resolution": "approved", "resolve_reason": "ok"]])]
+        let data = ["r1": PluginEntry(["alert_id": "a1", "resolution": "approved", "resolve_reason": "ok"])]
         let result = plan(observation([approved], alerts: [pluginAlert("a1", request: "r1")], pluginData: data, lookedUp: ["r1"]))
         #expect(result.actions.map(\.kind) == [.addNote, .closeAlert])
         guard case let .closeAlert(close)? = result.actions.last else { return }
@@ -337,7 +337,7 @@ struct PlannerTests {
     @Test("denied, the plugin wrote its record but not the alert id: the alert found by alias is closed")
     func deniedWithoutAlertID() {
         let denied = request("r1", state: .denied, resolveReason: "no")
-        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["user": "alice@example.com", "roles": "editor"]])]
+        let data = ["r1": PluginEntry(["user": "alice@example.com", "roles": "editor"])]
         let result = plan(observation([denied], alerts: [pluginAlert("a1", request: "r1")], pluginData: data, lookedUp: ["r1"]))
         #expect(result.actions.map(\.kind) == [.closeAlert])
         #expect(result.actions.first?.alertID == "a1")
@@ -360,7 +360,7 @@ struct PlannerTests {
 
     @Test("the job's own alert missing from plugin data is recorded, keeping what the plugin wrote")
     func repairRecord() throws {
-        let data = ["r1": RequestPluginData(entries: ["opsgenie": ["user": "alice@example.com", "created": "1"]])]
+        let data = ["r1": PluginEntry(["user": "alice@example.com", "created": "1"])]
         let result = plan(observation([request("r1")], alerts: [alert("a1", request: "r1")], pluginData: data))
         guard case let .recordAlert(record)? = result.actions.first else { Issue.record("expected a record"); return }
         #expect(record.set == ["alert_id": "a1", "roles": "editor", "request_reason": "deploy"])
@@ -375,13 +375,13 @@ struct PlannerTests {
 
     @Test("a resolved or deleted request looked up with no open alert is recorded once; a checked one needs nothing")
     func resolutionRecords() throws {
-        let gone = ["gone": RequestPluginData(entries: ["opsgenie": ["alert_id": "a9"]])]
+        let gone = ["gone": PluginEntry(["alert_id": "a9"])]
         let result = plan(observation([request("r1", state: .denied, resolveReason: "no")], pluginData: gone, lookedUp: ["r1", "gone"]))
         #expect(result.actions.map(\.kind) == [.recordResolution, .recordResolution])
         guard case let .recordResolution(deleted) = result.actions[0], case let .recordResolution(denied) = result.actions[1] else { return }
         #expect(deleted.requestID == "gone" && deleted.set == ["resolution": "expired", "resolve_reason": "", "reconciler_checked": "expired"])
         #expect(denied.set == ["resolution": "denied", "resolve_reason": "no", "reconciler_checked": "denied"])
-        let checked = ["r1": RequestPluginData(entries: ["opsgenie": ["resolution": "denied", "reconciler_checked": "denied"]])]
+        let checked = ["r1": PluginEntry(["resolution": "denied", "reconciler_checked": "denied"])]
         #expect(plan(observation([request("r1", state: .denied)], pluginData: checked, lookedUp: ["r1"])).actions.isEmpty)
     }
 
@@ -392,10 +392,10 @@ struct PlannerTests {
         expired.resourceExpires = TestSupport.time(-1)
         let requests = [request("tagged"), request("pending"), request("routeless"), request("approved", state: .approved),
                         request("checked", state: .denied), expired]
-        let data: [String: RequestPluginData] = [
-            "checked": RequestPluginData(entries: ["opsgenie": ["reconciler_checked": "denied"]]),
-            "gone": RequestPluginData(entries: ["opsgenie": ["alert_id": "a1"]]),
-            "gone-checked": RequestPluginData(entries: ["opsgenie": ["reconciler_checked": "expired"]]),
+        let data: [String: PluginEntry] = [
+            "checked": PluginEntry(["reconciler_checked": "denied"]),
+            "gone": PluginEntry(["alert_id": "a1"]),
+            "gone-checked": PluginEntry(["reconciler_checked": "expired"]),
         ]
         let selected = Observer.requestsToLookUp(requests: requests, pluginData: data, tagged: ["tagged"], now: now,
                                                  routable: { $0.id != "routeless" })

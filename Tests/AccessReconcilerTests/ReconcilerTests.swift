@@ -76,9 +76,10 @@ struct ReconcilerTests {
         #expect(approved?.state == .approved)
         #expect(approved?.reviews.first?.author == "access-reconciler")
         let pluginData = await backends.requests.pluginData
-        #expect(pluginData[Self.id(1)]?.alertID == created.id)
-        #expect(pluginData[Self.id(3)]?.resolution == "approved")
-        #expect(pluginData[Self.id(3)]?.reviewsCount == 2)
+        let recorded = pluginData.compactMapValues { $0.entries["opsgenie"].map(PluginEntry.init) }
+        #expect(recorded[Self.id(1)]?.alertID == created.id)
+        #expect(recorded[Self.id(3)]?.resolution == "approved")
+        #expect(recorded[Self.id(3)]?.reviewsCount == 2)
 
         // The approval resolved request 1: the second look closed its alert with the job's review
         // as a note; the third found nothing left to do.
@@ -224,6 +225,8 @@ struct ReconcilerTests {
 struct FailingCreates: AlertBackend {
     let wrapped: InMemoryAlertBackend
     var aliasBatchSize: Int { wrapped.aliasBatchSize }
+    var pluginName: String { wrapped.pluginName }
+    var tagLimit: Int { wrapped.tagLimit }
     func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
     func openAlerts(aliases: [String]) async throws -> [Alert] { try await wrapped.openAlerts(aliases: aliases) }
     func createAlert(_ draft: AlertDraft) async throws -> String { throw InMemoryError.unavailable("alert creation") }
@@ -238,6 +241,8 @@ struct StopAfterFirstCreate: AlertBackend {
     let wrapped: InMemoryAlertBackend
     let stop: RunStop
     var aliasBatchSize: Int { wrapped.aliasBatchSize }
+    var pluginName: String { wrapped.pluginName }
+    var tagLimit: Int { wrapped.tagLimit }
     func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
     func openAlerts(aliases: [String]) async throws -> [Alert] { try await wrapped.openAlerts(aliases: aliases) }
     func createAlert(_ draft: AlertDraft) async throws -> String {

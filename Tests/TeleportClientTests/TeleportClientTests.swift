@@ -169,7 +169,7 @@ struct TeleportClientTests {
             await fake.state.seed([Self.request("r1"), Self.request("r2")])
             await fake.state.seedPluginData(["r1": RequestPluginData(entries: ["opsgenie": ["alert_id": "a1"], "slack": ["x": "1"]])])
             #expect(try await client.listPluginData(plugin: "opsgenie").keys.sorted() == ["r1"])
-            #expect(try await client.pluginData(requestID: "r1")?.alertID == "a1")
+            #expect(try await client.pluginData(requestID: "r1")?.entries == ["opsgenie": ["alert_id": "a1"], "slack": ["x": "1"]])
             #expect(try await client.pluginData(requestID: "r2") == nil)
 
             try await client.updatePluginData(requestID: "r2", plugin: "opsgenie", set: ["alert_id": "a2"], expect: ["alert_id": ""])

@@ -4,8 +4,9 @@ import Logging
 /// Carries out a plan through the two ports. The actions of one request run in order (create,
 /// approve, notes, close) and stop at the first failure; different requests run concurrently, at
 /// most `concurrency` at a time. Before an approval the request is read again and must still be
-/// pending; a close finds out whether the alert was still open. Plugin data is kept under the
-/// Opsgenie plugin's keys so that Teleport's own plugin and the job see the same bookkeeping.
+/// pending; a close finds out whether the alert was still open. Plugin data is kept in the
+/// backend's plugin entry, under the keys of Teleport's Opsgenie plugin, so that Teleport's own
+/// plugin and the job see the same bookkeeping.
 public struct Applier: Sendable {
     public let requests: any AccessRequestPort
     public let alerts: any AlertBackend
@@ -80,7 +81,7 @@ public struct Applier: Sendable {
     }
 
     private func perform(_ action: PlannedAction) async throws -> ActionOutcome {
-        let plugin = PluginDataKey.opsgeniePlugin
+        let plugin = alerts.pluginName
         switch action {
         case let .createAlert(create):
             let alertID = try await alerts.createAlert(create.draft)
@@ -141,7 +142,7 @@ public struct Applier: Sendable {
     /// Teleport has already deleted the request with its plugin data.
     private func recordResolution(_ requestID: String, _ set: [String: String]) async throws {
         do {
-            try await requests.updatePluginData(requestID: requestID, plugin: PluginDataKey.opsgeniePlugin, set: set,
+            try await requests.updatePluginData(requestID: requestID, plugin: alerts.pluginName, set: set,
                                                 expect: [PluginDataKey.reconcilerChecked: ""])
         } catch is PluginDataConflict {
             // Recorded meanwhile: what this write would say is said.

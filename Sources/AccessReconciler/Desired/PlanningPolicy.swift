@@ -12,6 +12,8 @@ public struct PlanningPolicy: Sendable {
     /// Teleport's web address, for the link in the alert description.
     public var webProxyURL: URL?
     public var autoApproval: AutoApprovalPolicy
+    /// The longest tag the alert backend keeps (`AlertBackend.tagLimit`).
+    public var tagLimit = 50
 
     public init(defaultSchedules: [String] = [], defaultTeams: [String] = [], priority: AlertPriority = .p3,
                 ownerTag: String = PlanningPolicy.defaultOwnerTag, webProxyURL: URL? = nil,

@@ -1,6 +1,6 @@
 import Foundation
 
-/// An Opsgenie (or JSM Operations) alert as the reconciler observed it.
+/// An alert as the reconciler observed it, whichever backend holds it.
 public struct Alert: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable {
         case open, closed
@@ -23,7 +23,7 @@ public struct Alert: Sendable, Hashable, Codable {
     public var details: [String: String]
     public var responders: [Responder]
     public var createdAt: Date
-    /// How often the alias was raised (Opsgenie's de-duplication counter).
+    /// How often the alias was raised (the backend's de-duplication counter).
     public var count: Int
     public var origin: Origin
 

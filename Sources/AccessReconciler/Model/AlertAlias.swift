@@ -1,4 +1,4 @@
-/// The alias convention shared with Teleport's Opsgenie plugin: `teleport-access-request/<request-id>`.
+/// The alias convention shared with Teleport's alerting plugin: `teleport-access-request/<request-id>`.
 public enum AlertAlias {
     public static let prefix = "teleport-access-request/"
 

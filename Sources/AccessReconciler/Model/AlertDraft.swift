@@ -20,7 +20,7 @@ public struct AlertDraft: Sendable, Hashable, Codable {
     }
 }
 
-/// Opsgenie alert priority, P1 (highest) to P5.
+/// Alert priority, P1 (highest) to P5, as both backends write it.
 public enum AlertPriority: String, Sendable, Hashable, Codable, CaseIterable {
     case p1 = "P1", p2 = "P2", p3 = "P3", p4 = "P4", p5 = "P5"
 }

@@ -1,4 +1,4 @@
-/// The request annotations Teleport's Opsgenie plugin reads, and helpers on annotation maps.
+/// The request annotations Teleport's alerting plugins read, and helpers on annotation maps.
 public enum RequestAnnotation {
     /// Schedules that receive the alert.
     public static let notifyServices = "teleport.dev/notify-services"

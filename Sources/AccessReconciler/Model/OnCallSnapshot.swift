@@ -2,7 +2,7 @@
 /// unknown, never as empty: the planner must not decide on it.
 public struct OnCallSnapshot: Sendable, Hashable, Codable {
     public enum Lookup: Sendable, Hashable, Codable {
-        /// The on-call recipients, lower-cased (Opsgenie user names are e-mail addresses).
+        /// The on-call recipients, lower-cased (backends name people by e-mail address).
         case known(Set<String>)
         /// The lookup failed; the reason is for the report.
         case unknown(reason: String)

@@ -1,4 +1,5 @@
-/// Per-request plugin data (`types.PluginDataV3`): one string map per plugin name.
+/// Per-request plugin data (`types.PluginDataV3`) as Teleport stores it: one string map per plugin
+/// name.
 public struct RequestPluginData: Sendable, Hashable, Codable {
     /// Plugin name → that plugin's keys and values.
     public var entries: [String: [String: String]]
@@ -6,25 +7,33 @@ public struct RequestPluginData: Sendable, Hashable, Codable {
     public init(entries: [String: [String: String]] = [:]) {
         self.entries = entries
     }
+}
 
-    /// The entry written by Teleport's Opsgenie plugin, which the job reads and writes too so that
-    /// neither duplicates nor undoes the other.
-    public var opsgenie: [String: String] { entries[PluginDataKey.opsgeniePlugin] ?? [:] }
+/// The entry of the alert backend's plugin for one request: what Teleport's alerting plugin (or
+/// the job) recorded about the request's alert. The job reads and writes the same keys as
+/// Teleport's Opsgenie plugin so that neither duplicates nor undoes the other; each backend names
+/// the plugin entry it uses.
+public struct PluginEntry: Sendable, Hashable, Codable {
+    public var fields: [String: String]
+
+    public init(_ fields: [String: String] = [:]) {
+        self.fields = fields
+    }
 
     /// The alert the hosted plugin (or the job) recorded for the request, if any.
-    public var alertID: String? { nonEmpty(opsgenie[PluginDataKey.alertID]) }
+    public var alertID: String? { nonEmpty(fields[PluginDataKey.alertID]) }
 
     /// How many reviews were already posted as alert notes.
-    public var reviewsCount: Int { Int(opsgenie[PluginDataKey.reviewsCount] ?? "") ?? 0 }
+    public var reviewsCount: Int { Int(fields[PluginDataKey.reviewsCount] ?? "") ?? 0 }
 
     /// The resolution already recorded (`approved`, `denied`, `expired`, `promoted`), if any.
     /// Teleport's plugin records it *before* it closes the alert, so it does not prove the alert
     /// is closed; `closeChecked` does.
-    public var resolution: String? { nonEmpty(opsgenie[PluginDataKey.resolution]) }
+    public var resolution: String? { nonEmpty(fields[PluginDataKey.resolution]) }
 
     /// Whether the job has seen that no open alert is left for the resolved request (it closed the
     /// alert, or looked and found none open), so later runs need not look again.
-    public var closeChecked: Bool { nonEmpty(opsgenie[PluginDataKey.reconcilerChecked]) != nil }
+    public var closeChecked: Bool { nonEmpty(fields[PluginDataKey.reconcilerChecked]) != nil }
 
     private func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }
@@ -32,9 +41,8 @@ public struct RequestPluginData: Sendable, Hashable, Codable {
     }
 }
 
-/// Plugin-data keys of Teleport's Opsgenie plugin.
+/// Plugin-data keys, as Teleport's Opsgenie plugin names them (`integrations/access/opsgenie`).
 public enum PluginDataKey {
-    public static let opsgeniePlugin = "opsgenie"
     public static let alertID = "alert_id"
     public static let serviceID = "service_id"
     public static let user = "user"

@@ -1,4 +1,4 @@
-/// Who an alert is routed to (`responders` of an Opsgenie alert).
+/// Who an alert is routed to (an alert's `responders`).
 public struct Responder: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, Codable, Comparable {
         case schedule, team, user, escalation

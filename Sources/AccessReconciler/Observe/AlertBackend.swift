@@ -1,8 +1,13 @@
-/// The alerting side (Opsgenie today, Jira Service Management Operations later), as the reconciler
-/// needs it. Alerts are identified by the backend's id; aliases find open alerts only.
+/// The alerting side, as the reconciler needs it; each backend module implements it and is chosen
+/// at the command layer. Alerts are identified by the backend's id; aliases find open alerts only.
 ///
 /// Listing calls are all-or-nothing: they return every item or throw, never a short list.
 public protocol AlertBackend: Sendable {
+    /// The plugin-data entry (per access request, in Teleport) where the alert's id, the posted
+    /// reviews and the resolution are recorded. Two backends never share one.
+    var pluginName: String { get }
+    /// The longest tag the backend keeps; the cluster tag is shortened to fit.
+    var tagLimit: Int { get }
     /// How many aliases one `openAlerts(aliases:)` call should carry: what one query of the
     /// backend holds comfortably.
     var aliasBatchSize: Int { get }
@@ -20,6 +25,7 @@ public protocol AlertBackend: Sendable {
     /// another tool): the close itself is the last check that it is still open.
     @discardableResult
     func closeAlert(alertID: String, note: String) async throws -> Bool
-    /// The e-mail addresses on call now in `schedule` (a name, or an id when it is a UUID).
+    /// The e-mail addresses on call now in `schedule` (a name, or an id when it is a UUID). Throws
+    /// when anyone on call cannot be named by address: approval must never rest on a partial list.
     func onCallRecipients(schedule: String) async throws -> [String]
 }

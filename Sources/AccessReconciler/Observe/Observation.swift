@@ -1,7 +1,7 @@
 /// Everything the job saw of both sides in one look: the planner's whole input besides the
 /// manifests, the policy and the time.
 public struct Observation: Sendable {
-    /// The Teleport cluster's name, recorded on alerts so several clusters can share one Opsgenie
+    /// The Teleport cluster's name, recorded on alerts so several clusters can share one alerting
     /// account without touching each other's alerts.
     public var cluster: String
     public var requests: [AccessRequest]
@@ -11,15 +11,16 @@ public struct Observation: Sendable {
     /// not exist. The planner creates an alert only when this (or the tagged listing) says so.
     public var lookedUp: Set<String>
     public var onCall: OnCallSnapshot
-    /// Plugin data by request ID; may hold entries for requests Teleport already deleted.
-    public var pluginData: [String: RequestPluginData]
+    /// The alert backend's plugin entry by request ID; may hold entries for requests Teleport
+    /// already deleted.
+    public var pluginData: [String: PluginEntry]
     /// Requests whose own lookups failed (request ID → why). The listings are complete or the run
     /// stops; a lookup about one request (its alert by alias or by id) can fail alone, and then
     /// nothing is created, closed or approved for that request.
     public var unknown: [String: String]
 
     public init(cluster: String, requests: [AccessRequest] = [], alerts: [Alert] = [], lookedUp: Set<String> = [],
-                onCall: OnCallSnapshot = OnCallSnapshot(), pluginData: [String: RequestPluginData] = [:], unknown: [String: String] = [:]) {
+                onCall: OnCallSnapshot = OnCallSnapshot(), pluginData: [String: PluginEntry] = [:], unknown: [String: String] = [:]) {
         self.cluster = cluster
         self.requests = requests
         self.alerts = alerts

@@ -22,12 +22,13 @@ public struct Observer: Sendable {
 
     public func observe(now: Date) async throws -> Observation {
         let cluster = try await requests.clusterName()
-        let tags = [policy.ownerTag, AlertDetails.clusterTag(cluster)]
+        let tags = [policy.ownerTag, AlertDetails.clusterTag(cluster, limit: policy.tagLimit)]
+        let plugin = alerts.pluginName
         async let listedRequests = requests.listAccessRequests()
-        async let listedPluginData = requests.listPluginData(plugin: PluginDataKey.opsgeniePlugin)
+        async let listedPluginData = requests.listPluginData(plugin: plugin)
         async let listedAlerts = alerts.listOpenAlerts(taggedWith: tags)
         let allRequests = try await listedRequests
-        let pluginData = try await listedPluginData
+        let pluginData = try await listedPluginData.compactMapValues { $0.entries[plugin].map(PluginEntry.init) }
         // Cluster isolation rests on the exact tags, not on the backend's search.
         var found = try await listedAlerts.filter { alert in tags.allSatisfy(alert.tags.contains) }
         logger.debug("observed", metadata: ["requests": "\(allRequests.count)", "alerts": "\(found.count)"])
@@ -55,7 +56,7 @@ public struct Observer: Sendable {
     ///
     /// A run with nothing to do looks up nothing: the job's own alerts are tagged, and the requests
     /// it has closed are marked.
-    public static func requestsToLookUp(requests: [AccessRequest], pluginData: [String: RequestPluginData], tagged: Set<String>,
+    public static func requestsToLookUp(requests: [AccessRequest], pluginData: [String: PluginEntry], tagged: Set<String>,
                                  now: Date, routable: (AccessRequest) -> Bool = { _ in true }) -> [String] {
         var result = Set<String>()
         var listed = Set<String>()

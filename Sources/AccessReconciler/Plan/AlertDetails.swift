@@ -7,11 +7,11 @@ public enum AlertDetails {
     public static let roles = "teleport-roles"
 
     /// The tag that names the cluster on the job's alerts, so that a listing by tag returns this
-    /// cluster's alerts only (listings carry no details). Opsgenie tags have at most 50 characters:
-    /// a longer cluster name is replaced by a stable hash of it.
-    public static func clusterTag(_ cluster: String) -> String {
+    /// cluster's alerts only (listings carry no details). A tag longer than the backend keeps
+    /// (`limit`) names the cluster by a stable hash of its name instead.
+    public static func clusterTag(_ cluster: String, limit: Int = 50) -> String {
         let tag = "teleport-cluster:" + cluster
-        if tag.utf16.count <= 50 { return tag }
+        if tag.utf16.count <= limit { return tag }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in cluster.utf8 {
             hash ^= UInt64(byte)

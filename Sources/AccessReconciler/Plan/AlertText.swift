@@ -1,8 +1,8 @@
 import Foundation
 
 /// The texts of alerts and notes, byte for byte what Teleport's plugin's templates produce
-/// (`integrations/access/opsgenie/client.go`), so that alerts look the same whichever of the two
-/// created them.
+/// (its alerting client's templates), so that alerts look the same whichever of the two created
+/// them, on either backend.
 public enum AlertText {
     public static func message(user: String) -> String { "Access request from \(user)" }
 

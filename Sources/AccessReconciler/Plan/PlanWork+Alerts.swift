@@ -62,7 +62,7 @@ extension PlanWork {
     /// The plugin-data keys that mark a request as resolved and its alert as seen closed; a
     /// resolution Teleport's plugin already recorded is kept.
     func resolutionRecord(_ requestID: String, resolution: Resolution, resolveReason: String) -> [String: String] {
-        let current = observation.pluginData[requestID]?.opsgenie ?? [:]
+        let current = observation.pluginData[requestID]?.fields ?? [:]
         var set: [String: String] = [:]
         if (current[PluginDataKey.resolution] ?? "").isEmpty {
             set[PluginDataKey.resolution] = resolution.rawValue
@@ -75,7 +75,7 @@ extension PlanWork {
     mutating func checkResponders(_ alert: Alert, request: AccessRequest) {
         guard !alert.responders.isEmpty else { return }
         let desired = desiredState(for: request).routing.responders
-        // Opsgenie lists responders by id only; names can be compared only with names.
+        // Backends list responders by id only; names can be compared only with names.
         guard let actual = Self.comparable(alert.responders, like: desired), let wanted = Self.comparable(desired, like: alert.responders),
               actual != wanted else { return }
         let missing = wanted.subtracting(actual).sorted().joined(separator: ", ")

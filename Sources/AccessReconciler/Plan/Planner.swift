@@ -116,7 +116,7 @@ struct PlanWork {
     /// crashed before recording it, someone else raised it, or the job's own record was lost.
     /// Adopt it (record its id) rather than create a second one, so that both tools see it.
     mutating func planAlertRecord(_ request: AccessRequest, alert: Alert) {
-        let current = observation.pluginData[request.id]?.opsgenie ?? [:]
+        let current = observation.pluginData[request.id]?.fields ?? [:]
         guard (current[PluginDataKey.alertID] ?? "").isEmpty else { return }
         var set = [PluginDataKey.alertID: alert.id]
         for (key, value) in PluginRecord.requestKeys(request) where (current[key] ?? "").isEmpty && !value.isEmpty { set[key] = value }
@@ -177,7 +177,7 @@ struct PlanWork {
                                     message: "whether an open alert has the alias \(request.alertAlias) was not looked up; no alert is created"))
             return
         }
-        let tags = [policy.ownerTag, AlertDetails.clusterTag(observation.cluster), "teleport-access-request"]
+        let tags = [policy.ownerTag, AlertDetails.clusterTag(observation.cluster, limit: policy.tagLimit), "teleport-access-request"]
         let draft = AlertDraft(message: AlertText.message(user: request.user), alias: request.alertAlias,
                                description: AlertText.description(for: request, webProxyURL: policy.webProxyURL),
                                responders: routing.responders, priority: policy.priority, tags: tags,

@@ -18,24 +18,11 @@ public struct ReconcilerConfiguration: Sendable {
     /// The cluster a Proxy routes to; by default the one that issued the identity.
     public var teleportCluster: String?
 
-    /// Opsgenie API base URL (US by default; `https://api.eu.opsgenie.com` for the EU).
-    public var opsgenieURL: URL = URL(string: "https://api.opsgenie.com")!
-    /// File holding the API key; read when the key is needed.
-    public var opsgenieAPIKeyFile: String?
-    /// The key itself, from `OPSGENIE_API_KEY`.
-    public var opsgenieAPIKey: Secret?
-
-    /// Requests per second the Opsgenie client allows itself for alert writes, alert reads and
-    /// on-call reads; nil keeps the client's defaults.
-    public var opsgenieWriteRate: Double?
-    public var opsgenieReadRate: Double?
-    public var opsgenieScheduleRate: Double?
-    /// Opsgenie requests in flight at once; nil keeps the client's default.
-    public var opsgenieConcurrency: Int?
-
+    /// Schedules and teams notified when a request's annotations name none.
     public var defaultSchedules: [String] = []
     public var defaultTeams: [String] = []
     public var priority: AlertPriority = .p3
+    /// The tag that marks the job's alerts, so that listings find only them.
     public var ownerTag: String = PlanningPolicy.defaultOwnerTag
     public var autoApproval = AutoApprovalPolicy()
 
@@ -58,15 +45,6 @@ public struct ReconcilerConfiguration: Sendable {
     public var planningPolicy: PlanningPolicy {
         PlanningPolicy(defaultSchedules: defaultSchedules, defaultTeams: defaultTeams, priority: priority,
                        ownerTag: ownerTag, webProxyURL: webProxyURL, autoApproval: autoApproval)
-    }
-
-    /// The Opsgenie API key, from the environment or the key file; never logged.
-    public func resolveOpsgenieAPIKey() throws -> Secret {
-        if let opsgenieAPIKey { return opsgenieAPIKey }
-        guard let file = opsgenieAPIKeyFile else {
-            throw ConfigurationError.missing("the Opsgenie API key: set OPSGENIE_API_KEY or --opsgenie-api-key-file")
-        }
-        return try Secret.read(file: file, what: "Opsgenie API key")
     }
 }
 

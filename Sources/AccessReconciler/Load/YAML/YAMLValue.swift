@@ -46,6 +46,15 @@ public struct YAMLValue {
     }
 
     /// The value as a whole number.
+    /// A scalar's text as written, whatever its resolved type (`200`, `true`, `P2`); for settings,
+    /// which check the text themselves and name the key when it is wrong.
+    public func scalarText() throws -> String {
+        guard case let .scalar(scalar) = node, tagName != .null || scalar.style != .plain else {
+            throw invalid("expected a value, found \(kindName)")
+        }
+        return scalar.string
+    }
+
     public func int() throws -> Int {
         guard case let .scalar(scalar) = node, tagName == .int || tagName == .str,
               let value = Int(scalar.string.replacingOccurrences(of: "_", with: "")) else {

@@ -1,14 +1,19 @@
 /// Paces requests to at most `rate` per second, evenly spaced (a token bucket holding one token), so
 /// that no one-second window sees more than `rate + 1` of them. Callers wait for their turn rather
-/// than be throttled by Opsgenie.
-actor RateLimiter {
+/// than be throttled by the API.
+public actor RateLimiter {
     /// Where the limiter reads the time and how it waits; tests pass a virtual clock.
-    struct Timing: Sendable {
-        var now: @Sendable () -> Duration
-        var sleep: @Sendable (Duration) async throws -> Void
+    public struct Timing: Sendable {
+        public var now: @Sendable () -> Duration
+        public var sleep: @Sendable (Duration) async throws -> Void
+
+        public init(now: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async throws -> Void) {
+            self.now = now
+            self.sleep = sleep
+        }
 
         /// The process's monotonic clock.
-        static let continuous: Timing = {
+        public static let continuous: Timing = {
             let clock = ContinuousClock()
             let start = clock.now
             return Timing(now: { clock.now - start }, sleep: { try await Task.sleep(for: $0) })
@@ -21,7 +26,7 @@ actor RateLimiter {
     private var last: Duration
     private let timing: Timing
 
-    init(perSecond rate: Double, timing: Timing = .continuous) {
+    public init(perSecond rate: Double, timing: Timing = .continuous) {
         self.rate = max(rate, 0.001)
         self.capacity = 1
         self.tokens = 1
@@ -30,7 +35,7 @@ actor RateLimiter {
     }
 
     /// Waits until a request may go out.
-    func acquire() async throws {
+    public func acquire() async throws {
         while true {
             let now = timing.now()
             tokens = min(capacity, tokens + rate * Self.seconds(now - last))
@@ -50,15 +55,15 @@ actor RateLimiter {
 }
 
 /// Bounds the requests in flight; waiters are served in arrival order.
-actor ConcurrencyLimiter {
+public actor ConcurrencyLimiter {
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(limit: Int) {
+    public init(limit: Int) {
         available = max(1, limit)
     }
 
-    func acquire() async {
+    public func acquire() async {
         if available > 0 {
             available -= 1
             return
@@ -66,7 +71,7 @@ actor ConcurrencyLimiter {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release() {
+    public func release() {
         if waiters.isEmpty {
             available += 1
         } else {
@@ -75,7 +80,7 @@ actor ConcurrencyLimiter {
     }
 
     /// Runs `body` holding one slot.
-    func withSlot<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public func withSlot<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await acquire()
         do {
             let result = try await body()

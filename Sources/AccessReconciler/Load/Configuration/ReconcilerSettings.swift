@@ -1,0 +1,138 @@
+/// The settings the core owns, in the order the README lists them: Teleport, alerting (whatever
+/// the backend), approval and the run. The alert backends declare their own.
+public enum ReconcilerSettings {
+    public typealias Entry = Setting<ReconcilerConfiguration>
+
+    public static let general: [Entry] = [
+        Entry(.init(key: "manifests", flag: "--manifests", environment: "ACCESS_RECONCILER_MANIFESTS", shape: .path, valueName: "PATH",
+                    default: "`./manifests`", help: "Role and user manifests: a file, or a folder searched for *.yaml and *.yml.")) {
+            $0.manifestsPath = $1.text
+        },
+        Entry(.init(key: "format", flag: "--format", environment: "ACCESS_RECONCILER_FORMAT", valueName: "text|json",
+                    default: "`text`", help: "How the report is printed.")) {
+            $0.format = ReportFormat(rawValue: try $1.choice(ReportFormat.allCases.map(\.rawValue)))!
+        },
+    ]
+
+    public static let teleport: [Entry] = [
+        Entry(.init(key: "teleport.addr", flag: "--teleport-addr", environment: "TELEPORT_ADDR", valueName: "HOST:PORT",
+                    help: "Teleport Auth Service or Proxy address.")) {
+            $0.teleportAddress = try $1.nonEmpty("host:port")
+        },
+        Entry(.init(key: "teleport.identity_file", flag: "--teleport-identity", environment: "TELEPORT_IDENTITY_FILE", shape: .path,
+                    valueName: "FILE", help: "Identity file from `tctl auth sign --format=file` or Machine ID.")) {
+            $0.teleportIdentityFile = try $1.nonEmpty("a file path")
+        },
+        Entry(.init(key: "teleport.route", flag: "--teleport-route", environment: "TELEPORT_ROUTE", valueName: "auto|auth|proxy",
+                    default: "`auto`", help: "How to reach the Auth Service: `auto` takes port 3025 for the Auth Service and any other for a Proxy with TLS routing.")) {
+            $0.teleportRoute = try $1.choice(["auto", "auth", "proxy"])
+        },
+        Entry(.init(key: "teleport.cluster", flag: "--teleport-cluster", environment: "TELEPORT_CLUSTER", valueName: "NAME",
+                    default: "the identity's cluster", help: "The cluster a Proxy routes to.")) {
+            $0.teleportCluster = try $1.nonEmpty("a cluster name")
+        },
+        Entry(.init(key: "teleport.web_proxy_url", flag: "--teleport-web-proxy-url", environment: "TELEPORT_WEB_PROXY_URL", valueName: "URL",
+                    default: "no link in alerts", help: "Teleport's web address, for the link to the request in each alert.")) {
+            $0.webProxyURL = try $1.url()
+        },
+    ]
+
+    public static let alerting: [Entry] = [
+        Entry(.init(key: "alerting.priority", flag: "--priority", environment: "ACCESS_RECONCILER_PRIORITY", valueName: "P1..P5",
+                    default: "`P3`", help: "Priority of the alerts the job creates.")) {
+            guard let priority = AlertPriority(rawValue: $1.text.uppercased()) else { throw $1.invalid("expected one of P1, P2, P3, P4, P5") }
+            $0.priority = priority
+        },
+        Entry(.init(key: "alerting.default_schedules", flag: "--default-schedule", environment: "ACCESS_RECONCILER_DEFAULT_SCHEDULES",
+                    shape: .list, valueName: "SCHEDULE", default: "none",
+                    help: "Schedules an alert goes to when a request has no `teleport.dev/notify-services` annotation.")) {
+            $0.defaultSchedules = $1.texts
+        },
+        Entry(.init(key: "alerting.default_teams", flag: "--default-team", environment: "ACCESS_RECONCILER_DEFAULT_TEAMS", shape: .list,
+                    valueName: "TEAM", default: "none", help: "Teams an alert goes to when a request has no `teleport.dev/teams` annotation.")) {
+            $0.defaultTeams = $1.texts
+        },
+        Entry(.init(key: "alerting.owner_tag", flag: "--owner-tag", environment: "ACCESS_RECONCILER_OWNER_TAG", valueName: "TAG",
+                    default: "`access-reconciler`", help: "The tag that marks the job's alerts; change it only to run two jobs side by side.")) {
+            guard !$1.text.isEmpty, $1.text.count <= 50, !$1.text.contains(where: \.isWhitespace) else {
+                throw $1.invalid("the owner tag must be 1 to 50 characters without spaces")
+            }
+            $0.ownerTag = $1.text
+        },
+    ]
+
+    public static let autoApproval: [Entry] = [
+        Entry(.init(key: "auto_approval.enabled", flag: "--auto-approve", environment: "ACCESS_RECONCILER_AUTO_APPROVE", shape: .toggle,
+                    valueName: "true|false", default: "`true`", help: "Whether the job approves requests of on-call requesters.")) {
+            $0.autoApproval.enabled = try $1.bool()
+        },
+        Entry(.init(key: "auto_approval.reviewer", flag: "--reviewer", environment: "ACCESS_RECONCILER_REVIEWER", valueName: "USER",
+                    default: "the identity's user", help: "The job's Teleport user, the author of its approvals.")) {
+            $0.autoApproval.reviewer = try $1.nonEmpty("a Teleport user name")
+        },
+        Entry(.init(key: "auto_approval.automated_reviewers", flag: "--automated-reviewer", environment: "ACCESS_RECONCILER_AUTOMATED_REVIEWERS",
+                    shape: .list, valueName: "USER", default: "`@teleport-access-approval-bot`",
+                    help: "Users whose approvals count as automated: the job adds no approval where one of them, or the job, approved.")) {
+            $0.autoApproval.automatedReviewers = $1.texts
+        },
+        Entry(.init(key: "auto_approval.identity", flag: "--auto-approve-identity", environment: "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY",
+                    valueName: "user|email_trait|email_domain", default: "`user`",
+                    help: "Who counts as the requester in on-call lists: the Teleport user name (as Teleport's plugin), the `email` trait, or the user name within `auto_approval.email_domain`.")) {
+            guard let identity = ApprovalIdentity(rawValue: $1.text) else { throw $1.invalid("expected user, email_trait or email_domain") }
+            $0.autoApproval.identity = identity
+        },
+        Entry(.init(key: "auto_approval.roles", flag: "--auto-approve-role", environment: "ACCESS_RECONCILER_AUTO_APPROVE_ROLES", shape: .list,
+                    valueName: "ROLE", default: "any role", help: "Roles that may be approved (globs and `^regex$` as in Teleport).")) {
+            configuration, value in
+            configuration.autoApproval.roles = try value.texts.map { role in
+                do { return try RoleMatcher(role) } catch let error as PatternError { throw value.invalid(error.description) }
+            }
+        },
+        Entry(.init(key: "auto_approval.max_duration", flag: "--auto-approve-max-duration", environment: "ACCESS_RECONCILER_AUTO_APPROVE_MAX_DURATION",
+                    valueName: "DURATION", default: "no limit", help: "Approve only requests for at most this long (e.g. 8h).")) {
+            $0.autoApproval.maxDuration = try $1.duration(example: "8h or 30m")
+        },
+        Entry(.init(key: "auto_approval.max_request_age", flag: "--auto-approve-max-request-age",
+                    environment: "ACCESS_RECONCILER_AUTO_APPROVE_MAX_REQUEST_AGE", valueName: "DURATION", default: "no limit",
+                    help: "Approve only requests younger than this (e.g. 15m).")) {
+            $0.autoApproval.maxRequestAge = try $1.duration(example: "30m or 2h")
+        },
+        Entry(.init(key: "auto_approval.email_domain", flag: "--email-domain", environment: "ACCESS_RECONCILER_EMAIL_DOMAIN", valueName: "DOMAIN",
+                    default: "none", help: "The domain of `identity: email_domain`.")) {
+            $0.autoApproval.emailDomain = try $1.nonEmpty("a domain")
+        },
+    ]
+
+    public static let run: [Entry] = [
+        Entry(.init(key: "max_changes", flag: "--max-changes", environment: "ACCESS_RECONCILER_MAX_CHANGES", valueName: "N", default: "no limit",
+                    help: "`apply` refuses a plan with more writes, changing nothing.")) {
+            $0.maxChanges = try $1.count(minimum: 0)
+        },
+        Entry(.init(key: "max_rounds", flag: "--max-rounds", environment: "ACCESS_RECONCILER_MAX_ROUNDS", valueName: "N", default: "`3`",
+                    help: "Looks `apply` makes, each followed by its writes, before it gives up on agreement.")) {
+            $0.maxRounds = try $1.count(minimum: 1)
+        },
+        Entry(.init(key: "concurrency", flag: "--concurrency", environment: "ACCESS_RECONCILER_CONCURRENCY", valueName: "N", default: "`4`",
+                    help: "Requests whose writes run at the same time.")) {
+            $0.maxConcurrentWrites = try $1.count(minimum: 1)
+        },
+        Entry(.init(key: "timeout", flag: "--timeout", environment: "ACCESS_RECONCILER_TIMEOUT", valueName: "DURATION", default: "`9m`",
+                    help: "The whole run's deadline: then no write starts, writes in flight finish, the report says what is left, exit 1.")) {
+            $0.timeout = try $1.duration(example: "9m or 300s")
+        },
+        Entry(.init(key: "lock_file", flag: "--lock-file", environment: "ACCESS_RECONCILER_LOCK_FILE", shape: .path, valueName: "FILE",
+                    default: "one per Teleport address in the temporary folder", help: "The file `apply` locks so that runs on this machine never overlap.")) {
+            $0.lockFile = try $1.nonEmpty("a file path")
+        },
+    ]
+
+    /// The configuration the layers give, after the checks that involve several settings.
+    public static func resolve(_ layers: SettingLayers, settings: [Entry]) throws -> ReconcilerConfiguration {
+        let configuration = try layers.resolve(settings, into: ReconcilerConfiguration())
+        if configuration.autoApproval.identity == .emailDomain && (configuration.autoApproval.emailDomain ?? "").isEmpty,
+           let identity = layers.value("auto_approval.identity") {
+            throw identity.invalid("email_domain needs auto_approval.email_domain (ACCESS_RECONCILER_EMAIL_DOMAIN)")
+        }
+        return configuration
+    }
+}

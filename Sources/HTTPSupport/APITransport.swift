@@ -1,0 +1,173 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+
+/// Sends requests to one HTTP API over URLSession: the credential on every request (and on no
+/// other host), a rate limit per bucket, a bound on requests in flight, per-request deadlines, and
+/// retries (429 after the service's wait, 5xx but 501 and connection failures with back-off).
+/// Other statuses fail at once with the service's message. Redirects are never followed.
+public struct APITransport: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var url: URL
+        public var body: Data?
+        /// The rate-limit bucket the call counts against.
+        public var bucket: String
+        /// What the call does, for errors and logs.
+        public var operation: String
+        /// Statuses returned to the caller rather than thrown (2xx always are).
+        public var accepting: Set<Int>
+        /// Whether a connection failure may be retried blindly. False for creates, whose retry
+        /// after a lost answer the caller decides.
+        public var retryTransportFailures: Bool
+
+        public init(method: String, url: URL, body: Data? = nil, bucket: String, operation: String, accepting: Set<Int> = [],
+                    retryTransportFailures: Bool = true) {
+            self.method = method
+            self.url = url
+            self.body = body
+            self.bucket = bucket
+            self.operation = operation
+            self.accepting = accepting
+            self.retryTransportFailures = retryTransportFailures
+        }
+    }
+
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+    }
+
+    /// What differs between services: the name, the credential, how errors and waits are read.
+    public struct Dialect: Sendable {
+        public var service: String
+        /// The `Authorization` header's value; called for each request, never logged.
+        public var authorization: @Sendable () -> String
+        /// The service's message in an error body, if it has one.
+        public var errorMessage: @Sendable (Response) -> String?
+        /// The wait a 429 asks for, in seconds of `RetryPolicy.throttleUnit`.
+        public var throttlePeriod: @Sendable (Response) -> Int
+
+        public init(service: String, authorization: @escaping @Sendable () -> String, errorMessage: @escaping @Sendable (Response) -> String?,
+                    throttlePeriod: @escaping @Sendable (Response) -> Int) {
+            self.service = service
+            self.authorization = authorization
+            self.errorMessage = errorMessage
+            self.throttlePeriod = throttlePeriod
+        }
+    }
+
+    public let dialect: Dialect
+    let session: URLSession
+    let scopes: [CredentialScope]
+    let limiter: ConcurrencyLimiter
+    let buckets: [String: RateLimiter]
+    let retry: RetryPolicy
+    let requestTimeout: Duration
+    let logger: Logger
+
+    /// `hosts`: the base URLs the credential may go to.
+    public init(dialect: Dialect, hosts: [URL], rateLimits: [String: Double], maxConcurrentRequests: Int, retry: RetryPolicy,
+                requestTimeout: Duration, logger: Logger) {
+        self.dialect = dialect
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = maxConcurrentRequests
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        session = CredentialScope.session(configuration: configuration)
+        scopes = hosts.map(CredentialScope.init)
+        limiter = ConcurrencyLimiter(limit: maxConcurrentRequests)
+        buckets = rateLimits.mapValues { RateLimiter(perSecond: $0) }
+        self.retry = retry
+        self.requestTimeout = requestTimeout
+        self.logger = logger
+    }
+
+    public func send(_ request: Request) async throws -> Response {
+        let url = request.url
+        guard scopes.contains(where: { $0.allows(url) }) else {
+            throw APIError(service: dialect.service, operation: request.operation,
+                           kind: .malformed("a link points to \(url.host ?? "another host"); not following it with the credential"))
+        }
+        let started = ContinuousClock.now
+        var attempt = 0
+        func mayRetry(after wait: Duration) -> Bool {
+            attempt < retry.maxAttempts && ContinuousClock.now - started + wait <= retry.maxElapsed
+        }
+        while true {
+            attempt += 1
+            if let bucket = buckets[request.bucket] { try await bucket.acquire() }
+            let outcome: Result<Response, Error>
+            do {
+                outcome = .success(try await limiter.withSlot { try await perform(request) })
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case let .success(response):
+                if (200..<300).contains(response.status) || request.accepting.contains(response.status) { return response }
+                if let redirect = RedirectRefused(status: response.status, from: url, location: response.header("Location")) {
+                    throw APIError(service: dialect.service, operation: request.operation, kind: .redirected, message: redirect.description)
+                }
+                let failure = APIError(service: dialect.service, operation: request.operation, kind: .status(response.status),
+                                       message: dialect.errorMessage(response))
+                let wait = response.status == 429 ? retry.throttleDelay(periodSeconds: dialect.throttlePeriod(response)) : retry.delay(after: attempt)
+                guard failure.isRetryableWithoutDoubt, mayRetry(after: wait) else { throw failure }
+                logger.notice("\(dialect.service) answered \(response.status); retrying",
+                              metadata: ["operation": "\(request.operation)", "attempt": "\(attempt)", "wait": "\(wait)"])
+                try await Task.sleep(for: wait)
+            case let .failure(error):
+                if error is CancellationError { throw error }
+                let reason = Self.describe(error, service: dialect.service)
+                let wait = retry.delay(after: attempt)
+                guard request.retryTransportFailures, mayRetry(after: wait) else {
+                    throw APIError(service: dialect.service, operation: request.operation,
+                                   kind: .transport("\(reason) (\(url.host ?? "?"), \(attempt) attempt(s))"))
+                }
+                logger.notice("\(dialect.service) request failed; retrying",
+                              metadata: ["operation": "\(request.operation)", "attempt": "\(attempt)", "error": "\(reason)"])
+                try await Task.sleep(for: wait)
+            }
+        }
+    }
+
+    private func perform(_ request: Request) async throws -> Response {
+        var urlRequest = URLRequest(url: request.url)
+        urlRequest.httpMethod = request.method
+        urlRequest.timeoutInterval = Double(requestTimeout.components.seconds) + Double(requestTimeout.components.attoseconds) / 1e18
+        urlRequest.setValue(dialect.authorization(), forHTTPHeaderField: "Authorization")
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let body = request.body {
+            urlRequest.httpBody = body
+            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await session.data(for: urlRequest)
+        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+        var headers: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { headers[name] = value }
+        }
+        return Response(status: http.statusCode, headers: headers, body: data)
+    }
+
+    public static func describe(_ error: Error, service: String) -> String {
+        if let urlError = error as? URLError {
+            switch urlError.code {
+            case .timedOut: return "the request timed out"
+            case .cannotConnectToHost, .cannotFindHost: return "cannot connect to \(service)"
+            case .networkConnectionLost: return "the connection was lost"
+            default: return "network error \(urlError.code.rawValue)"
+            }
+        }
+        return "\(error)"
+    }
+
+    /// Characters left as they are in one path segment (everything else, `/` included, is encoded).
+    public static let segmentCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}

@@ -1,0 +1,343 @@
+import AccessReconciler
+import Foundation
+import HTTPSupport
+import Logging
+
+/// The alert side over Jira Service Management Operations (`/jsm/ops/api/{cloudId}/v1`, Basic
+/// authentication, URLSession). Lists are complete or fail; writes are confirmed through the
+/// request status; schedule and team names are resolved to ids once per run; on-call lists are
+/// account ids, turned into e-mail addresses through the users file or Jira's user API, and a
+/// list with anyone who cannot be named by address is an error, never a shorter list.
+public final class JSMAlertBackend: AlertBackend, Sendable {
+    public let configuration: JSMConfiguration
+    let transport: APITransport
+    let directory: JSMDirectory
+    private let logger: Logger
+
+    /// Page size of alert listings (the API's maximum).
+    static let pageSize = 100
+    /// `offset + size` must stay below this.
+    static let offsetCap = 20_000
+    /// Statuses of an alert that is still open; `resolved` and `closed` are done.
+    static let openStatuses = ["open", "acked", "snoozed"]
+
+    public init(configuration: JSMConfiguration, logger: Logger = Logger(label: "access-reconciler.jsm")) {
+        self.configuration = configuration
+        self.logger = logger
+        let credential = Data("\(configuration.user):\(configuration.apiToken.value)".utf8).base64EncodedString()
+        let dialect = APITransport.Dialect(
+            service: "JSM Operations",
+            authorization: { "Basic \(credential)" },
+            errorMessage: { (try? JSONDecoder().decode(JSMErrorBody.self, from: $0.body))?.text },
+            throttlePeriod: { Int($0.header("Retry-After") ?? "") ?? 1 })
+        transport = APITransport(dialect: dialect, hosts: [configuration.apiURL] + (configuration.siteURL.map { [$0] } ?? []),
+                                 rateLimits: Dictionary(uniqueKeysWithValues: configuration.rateLimits.map { ($0.key.rawValue, $0.value) }),
+                                 maxConcurrentRequests: configuration.maxConcurrentRequests, retry: configuration.retry,
+                                 requestTimeout: configuration.requestTimeout, logger: logger)
+        directory = JSMDirectory()
+    }
+
+    /// The job's own plugin entry: no Teleport plugin speaks JSM, and the Opsgenie plugin's entry
+    /// must never be read as a record of a JSM alert.
+    public var pluginName: String { "access-reconciler-jsm" }
+    /// The API documents no tag limit; Opsgenie's 50 characters is assumed.
+    public var tagLimit: Int { 50 }
+    public var aliasBatchSize: Int { 20 }
+
+    // MARK: Reading alerts
+
+    public func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] {
+        let query = (tags.map { "tag:\(Self.quoted($0))" } + [Self.openQuery]).joined(separator: " AND ")
+        return try await list(query: query, operation: "list open alerts tagged \(tags.joined(separator: ", "))")
+            .filter { alert in tags.allSatisfy(alert.tags.contains) }
+    }
+
+    public func openAlerts(aliases: [String]) async throws -> [Alert] {
+        guard !aliases.isEmpty else { return [] }
+        let wanted = Set(aliases)
+        let terms = aliases.map { "alias:\(Self.quoted($0))" }.joined(separator: " OR ")
+        let operation = aliases.count == 1 ? "look up alert \(aliases[0])" : "look up \(aliases.count) alerts by alias"
+        return try await list(query: "\(Self.openQuery) AND (\(terms))", operation: operation)
+            .filter { wanted.contains($0.alias) }
+            .map { alert in
+                var alert = alert
+                alert.origin = .alias
+                return alert
+            }
+    }
+
+    /// Every open alert the query finds, page by page; a listing deeper than the API serves fails.
+    private func list(query: String, operation: String) async throws -> [Alert] {
+        var result: [Alert] = []
+        var seen = Set<String>()
+        var offset = 0
+        while true {
+            guard offset + Self.pageSize <= Self.offsetCap else {
+                throw APIError(service: "JSM Operations", operation: operation,
+                               kind: .incomplete("more than \(Self.offsetCap) alerts match; the API serves no deeper page"))
+            }
+            let url = opsURL(["alerts"], query: [
+                URLQueryItem(name: "query", value: query), URLQueryItem(name: "offset", value: String(offset)),
+                URLQueryItem(name: "size", value: String(Self.pageSize)), URLQueryItem(name: "sort", value: "createdAt"),
+                URLQueryItem(name: "order", value: "asc"),
+            ])
+            let page = try decode(JSMAlertPage.self, try await transport.send(.init(method: "GET", url: url, bucket: JSMBucket.alertRead.rawValue,
+                                                                                    operation: operation)), operation: operation)
+            let values = page.values ?? []
+            for item in values where seen.insert(item.id).inserted {
+                let alert = try Self.alert(from: item, operation: operation)
+                if alert.status == .open { result.append(alert) }
+            }
+            guard page.links?.next != nil, !values.isEmpty else { return result }
+            offset += values.count
+        }
+    }
+
+    public func alert(id: String) async throws -> Alert? {
+        let operation = "read alert \(id)"
+        let response = try await transport.send(.init(method: "GET", url: opsURL(["alerts", id]), bucket: JSMBucket.alertRead.rawValue,
+                                                      operation: operation, accepting: [404]))
+        if response.status == 404 { return nil }
+        return try Self.alert(from: decode(JSMAlert.self, response, operation: operation), operation: operation)
+    }
+
+    // MARK: Writing alerts
+
+    public func createAlert(_ draft: AlertDraft) async throws -> String {
+        let operation = "create alert \(draft.alias)"
+        guard draft.alias.utf16.count <= JSMFieldLimits.alias else {
+            throw APIError(service: "JSM Operations", operation: operation, kind: .malformed("the alias is longer than \(JSMFieldLimits.alias) characters"))
+        }
+        // Every responder must resolve, or no alert is created: an alert missing its on-call team
+        // would page nobody.
+        var responders: [JSMCreateAlert.Responder] = []
+        for responder in draft.responders.prefix(JSMFieldLimits.responders) {
+            responders.append(.init(id: try await responderID(responder, operation: operation), type: responder.kind.rawValue))
+        }
+        let payload = JSMCreateAlert(
+            message: JSMFieldLimits.shorten(draft.message, to: JSMFieldLimits.message), alias: draft.alias,
+            description: JSMFieldLimits.shorten(draft.description, to: JSMFieldLimits.description), responders: responders,
+            tags: draft.tags, extraProperties: JSMFieldLimits.extraProperties(draft.details), priority: draft.priority.rawValue,
+            source: JSMFieldLimits.shorten(configuration.actor, to: JSMFieldLimits.source))
+        let request = APITransport.Request(method: "POST", url: opsURL(["alerts"]), body: try JSONEncoder().encode(payload),
+                                           bucket: JSMBucket.alertWrite.rawValue, operation: operation, retryTransportFailures: false)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let status = try await submit(request)
+                guard let alertID = status.alertId, !alertID.isEmpty else {
+                    throw APIError(service: "JSM Operations", operation: operation, kind: .malformed("the request status names no alert"))
+                }
+                return alertID
+            } catch let error as APIError {
+                // A lost answer leaves it open whether the alert was created: look by alias before
+                // sending again, so that a retry does not raise it twice.
+                guard case .transport = error.kind, attempt < configuration.retry.maxAttempts else { throw error }
+                if let existing = try await openAlerts(aliases: [draft.alias]).first {
+                    logger.notice("create answer was lost; the alert exists", metadata: ["alias": "\(draft.alias)", "alert": "\(existing.id)"])
+                    return existing.id
+                }
+                try await Task.sleep(for: configuration.retry.delay(after: attempt))
+            }
+        }
+    }
+
+    public func addNote(alertID: String, note: String) async throws {
+        let operation = "add note to alert \(alertID)"
+        let body = try JSONEncoder().encode(JSMNoteRequest(note: JSMFieldLimits.shorten(note, to: JSMFieldLimits.note)))
+        let request = APITransport.Request(method: "POST", url: opsURL(["alerts", alertID, "notes"]), body: body,
+                                           bucket: JSMBucket.alertWrite.rawValue, operation: operation)
+        let response = try await transport.send(request)
+        // Documented as synchronous (200 with the note); an asynchronous acceptance is waited for.
+        if response.status == 202 { _ = try await awaitStatus(of: response, request: request) }
+    }
+
+    /// JSM's close takes no note: the resolution is posted as a note first. An alert that is not
+    /// open any more (closed or resolved by a person) is left as it is.
+    @discardableResult
+    public func closeAlert(alertID: String, note: String) async throws -> Bool {
+        guard let current = try await alert(id: alertID), current.status == .open else { return false }
+        try await addNote(alertID: alertID, note: note)
+        let operation = "close alert \(alertID)"
+        do {
+            _ = try await submit(.init(method: "POST", url: opsURL(["alerts", alertID, "close"]), bucket: JSMBucket.alertWrite.rawValue,
+                                       operation: operation))
+            return true
+        } catch let error as APIError {
+            guard case .rejected = error.kind, let after = try await alert(id: alertID), after.status == .closed else { throw error }
+            return false
+        }
+    }
+
+    // MARK: On call
+
+    public func onCallRecipients(schedule: String) async throws -> [String] {
+        try await directory.onCall(schedule) { [self] in
+            let operation = "read who is on call in \(schedule)"
+            let scheduleID = try await responderID(Responder(kind: .schedule, value: schedule), operation: operation)
+            let response = try await transport.send(.init(
+                method: "GET", url: opsURL(["schedules", scheduleID, "on-calls"], query: [URLQueryItem(name: "flat", value: "true")]),
+                bucket: JSMBucket.schedule.rawValue, operation: operation))
+            let accounts = try decode(JSMOnCallUsers.self, response, operation: operation).onCallUsers ?? []
+            let emails = try await emailAddresses(of: accounts, operation: operation)
+            return accounts.map { emails[$0]! }
+        }
+    }
+
+    /// E-mail addresses of accounts: the users file first, then Jira's user API in bulk. Anyone
+    /// left without an address (hidden, unknown, no site to ask) fails the lookup.
+    private func emailAddresses(of accounts: [String], operation: String) async throws -> [String: String] {
+        var found: [String: String] = [:]
+        var missing: [String] = []
+        for account in Set(accounts) {
+            let remembered = await directory.email(of: account)
+            if let email = configuration.knownEmails[account] ?? remembered { found[account] = email } else { missing.append(account) }
+        }
+        if !missing.isEmpty, let site = configuration.siteURL {
+            for batch in stride(from: 0, to: missing.count, by: 50).map({ Array(missing.sorted()[$0..<min($0 + 50, missing.count)]) }) {
+                let query = batch.map { URLQueryItem(name: "accountId", value: $0) } + [
+                    URLQueryItem(name: "startAt", value: "0"), URLQueryItem(name: "maxResults", value: String(batch.count)),
+                ]
+                let url = Self.url(site, ["rest", "api", "3", "user", "bulk"], query: query)
+                let page = try decode(JiraUserPage.self, try await transport.send(.init(method: "GET", url: url, bucket: JSMBucket.user.rawValue,
+                                                                                        operation: operation + " (e-mail addresses)")),
+                                      operation: operation)
+                for user in page.values ?? [] {
+                    guard let email = user.emailAddress, !email.isEmpty else { continue }
+                    found[user.accountId] = email
+                    await directory.remember(email: email, of: user.accountId)
+                }
+            }
+        }
+        let unnamed = accounts.filter { found[$0] == nil }
+        guard unnamed.isEmpty else {
+            throw APIError(service: "JSM Operations", operation: operation, kind: .incomplete(
+                "no e-mail address for account(s) \(Set(unnamed).sorted().joined(separator: ", ")): hidden by the user's profile visibility, or the account cannot browse users; list them in jsm.users_file"))
+        }
+        return found
+    }
+
+    // MARK: Names to ids
+
+    /// A responder's id: a UUID as it is, a schedule or team name looked up once per run.
+    func responderID(_ responder: Responder, operation: String) async throws -> String {
+        if let id = responder.id { return id }
+        let name = responder.name ?? ""
+        switch responder.kind {
+        case .schedule:
+            return try await directory.scheduleID(name) { [self] in
+                let url = opsURL(["schedules"], query: [URLQueryItem(name: "query", value: name), URLQueryItem(name: "size", value: "50")])
+                let page = try decode(JSMSchedulePage.self, try await transport.send(.init(
+                    method: "GET", url: url, bucket: JSMBucket.schedule.rawValue, operation: "find schedule \(name)")), operation: operation)
+                let matches = (page.values ?? []).filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+                guard matches.count == 1 else { throw JSMNameError(kind: "schedule", name: name, matches: matches.count) }
+                return matches[0].id
+            }
+        case .team:
+            let teams = try await directory.teams { [self] in
+                let response = try await transport.send(.init(method: "GET", url: opsURL(["teams"]), bucket: JSMBucket.schedule.rawValue,
+                                                              operation: "list teams"))
+                return (try decode(JSMTeams.self, response, operation: "list teams").platformTeams ?? []).map { ($0.teamName, $0.teamId) }
+            }
+            let matches = teams.filter { $0.0.caseInsensitiveCompare(name) == .orderedSame }
+            guard matches.count == 1 else { throw JSMNameError(kind: "team", name: name, matches: matches.count) }
+            return matches[0].1
+        case .user, .escalation:
+            throw JSMNameError(kind: responder.kind.rawValue, name: name, matches: 0)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Sends an asynchronous write and waits until its status shows it processed.
+    private func submit(_ request: APITransport.Request) async throws -> JSMRequestStatus {
+        try await awaitStatus(of: try await transport.send(request), request: request)
+    }
+
+    private func awaitStatus(of response: APITransport.Response, request: APITransport.Request) async throws -> JSMRequestStatus {
+        let accepted = try decode(JSMAccepted.self, response, operation: request.operation)
+        guard let requestID = accepted.requestId, !requestID.isEmpty else {
+            throw APIError(service: "JSM Operations", operation: request.operation, kind: .malformed("the answer names no request id"))
+        }
+        let statusRequest = APITransport.Request(method: "GET", url: opsURL(["alerts", "requests", requestID]),
+                                                 bucket: JSMBucket.alertRead.rawValue, operation: request.operation, accepting: [404])
+        for _ in 0..<configuration.statusPollAttempts {
+            let statusResponse = try await transport.send(statusRequest)
+            if statusResponse.status == 404 {
+                // Not processed yet, as with Opsgenie.
+                try await Task.sleep(for: configuration.statusPollInterval)
+                continue
+            }
+            let status = try decode(JSMRequestStatus.self, statusResponse, operation: request.operation)
+            guard status.isSuccess == true else {
+                throw APIError(service: "JSM Operations", operation: request.operation, kind: .rejected(status: status.status ?? "unknown"),
+                               message: status.status)
+            }
+            return status
+        }
+        throw APIError(service: "JSM Operations", operation: request.operation, kind: .notProcessed)
+    }
+
+    func opsURL(_ path: [String], query: [URLQueryItem] = []) -> URL {
+        Self.url(configuration.apiURL, ["jsm", "ops", "api", configuration.cloudID, "v1"] + path, query: query)
+    }
+
+    static func url(_ base: URL, _ path: [String], query: [URLQueryItem] = []) -> URL {
+        var text = base.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        let encoded = path.map { $0.addingPercentEncoding(withAllowedCharacters: APITransport.segmentCharacters) ?? $0 }.joined(separator: "/")
+        var components = URLComponents(string: text + "/" + encoded)!
+        if !query.isEmpty {
+            components.queryItems = query
+            components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        }
+        return components.url!
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: APITransport.Response, operation: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: response.body)
+        } catch {
+            throw APIError(service: "JSM Operations", operation: operation, kind: .malformed("\(error)"))
+        }
+    }
+
+    static func alert(from item: JSMAlert, operation: String) throws -> Alert {
+        guard let created = item.createdAt.flatMap(parseTimestamp) else {
+            throw APIError(service: "JSM Operations", operation: operation, kind: .malformed("alert \(item.id) has no readable createdAt"))
+        }
+        let responders = (item.responders ?? []).compactMap { responder -> Responder? in
+            guard let kind = responder.type.flatMap(Responder.Kind.init(rawValue:)) else { return nil }
+            return Responder(kind: kind, id: responder.id)
+        }
+        let open = openStatuses.contains(item.status ?? "")
+        return Alert(id: item.id, alias: item.alias ?? "", message: item.message ?? "", status: open ? .open : .closed,
+                     tags: item.tags ?? [], details: item.extraProperties ?? [:], responders: responders, createdAt: created,
+                     count: item.count ?? 1, origin: .tagged)
+    }
+
+    static func parseTimestamp(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        return try? Date(text, strategy: .iso8601)
+    }
+
+    static let openQuery = "(" + openStatuses.map { "status:\($0)" }.joined(separator: " OR ") + ")"
+
+    static func quoted(_ value: String) -> String {
+        "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+/// A schedule or team name that resolves to no id, or to more than one.
+public struct JSMNameError: Error, Sendable, CustomStringConvertible {
+    public var kind: String
+    public var name: String
+    public var matches: Int
+
+    public var description: String {
+        matches == 0
+            ? "JSM Operations has no \(kind) named `\(name)` that this account can see; no alert is created without it"
+            : "JSM Operations has \(matches) \(kind)s named `\(name)`; name it by id"
+    }
+}

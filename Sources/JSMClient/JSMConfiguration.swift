@@ -1,0 +1,46 @@
+import AccessReconciler
+import Foundation
+import HTTPSupport
+
+/// How the JSM Operations client connects and how hard it tries.
+public struct JSMConfiguration: Sendable {
+    /// Atlassian's API gateway, which serves the operations API for every site.
+    public static let atlassianAPI = URL(string: "https://api.atlassian.com")!
+
+    /// The gateway; the operations API is under `/jsm/ops/api/{cloudId}/v1`.
+    public var apiURL: URL
+    public var cloudID: String
+    /// The Jira site (`https://example.atlassian.net`), for the user API; nil when the users file
+    /// names everyone.
+    public var siteURL: URL?
+    /// The Atlassian account's e-mail address and its API token (Basic authentication).
+    public var user: String
+    public var apiToken: Secret
+    /// Account id → e-mail address, for sites that hide addresses from the user API.
+    public var knownEmails: [String: String] = [:]
+    /// Deadline of one HTTP request (connection included).
+    public var requestTimeout: Duration = .seconds(20)
+    public var retry = RetryPolicy()
+    /// Requests per second the client allows itself per bucket.
+    public var rateLimits: [JSMBucket: Double] = [.alertWrite: 5, .alertRead: 5, .schedule: 5, .user: 2]
+    /// Requests in flight at once.
+    public var maxConcurrentRequests = 4
+    /// Between polls of an asynchronous request's status, and how many before giving up.
+    public var statusPollInterval: Duration = .milliseconds(500)
+    public var statusPollAttempts = 40
+    /// `source` recorded on alerts.
+    public var actor = "access-reconciler"
+
+    public init(apiURL: URL = JSMConfiguration.atlassianAPI, cloudID: String, siteURL: URL?, user: String, apiToken: Secret) {
+        self.apiURL = apiURL
+        self.cloudID = cloudID
+        self.siteURL = siteURL
+        self.user = user
+        self.apiToken = apiToken
+    }
+}
+
+/// The client's rate-limit buckets. Atlassian publishes no per-plan numbers for this API.
+public enum JSMBucket: String, Sendable, Hashable, CaseIterable {
+    case alertWrite, alertRead, schedule, user
+}

@@ -1,0 +1,78 @@
+import AccessReconciler
+import Foundation
+
+/// The Opsgenie backend's own settings, declared here so that the core knows nothing of them, and
+/// the older Opsgenie names of settings that now belong to every backend.
+public struct OpsgenieSettings: Sendable {
+    public var url: URL = OpsgenieConfiguration.usBaseURL
+    public var apiKeyFile: String?
+    /// The key itself, from `OPSGENIE_API_KEY`.
+    public var apiKey: Secret?
+    public var rateLimits: [OpsgenieDomain: Double] = [:]
+    public var concurrency: Int?
+
+    public init() {}
+
+    public typealias Entry = Setting<OpsgenieSettings>
+
+    public static let settings: [Entry] = [
+        Entry(.init(key: "opsgenie.url", flag: "--opsgenie-url", environment: "OPSGENIE_API_URL", valueName: "URL",
+                    default: "`https://api.opsgenie.com`", help: "Opsgenie's API; accounts in the EU use `https://api.eu.opsgenie.com`.")) {
+            $0.url = try $1.url()
+        },
+        Entry(.init(key: "opsgenie.api_key_file", flag: "--opsgenie-api-key-file", environment: "OPSGENIE_API_KEY_FILE", shape: .path,
+                    valueName: "FILE", help: "File holding the key of an Opsgenie API integration, alone.")) {
+            $0.apiKeyFile = try $1.nonEmpty("a file path")
+        },
+        Entry(.init(key: "opsgenie.api_key", environment: "OPSGENIE_API_KEY", inFile: false, secret: true,
+                    help: "The Opsgenie API key itself, in place of a key file.")) {
+            $0.apiKey = Secret($1.text)
+        },
+        Entry(.init(key: "opsgenie.rate_limits.alert_write", flag: "--opsgenie-write-rate", environment: "OPSGENIE_WRITE_RATE",
+                    valueName: "PER_SECOND", default: "`5`", help: "Alert writes per second the client allows itself.")) {
+            $0.rateLimits[.alertWrite] = try $1.rate()
+        },
+        Entry(.init(key: "opsgenie.rate_limits.alert_read", flag: "--opsgenie-read-rate", environment: "OPSGENIE_READ_RATE",
+                    valueName: "PER_SECOND", default: "`5`", help: "Alert reads (listings, lookups, request statuses) per second.")) {
+            $0.rateLimits[.alertRead] = try $1.rate()
+        },
+        Entry(.init(key: "opsgenie.rate_limits.schedule", flag: "--opsgenie-schedule-rate", environment: "OPSGENIE_SCHEDULE_RATE",
+                    valueName: "PER_SECOND", default: "`5`", help: "On-call lookups per second.")) {
+            $0.rateLimits[.schedule] = try $1.rate()
+        },
+        Entry(.init(key: "opsgenie.concurrency", flag: "--opsgenie-concurrency", environment: "OPSGENIE_CONCURRENCY", valueName: "N",
+                    default: "`4`", help: "Opsgenie requests in flight at once.")) {
+            $0.concurrency = try $1.count(minimum: 1)
+        },
+    ]
+
+    /// The `opsgenie.*` keys and `OPSGENIE_*` variables of settings that now apply to both backends.
+    public static let deprecatedNames: [SettingAlias] = [
+        SettingAlias(key: "alerting.priority", oldKey: "opsgenie.priority", oldEnvironment: "OPSGENIE_PRIORITY"),
+        SettingAlias(key: "alerting.default_schedules", oldKey: "opsgenie.default_schedules", oldEnvironment: "OPSGENIE_DEFAULT_SCHEDULES"),
+        SettingAlias(key: "alerting.default_teams", oldKey: "opsgenie.default_teams", oldEnvironment: "OPSGENIE_DEFAULT_TEAMS"),
+        SettingAlias(key: "alerting.owner_tag", oldKey: "opsgenie.owner_tag"),
+    ]
+
+    public static let refusedFileKeys = [
+        RefusedFileKey(key: "opsgenie.api_key",
+                       message: "an API key does not belong in the configuration file; put it in the file named by api_key_file or in OPSGENIE_API_KEY"),
+    ]
+
+    /// The client's configuration; reads the key file.
+    public func configuration() throws -> OpsgenieConfiguration {
+        var configuration = OpsgenieConfiguration(baseURL: url, apiKey: try resolveAPIKey())
+        for (domain, rate) in rateLimits { configuration.rateLimits[domain] = rate }
+        if let concurrency { configuration.maxConcurrentRequests = concurrency }
+        return configuration
+    }
+
+    /// The API key, from the environment or the key file; never logged.
+    public func resolveAPIKey() throws -> Secret {
+        if let apiKey { return apiKey }
+        guard let apiKeyFile else {
+            throw ConfigurationError.missing("the Opsgenie API key: set OPSGENIE_API_KEY or --opsgenie-api-key-file")
+        }
+        return try Secret.read(file: apiKeyFile, what: "Opsgenie API key")
+    }
+}

@@ -1,0 +1,68 @@
+import AccessReconciler
+import Foundation
+import JSMClient
+import OpsgenieClient
+
+/// Which alerting service the job keeps in step with Teleport.
+enum AlertBackendKind: String, CaseIterable, Sendable {
+    case opsgenie, jsm
+}
+
+/// Every setting of one run, from the modules that own them: the core's, the choice of alert
+/// backend, and each backend's own. The catalog they make is the one list that the flags, the
+/// environment, the configuration file and the README's table are read from.
+struct RunSettings: Sendable {
+    var core = ReconcilerConfiguration()
+    var backend = AlertBackendKind.opsgenie
+    var opsgenie = OpsgenieSettings()
+    var jsm = JSMSettings()
+    /// Deprecated names that were used, to print before the run.
+    var warnings: [String] = []
+
+    static let backendSetting = Setting<AlertBackendKind>(
+        .init(key: "alerting.backend", flag: "--alert-backend", environment: "ACCESS_RECONCILER_ALERT_BACKEND", valueName: "opsgenie|jsm",
+              default: "`opsgenie`", help: "The alerting service: Opsgenie, or Jira Service Management Operations.")
+    ) {
+        $0 = AlertBackendKind(rawValue: try $1.choice(AlertBackendKind.allCases.map(\.rawValue)))!
+    }
+
+    static let coreSettings = ReconcilerSettings.general + ReconcilerSettings.teleport + ReconcilerSettings.alerting
+        + ReconcilerSettings.autoApproval + ReconcilerSettings.run
+
+    static let catalog = SettingsCatalog(
+        declarations: ReconcilerSettings.general.map(\.declaration) + ReconcilerSettings.teleport.map(\.declaration)
+            + [backendSetting.declaration] + ReconcilerSettings.alerting.map(\.declaration)
+            + ReconcilerSettings.autoApproval.map(\.declaration) + ReconcilerSettings.run.map(\.declaration)
+            + OpsgenieSettings.settings.map(\.declaration) + JSMSettings.settings.map(\.declaration),
+        aliases: OpsgenieSettings.deprecatedNames,
+        refusedFileKeys: OpsgenieSettings.refusedFileKeys + JSMSettings.refusedFileKeys
+    )
+
+    /// The settings from flags (by flag name), the environment and the configuration file that
+    /// `--config` or `ACCESS_RECONCILER_CONFIG` names.
+    static func resolve(flags: [String: [String]], configFile: String?, environment: [String: String]) throws -> RunSettings {
+        let file = try (configFile ?? environment[SettingsCatalog.configFileVariable].flatMap { $0.isEmpty ? nil : $0 })
+            .map { try catalog.fileLayer(path: $0) } ?? SettingLayer()
+        let layers = SettingLayers(flags: catalog.flagLayer(flags), environment: catalog.environmentLayer(environment), file: file)
+        return try resolve(layers)
+    }
+
+    /// Checks each value of one layer on its own (no check that involves several settings).
+    static func check(_ layer: SettingLayer) throws {
+        let layers = SettingLayers(flags: layer)
+        _ = try layers.resolve(coreSettings, into: ReconcilerConfiguration())
+        _ = try layers.resolve([backendSetting], into: AlertBackendKind.opsgenie)
+        _ = try layers.resolve(OpsgenieSettings.settings, into: OpsgenieSettings())
+        _ = try layers.resolve(JSMSettings.settings, into: JSMSettings())
+    }
+
+    static func resolve(_ layers: SettingLayers) throws -> RunSettings {
+        var settings = RunSettings()
+        settings.core = try ReconcilerSettings.resolve(layers, settings: coreSettings)
+        settings.backend = try layers.resolve([backendSetting], into: settings.backend)
+        settings.opsgenie = try layers.resolve(OpsgenieSettings.settings, into: settings.opsgenie)
+        settings.jsm = try layers.resolve(JSMSettings.settings, into: settings.jsm)
+        settings.warnings = layers.warnings
+        return settings
+    }
+}
