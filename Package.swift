@@ -125,6 +125,10 @@ let package = Package(
             dependencies: ["AccessReconciler", "ReconcilerTesting", "TeleportClient", "OpsgenieClient", "JSMClient", "access-reconciler"]
         ),
         .testTarget(
+            name: "JSMClientTests",
+            dependencies: ["JSMClient", "HTTPSupport", "AccessReconciler", "ReconcilerTesting"]
+        ),
+        .testTarget(
             name: "OpsgenieClientTests",
             dependencies: ["OpsgenieClient", "AccessReconciler", "ReconcilerTesting"]
         ),

@@ -153,12 +153,14 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
         if response.status == 202 { _ = try await awaitStatus(of: response, request: request) }
     }
 
-    /// JSM's close takes no note: the resolution is posted as a note first. An alert that is not
-    /// open any more (closed or resolved by a person) is left as it is.
+    /// JSM's close takes no note: the resolution is posted as a note first, unless the alert has
+    /// it already (a run stopped between the note and the close). An alert that is not open any
+    /// more (closed or resolved by a person) is left as it is.
     @discardableResult
     public func closeAlert(alertID: String, note: String) async throws -> Bool {
         guard let current = try await alert(id: alertID), current.status == .open else { return false }
-        try await addNote(alertID: alertID, note: note)
+        let text = JSMFieldLimits.shorten(note, to: JSMFieldLimits.note)
+        if !(try await notes(alertID: alertID).contains(text)) { try await addNote(alertID: alertID, note: note) }
         let operation = "close alert \(alertID)"
         do {
             _ = try await submit(.init(method: "POST", url: opsURL(["alerts", alertID, "close"]), bucket: JSMBucket.alertWrite.rawValue,
@@ -168,6 +170,27 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
             guard case .rejected = error.kind, let after = try await alert(id: alertID), after.status == .closed else { throw error }
             return false
         }
+    }
+
+    /// Every note on an alert, page by page (`after` cursors).
+    func notes(alertID: String) async throws -> [String] {
+        let operation = "read the notes of alert \(alertID)"
+        var result: [String] = []
+        var after: String?
+        for _ in 0..<100 {
+            let query = [URLQueryItem(name: "size", value: "100")] + (after.map { [URLQueryItem(name: "after", value: $0)] } ?? [])
+            let page = try decode(JSMNotePage.self, try await transport.send(.init(method: "GET", url: opsURL(["alerts", alertID, "notes"], query: query),
+                                                                                   bucket: JSMBucket.alertRead.rawValue, operation: operation)),
+                                  operation: operation)
+            let values = page.values ?? []
+            result += values.compactMap(\.note)
+            guard let next = page.links?.next, !values.isEmpty,
+                  let cursor = URLComponents(string: next)?.queryItems?.first(where: { $0.name == "after" })?.value, cursor != after else {
+                return result
+            }
+            after = cursor
+        }
+        throw APIError(service: "JSM Operations", operation: operation, kind: .incomplete("more than 100 pages of notes"))
     }
 
     // MARK: On call
@@ -219,6 +242,18 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
     }
 
     // MARK: Names to ids
+
+    public func unknownResponders(_ responders: [Responder]) async throws -> [Responder: String] {
+        var unknown: [Responder: String] = [:]
+        for responder in responders {
+            do {
+                _ = try await responderID(responder, operation: "look up \(responder)")
+            } catch let error as JSMNameError {
+                unknown[responder] = error.description
+            }
+        }
+        return unknown
+    }
 
     /// A responder's id: a UUID as it is, a schedule or team name looked up once per run.
     func responderID(_ responder: Responder, operation: String) async throws -> String {

@@ -42,6 +42,13 @@ struct JSMAlert: Decodable {
     struct Responder: Decodable { var id: String?; var type: String? }
 }
 
+/// `GetAlertNotesResponse`.
+struct JSMNotePage: Decodable {
+    var values: [Note]?
+    var links: JSMAlertPage.Links?
+    struct Note: Decodable { var note: String? }
+}
+
 /// `ListAlertResponse`.
 struct JSMAlertPage: Decodable {
     var values: [JSMAlert]?

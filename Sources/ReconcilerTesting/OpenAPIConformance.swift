@@ -1,7 +1,9 @@
 import Foundation
 
-/// Checks recorded HTTP exchanges against an OpenAPI 2.0 (Swagger) description, such as the
-/// project's own `fixtures/contracts/opsgenie-v2.json`.
+/// Checks recorded HTTP exchanges against an OpenAPI 2.0 (Swagger) or 3 description, such as the
+/// project's own `fixtures/contracts/opsgenie-v2.json` and `jsm-ops-v1.json`. A description whose
+/// paths sit under a server path (`x-access-reconciler.base_path`, `/jsm/ops`) has it taken off
+/// the requests first.
 ///
 /// Requests: the path and method exist; query parameters are declared, typed and within their
 /// enums; required parameters are present; JSON bodies have their required fields, and only declared
@@ -11,6 +13,12 @@ import Foundation
 public struct OpenAPIConformance: @unchecked Sendable {
     /// The parsed description; never mutated after `init`.
     private let document: [String: Any]
+    /// Segments of the server path the described paths are relative to.
+    private let basePath: [String]
+    /// Statuses any operation may answer though none describes them (a throttle, a server
+    /// error), with the body they carry: `x-access-reconciler.undeclared_errors`.
+    private let undeclaredStatuses: Set<Int>
+    private let undeclaredSchema: [String: Any]?
 
     /// Reads a description from a file (JSON).
     public init(descriptionAt path: String) throws {
@@ -19,6 +27,25 @@ public struct OpenAPIConformance: @unchecked Sendable {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path])
         }
         document = object
+        let meta = object["x-access-reconciler"] as? [String: Any]
+        basePath = (meta?["base_path"] as? String ?? "").split(separator: "/").map(String.init)
+        let undeclared = meta?["undeclared_errors"] as? [String: Any]
+        undeclaredStatuses = Set(undeclared?["statuses"] as? [Int] ?? [])
+        undeclaredSchema = undeclared?["schema"] as? [String: Any]
+    }
+
+    /// The request's path segments relative to the described paths.
+    private func segments(_ request: HTTPRequestRecord) -> [String] {
+        let segments = request.segments
+        guard !basePath.isEmpty, segments.starts(with: basePath) else { return segments }
+        return Array(segments.dropFirst(basePath.count))
+    }
+
+    /// The JSON schema of a request body or a response: OpenAPI 3 puts it under `content`.
+    private func bodySchema(_ declared: [String: Any]) -> [String: Any]? {
+        if let schema = declared["schema"] as? [String: Any] { return schema }
+        let content = declared["content"] as? [String: Any]
+        return (content?["application/json"] ?? content?["*/*"]).flatMap { ($0 as? [String: Any])?["schema"] as? [String: Any] }
     }
 
     /// One finding per problem, naming the request; empty when everything conforms.
@@ -36,13 +63,17 @@ public struct OpenAPIConformance: @unchecked Sendable {
     private func checkResponse(_ call: RecordedCall) -> [String] {
         guard let status = call.status, let body = call.responseBody else { return [] }
         let subject = "\(call.method) \(call.path) → \(status)"
-        guard let (_, pathItem) = matchPath(call.request.segments),
+        guard let (_, pathItem) = matchPath(segments(call.request)),
               let operation = pathItem[call.method.lowercased()] as? [String: Any],
               let responses = operation["responses"] as? [String: Any] else { return [] }
+        if responses[String(status)] == nil, responses["default"] == nil, undeclaredStatuses.contains(status), let schema = undeclaredSchema {
+            guard let value = try? JSONSerialization.jsonObject(with: body) else { return ["\(subject): the response body is not JSON"] }
+            return validate(value, schema: schema, at: "response").map { "\(subject): \($0)" }
+        }
         guard let declared = (responses[String(status)] ?? responses["default"]).flatMap(resolve) else {
             return ["\(subject): the description declares no response \(status) and no default"]
         }
-        guard let schema = declared["schema"] as? [String: Any] else {
+        guard let schema = bodySchema(declared) else {
             return body.isEmpty ? [] : ["\(subject): a body was sent where the description declares none"]
         }
         guard let value = try? JSONSerialization.jsonObject(with: body) else { return ["\(subject): the response body is not JSON"] }
@@ -51,7 +82,8 @@ public struct OpenAPIConformance: @unchecked Sendable {
 
     private func check(_ request: HTTPRequestRecord) -> [String] {
         let subject = "\(request.method) \(request.path)"
-        guard let (template, pathItem) = matchPath(request.segments) else { return ["\(subject): no such path in the description"] }
+        let requestSegments = segments(request)
+        guard let (template, pathItem) = matchPath(requestSegments) else { return ["\(subject): no such path in the description"] }
         guard let operation = pathItem[request.method.lowercased()] as? [String: Any] else {
             return ["\(subject): \(template) has no \(request.method) operation"]
         }
@@ -73,14 +105,14 @@ public struct OpenAPIConformance: @unchecked Sendable {
         for (index, segment) in templateSegments.enumerated() where segment.hasPrefix("{") {
             let name = String(segment.dropFirst().dropLast())
             if let parameter = parameters.first(where: { $0["in"] as? String == "path" && $0["name"] as? String == name }),
-               let problem = Self.typeProblem(request.segments[index], parameter) {
+               let problem = Self.typeProblem(requestSegments[index], parameter) {
                 problems.append("\(subject): path `\(name)`: \(problem)")
             }
         }
-        let bodyParameter = parameters.first { $0["in"] as? String == "body" }
+        let bodyParameter = parameters.first { $0["in"] as? String == "body" } ?? (operation["requestBody"]).flatMap(resolve)
         if request.body.isEmpty {
             if bodyParameter?["required"] as? Bool == true { problems.append("\(subject): the required body is missing") }
-        } else if let bodyParameter, let schema = bodyParameter["schema"] as? [String: Any] {
+        } else if let bodyParameter, let schema = bodySchema(bodyParameter) {
             if let body = try? JSONSerialization.jsonObject(with: request.body) {
                 problems += validate(body, schema: schema, at: "body").map { "\(subject): \($0)" }
             } else {
@@ -137,6 +169,10 @@ public struct OpenAPIConformance: @unchecked Sendable {
 
     private func validate(_ value: Any, schema rawSchema: [String: Any], at path: String) -> [String] {
         guard let schema = resolve(rawSchema) else { return [] }
+        if let alternatives = schema["oneOf"] as? [Any] {
+            let results = alternatives.compactMap { $0 as? [String: Any] }.map { validate(value, schema: $0, at: path) }
+            return results.contains { $0.isEmpty } ? [] : ["\(path): matches none of the \(results.count) forms (\(results.first?.first ?? ""))"]
+        }
         let type = schema["type"] as? String ?? ((schema["properties"] != nil || schema["allOf"] != nil) ? "object" : nil)
         switch type {
         case "object":
@@ -206,7 +242,12 @@ public struct OpenAPIConformance: @unchecked Sendable {
         return number.doubleValue.rounded() == number.doubleValue
     }
 
-    private static func typeProblem(_ value: String, _ parameter: [String: Any]) -> String? {
+    private static func typeProblem(_ value: String, _ declared: [String: Any]) -> String? {
+        let parameter = declared["schema"] as? [String: Any] ?? declared
+        if parameter["type"] as? String == "integer", let number = Int(value) {
+            if let minimum = parameter["minimum"] as? Int, number < minimum { return "\(number) is below the minimum \(minimum)" }
+            if let maximum = parameter["maximum"] as? Int, number > maximum { return "\(number) is above the maximum \(maximum)" }
+        }
         switch parameter["type"] as? String {
         case "integer" where Int(value) == nil: return "`\(value)` is not an integer"
         case "boolean" where value != "true" && value != "false": return "`\(value)` is not a boolean"

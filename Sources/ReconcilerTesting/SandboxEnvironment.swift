@@ -18,6 +18,8 @@ public final class SandboxEnvironment: Sendable {
     public let teleport: FakeTeleport
     public let opsgenie: FakeOpsgenie
     public let jsm: FakeJSM
+    /// The alert backend the job runs against here.
+    public let backend: SandboxBackend
     /// The job's identity file (user `access-reconciler`).
     public let identityFile: String
     public let apiKey: Secret
@@ -29,13 +31,14 @@ public final class SandboxEnvironment: Sendable {
     public static let jobUser = "access-reconciler"
 
     /// Starts the fakes and seeds them from `scenario`, moved in time to `now`.
-    public static func start(scenario original: Scenario, now: Date = Date(), opsgenieFaults: FakeOpsgenieFaults = FakeOpsgenieFaults()) async throws -> SandboxEnvironment {
+    public static func start(scenario original: Scenario, now: Date = Date(), backend: SandboxBackend = .opsgenie,
+                             opsgenieFaults: FakeOpsgenieFaults = FakeOpsgenieFaults()) async throws -> SandboxEnvironment {
         let scenario = original.shifted(to: now)
         let teleport = try await FakeTeleport.start(cluster: scenario.cluster)
         await teleport.state.seed(scenario.requests)
         await teleport.state.seedPluginData(scenario.pluginData)
         let apiKey = "sandbox-" + UUID().uuidString
-        let opsgenie = try await FakeOpsgenie.start(apiKey: apiKey, faults: opsgenieFaults)
+        let opsgenie = try await FakeOpsgenie.start(apiKey: apiKey, faults: backend == .opsgenie ? opsgenieFaults : FakeOpsgenieFaults())
         for (schedule, recipients) in scenario.onCall.sorted(by: { $0.key < $1.key }) {
             await opsgenie.addSchedule(name: schedule, recipients: recipients)
         }
@@ -51,11 +54,11 @@ public final class SandboxEnvironment: Sendable {
                 },
                 createdAt: alert.createdAt, count: alert.count))
         }
-        let jsm = try await FakeJSM.start(user: jsmUser, apiToken: apiKey, faults: opsgenieFaults)
+        let jsm = try await FakeJSM.start(user: jsmUser, apiToken: apiKey, faults: backend == .jsm ? opsgenieFaults : FakeOpsgenieFaults())
         await seedJSM(jsm, from: scenario)
         let identityFile = try teleport.identityFile(user: jobUser, validFor: 4 * 3600)
-        return SandboxEnvironment(teleport: teleport, opsgenie: opsgenie, jsm: jsm, identityFile: identityFile, apiKey: Secret(apiKey),
-                                  opsgenieURL: await opsgenie.baseURL, scenario: scenario)
+        return SandboxEnvironment(teleport: teleport, opsgenie: opsgenie, jsm: jsm, backend: backend, identityFile: identityFile,
+                                  apiKey: Secret(apiKey), opsgenieURL: await opsgenie.baseURL, scenario: scenario)
     }
 
     /// The account the job uses against the fake JSM.
@@ -92,11 +95,23 @@ public final class SandboxEnvironment: Sendable {
         }
     }
 
-    private init(teleport: FakeTeleport, opsgenie: FakeOpsgenie, jsm: FakeJSM, identityFile: String, apiKey: Secret, opsgenieURL: URL,
-                 scenario: Scenario) {
+    /// Adds to the fake JSM every schedule and team the manifests route to, as the site of a
+    /// team that uses them would have: JSM takes responders by id only.
+    public func addDirectory(of manifests: ManifestSet) async {
+        for row in RoutingTable(manifests: manifests, policy: PlanningPolicy()).rows {
+            for schedule in row.notifySchedules + row.approvalSchedules where await jsm.schedule(named: schedule) == nil {
+                await jsm.addSchedule(name: schedule, onCall: scenario.onCall[schedule] ?? [])
+            }
+            for team in row.teams { await jsm.addTeam(name: team) }
+        }
+    }
+
+    private init(teleport: FakeTeleport, opsgenie: FakeOpsgenie, jsm: FakeJSM, backend: SandboxBackend, identityFile: String, apiKey: Secret,
+                 opsgenieURL: URL, scenario: Scenario) {
         self.teleport = teleport
         self.opsgenie = opsgenie
         self.jsm = jsm
+        self.backend = backend
         self.identityFile = identityFile
         self.apiKey = apiKey
         self.opsgenieURL = opsgenieURL
@@ -126,9 +141,18 @@ public final class SandboxEnvironment: Sendable {
         return (try TeleportAccessRequests(configuration: teleportConfiguration), OpsgenieAlertBackend(configuration: opsgenieConfiguration))
     }
 
+    /// The fake of the backend the job runs against.
+    public var alerting: any FakeAlertService {
+        switch backend {
+        case .opsgenie: return opsgenie
+        case .jsm: return jsm
+        }
+    }
+
     /// The settings a command line gives for `backend` against these fakes: flags, and the
     /// variables that hold the secrets.
-    public func commandLine(backend: SandboxBackend) async -> (arguments: [String], environment: [String: String]) {
+    public func commandLine(backend: SandboxBackend? = nil) async -> (arguments: [String], environment: [String: String]) {
+        let backend = backend ?? self.backend
         var arguments = ["--teleport-addr", teleport.address, "--teleport-identity", identityFile, "--teleport-route", "auth",
                          "--alert-backend", backend.rawValue]
         switch backend {
@@ -152,12 +176,18 @@ public final class SandboxEnvironment: Sendable {
         return JSMAlertBackend(configuration: configuration)
     }
 
-    /// The Teleport client and the alert client of `backend`, connected to the fakes.
-    public func clients(backend: SandboxBackend) async throws -> (teleport: TeleportAccessRequests, alerts: any AlertBackend) {
-        let opsgenieClients = try clients()
-        switch backend {
+    /// The Teleport client and the alert client of `backend` (by default the environment's),
+    /// connected to the fakes; `retry` replaces the alert client's retry policy.
+    public func clients(backend: SandboxBackend? = nil, identityFile: String? = nil,
+                        retry: RetryPolicy? = nil) async throws -> (teleport: TeleportAccessRequests, alerts: any AlertBackend) {
+        let opsgenieClients = try clients(identityFile: identityFile) { configuration in
+            if let retry { configuration.retry = retry }
+        }
+        switch backend ?? self.backend {
         case .opsgenie: return (opsgenieClients.teleport, opsgenieClients.opsgenie)
-        case .jsm: return (opsgenieClients.teleport, await jsmClient())
+        case .jsm: return (opsgenieClients.teleport, await jsmClient { configuration in
+            if let retry { configuration.retry = retry }
+        })
         }
     }
 

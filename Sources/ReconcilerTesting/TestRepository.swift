@@ -12,6 +12,7 @@ public enum TestRepository {
 
     /// The project's description of the Opsgenie API subset the client and the fake use.
     public static var opsgenieContract: String { root + "/fixtures/contracts/opsgenie-v2.json" }
+    public static var jsmContract: String { root + "/fixtures/contracts/jsm-ops-v1.json" }
 
     /// The built `access-reconciler` executable beside the running test bundle, or nil.
     public static var builtTool: URL? {

@@ -33,7 +33,8 @@ struct SandboxCommand: AsyncParsableCommand {
         try await CommandRunner.run {
             let manifestSet = try ManifestLoader().load(path: manifests)
             let seeded = try Scenario.load(path: scenario)
-            let sandbox = try await SandboxEnvironment.start(scenario: seeded)
+            let sandbox = try await SandboxEnvironment.start(scenario: seeded, backend: alertBackend)
+            await sandbox.addDirectory(of: manifestSet)
             CommandRunner.write("""
                 Sandbox: fake Teleport Auth Service (gRPC, mutual TLS) at \(sandbox.teleport.address), cluster \(seeded.cluster);
                 fake \(alertBackend == .jsm ? "JSM Operations at \(await sandbox.jsm.baseURL.absoluteString)" : "Opsgenie at \(sandbox.opsgenieURL.absoluteString)"); \(seeded.requests.count) access requests and \(seeded.alerts.count) alerts from \(scenario).
@@ -44,7 +45,7 @@ struct SandboxCommand: AsyncParsableCommand {
             do {
                 for (step, mode) in [("1. plan", RunReport.Mode.plan), ("2. apply", .apply), ("3. plan again", .plan)] {
                     CommandRunner.write("=== \(step)\n")
-                    let clients = try await sandbox.clients(backend: alertBackend)
+                    let clients = try await sandbox.clients()
                     let report = try await Reconciler(configuration: sandbox.configuration(), manifests: manifestSet,
                                                       requests: clients.teleport, alerts: clients.alerts).run(mode)
                     await clients.teleport.close()

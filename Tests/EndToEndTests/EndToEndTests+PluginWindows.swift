@@ -28,8 +28,8 @@ extension EndToEndTests {
         PluginWindow(name: "pending, no plugin data: the alert is adopted, not raised again", state: .pending, pluginData: nil, closes: false),
     ]
 
-    @Test("catches up what the plugin left", arguments: pluginWindows)
-    func pluginWindow(_ window: PluginWindow) async throws {
+    @Test("catches up what the plugin left", arguments: SandboxBackend.allCases, pluginWindows)
+    func pluginWindow(_ backend: SandboxBackend, _ window: PluginWindow) async throws {
         let now = Date()
         let id = "0193a1b2-0000-7000-8000-0000000000a1"
         let created = now.addingTimeInterval(-3600)
@@ -42,15 +42,15 @@ extension EndToEndTests {
                                     reviews: window.state == .pending ? [] : [review])
         let alert = Alert(id: "plugin-alert", alias: AlertAlias.forRequest(id), message: "Access request from myuser@example.com", createdAt: created)
         let world = Scenario(cluster: "teleport.example.com", now: now, requests: [request], alerts: [alert],
-                             pluginData: window.pluginData.map { [id: RequestPluginData(entries: ["opsgenie": $0])] } ?? [:])
-        try await withSandbox(scenario: world) { sandbox async throws in
+                             pluginData: window.pluginData.map { [id: RequestPluginData(entries: [backend.pluginName: $0])] } ?? [:])
+        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
             let first = try await run(.apply, sandbox)
             #expect(first.exitStatus(detailedExitCode: false) == .success, "\(TextReport.render(first))")
-            let alerts = await sandbox.opsgenie.alerts
+            let alerts = await sandbox.alerting.alerts
             #expect(alerts.count == 1, "no second alert")
             #expect(alerts.first?.count == 1, "never raised again")
-            #expect(await sandbox.opsgenie.callCounts()["POST /v2/alerts"] == nil, "no create was sent for the alias")
-            let record = await sandbox.teleport.state.pluginData(id)?["opsgenie"] ?? [:]
+            #expect(await sandbox.alerting.callCounts()[backend.createEndpoint] == nil, "no create was sent for the alias")
+            let record = await sandbox.teleport.state.pluginData(id)?[backend.pluginName] ?? [:]
             if window.closes {
                 #expect(alerts.first?.status == "closed")
                 #expect(alerts.first?.notes.last == "Access request has been \(window.state == .denied ? "denied" : "approved")\nReason: fine")
@@ -70,24 +70,24 @@ extension EndToEndTests {
         }
     }
 
-    @Test("a resolved request whose alert the plugin closed costs one lookup in its life, then none")
-    func oneLookupPerResolvedRequest() async throws {
+    @Test("a resolved request whose alert the plugin closed costs one lookup in its life, then none", arguments: SandboxBackend.allCases)
+    func oneLookupPerResolvedRequest(_ backend: SandboxBackend) async throws {
         let now = Date()
         let id = "0193a1b2-0000-7000-8000-0000000000b1"
         let request = AccessRequest(id: id, user: "bob", roles: ["editor"], state: .approved, created: now.addingTimeInterval(-3600),
                                     accessExpires: now.addingTimeInterval(7200), resolveReason: "fine")
         let closed = Alert(id: "plugin-alert", alias: AlertAlias.forRequest(id), status: .closed, createdAt: now.addingTimeInterval(-3600))
         let world = Scenario(cluster: "teleport.example.com", now: now, requests: [request], alerts: [closed],
-                             pluginData: [id: RequestPluginData(entries: ["opsgenie": ["alert_id": "plugin-alert", "resolution": "approved"]])])
-        try await withSandbox(scenario: world) { sandbox async throws in
+                             pluginData: [id: RequestPluginData(entries: [backend.pluginName: ["alert_id": "plugin-alert", "resolution": "approved"]])])
+        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
             let lookups: @Sendable () async -> Int = {
-                await sandbox.opsgenie.calls.filter { $0.request.queryValue("query")?.contains("alias:") == true }.count
+                await sandbox.alerting.calls.filter { $0.request.queryValue("query")?.contains("alias:") == true }.count
             }
             let first = try await run(.apply, sandbox)
             #expect(first.outcomes.map(\.action.kind) == [.recordResolution])
             #expect(await lookups() == 1)
-            #expect(await sandbox.teleport.state.pluginData(id)?["opsgenie"]?["reconciler_checked"] == "approved")
-            #expect(await sandbox.teleport.state.pluginData(id)?["opsgenie"]?["resolution"] == "approved")
+            #expect(await sandbox.teleport.state.pluginData(id)?[backend.pluginName]?["reconciler_checked"] == "approved")
+            #expect(await sandbox.teleport.state.pluginData(id)?[backend.pluginName]?["resolution"] == "approved")
             _ = try await run(.apply, sandbox)
             _ = try await run(.plan, sandbox)
             #expect(await lookups() == 1, "later runs look nothing up for it")

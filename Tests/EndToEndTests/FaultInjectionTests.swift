@@ -6,7 +6,8 @@ import Testing
 /// Kills `access-reconciler apply` at seeded random moments over a seeded world, runs it again
 /// to the end, and checks that the end state is consistent whatever the moment was. Bounded for
 /// CI (`ACCESS_RECONCILER_FAULT_TRIALS`, default 4; `ACCESS_RECONCILER_FAULT_SEED`);
-/// `scripts/fault-injection.sh` runs the long version.
+/// `scripts/fault-injection.sh` runs the long version. Trials alternate between the Opsgenie and
+/// the JSM Operations backend.
 @Suite("Fault injection: apply killed at random points", .serialized)
 struct FaultInjectionTests {
     static let trials = Int(ProcessInfo.processInfo.environment["ACCESS_RECONCILER_FAULT_TRIALS"] ?? "") ?? 4
@@ -14,7 +15,7 @@ struct FaultInjectionTests {
 
     /// A morning after an outage: pending requests without alerts, resolved requests with the job's
     /// open alerts and reviews not yet posted, and deleted requests whose alerts remain.
-    static func world(now: Date, random: inout SplitMix64) -> Scenario {
+    static func world(now: Date, random: inout SplitMix64, backend: SandboxBackend = .opsgenie) -> Scenario {
         var scenario = Scenario(cluster: "teleport.example.com", now: now,
                                 onCall: ["teleport-access-alert-schedules": ["myuser@example.com"], "dba-oncall": []])
         let annotations = [RequestAnnotation.notifyServices: ["teleport-access-request-notifications"],
@@ -38,10 +39,10 @@ struct FaultInjectionTests {
                     AccessReview(author: "reviewer\($0)@example.com", proposedState: request.state, reason: "ok", created: created.addingTimeInterval(Double(60 + $0)))
                 }
                 scenario.alerts.append(alert)
-                scenario.pluginData[id] = RequestPluginData(entries: ["opsgenie": ["alert_id": alert.id, "user": user, "roles": "editor"]])
+                scenario.pluginData[id] = RequestPluginData(entries: [backend.pluginName: ["alert_id": alert.id, "user": user, "roles": "editor"]])
             default:
                 scenario.alerts.append(alert)
-                scenario.pluginData[id] = RequestPluginData(entries: ["opsgenie": ["alert_id": alert.id, "user": user, "roles": "editor"]])
+                scenario.pluginData[id] = RequestPluginData(entries: [backend.pluginName: ["alert_id": alert.id, "user": user, "roles": "editor"]])
                 continue // deleted by Teleport: not listed
             }
             scenario.requests.append(request)
@@ -54,18 +55,21 @@ struct FaultInjectionTests {
         var random = SplitMix64(seed: Self.seed)
         var report: [String] = []
         for trial in 1...Self.trials {
-            let world = Self.world(now: Date(), random: &random)
+            let backend: SandboxBackend = trial % 2 == 1 ? .opsgenie : .jsm
+            let world = Self.world(now: Date(), random: &random, backend: backend)
             let killAfter = Duration.milliseconds(Int64(random.next() % 1_500))
-            let sandbox = try await SandboxEnvironment.start(scenario: world, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8)))
+            let sandbox = try await SandboxEnvironment.start(scenario: world, backend: backend,
+                                                             opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8)))
             try await withStopping(sandbox, stop: { await $0.stop() }) { sandbox in
                 let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
-                let first = try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox))
+                let (arguments, environment) = await Self.commandLine(sandbox, lockFile: lockFile)
+                let first = try ChildRun.start(arguments: arguments, environment: environment)
                 try await Task.sleep(for: killAfter)
                 let killed = first.kill()
-                let second = try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox))
+                let second = try ChildRun.start(arguments: arguments, environment: environment)
                 let status = await second.wait()
                 let problems = await Self.inconsistencies(sandbox, world: sandbox.scenario)
-                report.append("trial \(trial): killed after \(killAfter) (\(killed ? "mid-run" : "already done")), rerun exit \(status): "
+                report.append("trial \(trial) (\(backend)): killed after \(killAfter) (\(killed ? "mid-run" : "already done")), rerun exit \(status): "
                     + (problems.isEmpty ? "consistent" : problems.joined(separator: "; ")))
                 #expect(status == 0, "trial \(trial): the rerun exits 0; stderr: \(second.stderr)")
                 #expect(problems.isEmpty, "trial \(trial): \(problems)")
@@ -82,57 +86,55 @@ struct FaultInjectionTests {
         try await withStopping(try await SandboxEnvironment.start(scenario: world, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8))),
                                stop: { await $0.stop() }) { sandbox in
             let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
-            let runs = try (0..<2).map { _ in try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox)) }
+            let (arguments, environment) = await Self.commandLine(sandbox, lockFile: lockFile)
+            let runs = try (0..<2).map { _ in try ChildRun.start(arguments: arguments, environment: environment) }
             var statuses: [Int32] = []
             for run in runs { statuses.append(await run.wait()) }
             #expect(statuses.sorted() == [0, 1], "\(statuses)")
             let refused = runs[statuses.firstIndex(of: 1) ?? 0]
             #expect(refused.stderr.contains("another run holds the lock \(lockFile) (run "), "\(refused.stderr)")
             #expect(await Self.inconsistencies(sandbox, world: sandbox.scenario).isEmpty)
-            #expect(await sandbox.opsgenie.alerts.allSatisfy { $0.count == 1 }, "no alert raised twice")
+            #expect(await sandbox.alerting.alerts.allSatisfy { $0.count == 1 }, "no alert raised twice")
         }
     }
 
     @Test("SIGTERM: writes in flight finish, no further write starts, the report says so, exit 143; the next run completes")
     func terminated() async throws {
         var random = SplitMix64(seed: Self.seed &+ 1)
-        let world = Self.world(now: Date(), random: &random)
-        try await withStopping(try await SandboxEnvironment.start(scenario: world, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8))),
+        let world = Self.world(now: Date(), random: &random, backend: .jsm)
+        try await withStopping(try await SandboxEnvironment.start(scenario: world, backend: .jsm, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8))),
                                stop: { await $0.stop() }) { sandbox in
             let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
-            let first = try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox),
-                                           captureOutput: true)
+            let (arguments, environment) = await Self.commandLine(sandbox, lockFile: lockFile)
+            let first = try ChildRun.start(arguments: arguments, environment: environment, captureOutput: true)
             try await Task.sleep(for: .milliseconds(700))
             first.signal(SIGTERM)
             let status = await first.wait()
             #expect(status == 143, "stderr: \(first.stderr)")
             #expect(first.stdout.contains("stopped early: the process received SIGTERM; the next run continues"), "\(first.stdout.suffix(400))")
-            let second = try ChildRun.start(arguments: Self.arguments(sandbox, lockFile: lockFile), environment: Self.environment(sandbox))
+            let second = try ChildRun.start(arguments: arguments, environment: environment)
             #expect(await second.wait() == 0, "\(second.stderr)")
             #expect(await Self.inconsistencies(sandbox, world: sandbox.scenario).isEmpty)
         }
     }
 
-    static func arguments(_ sandbox: SandboxEnvironment, lockFile: String) -> [String] {
-        ["apply", "--manifests", TestRepository.root + "/manifests", "--teleport-addr", sandbox.teleport.address,
-         "--teleport-identity", sandbox.identityFile, "--teleport-route", "auth", "--opsgenie-url", sandbox.opsgenieURL.absoluteString,
-         "--lock-file", lockFile, "--log-level", "error"]
-    }
-
-    static func environment(_ sandbox: SandboxEnvironment) -> [String: String] {
-        ["OPSGENIE_API_KEY": sandbox.apiKey.value, "PATH": "/usr/bin:/bin"]
+    /// `apply` against the sandbox's backend, as a user would type it.
+    static func commandLine(_ sandbox: SandboxEnvironment, lockFile: String) async -> (arguments: [String], environment: [String: String]) {
+        let settings = await sandbox.commandLine()
+        return (["apply", "--manifests", TestRepository.root + "/manifests"] + settings.arguments + ["--lock-file", lockFile, "--log-level", "error"],
+                settings.environment.merging(["PATH": "/usr/bin:/bin"]) { $1 })
     }
 
     /// What does not hold in the end state, one line each.
     static func inconsistencies(_ sandbox: SandboxEnvironment, world: Scenario) async -> [String] {
         var problems: [String] = []
-        let alerts = await sandbox.opsgenie.alerts
+        let alerts = await sandbox.alerting.alerts
         let requests = await sandbox.teleport.state.allRequests()
         let listed = Set(requests.map(\.id))
         for request in requests {
             let own = alerts.filter { $0.alias == request.alertAlias }
             let open = own.filter { $0.status == "open" }
-            let record = await sandbox.teleport.state.pluginData(request.id)?["opsgenie"] ?? [:]
+            let record = await sandbox.teleport.state.pluginData(request.id)?[sandbox.backend.pluginName] ?? [:]
             if request.state == .pending {
                 if open.count != 1 || open.first?.count != 1 {
                     problems.append("\(request.id): \(open.count) open alert(s), counts \(open.map(\.count))")

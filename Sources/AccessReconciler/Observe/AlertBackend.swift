@@ -25,7 +25,15 @@ public protocol AlertBackend: Sendable {
     /// another tool): the close itself is the last check that it is still open.
     @discardableResult
     func closeAlert(alertID: String, note: String) async throws -> Bool
+    /// The responders among `responders` that the backend cannot route an alert to, with why (a
+    /// schedule or team name it does not know). Throws when it cannot tell.
+    func unknownResponders(_ responders: [Responder]) async throws -> [Responder: String]
     /// The e-mail addresses on call now in `schedule` (a name, or an id when it is a UUID). Throws
     /// when anyone on call cannot be named by address: approval must never rest on a partial list.
     func onCallRecipients(schedule: String) async throws -> [String]
+}
+
+extension AlertBackend {
+    /// A backend that takes names as they are knows no unknown responder.
+    public func unknownResponders(_ responders: [Responder]) async throws -> [Responder: String] { [:] }
 }

@@ -18,6 +18,9 @@ public struct Observation: Sendable {
     /// stops; a lookup about one request (its alert by alias or by id) can fail alone, and then
     /// nothing is created, closed or approved for that request.
     public var unknown: [String: String]
+    /// Responders of wanted alerts that the backend cannot route to, with why: no alert is
+    /// created with a responder missing.
+    public var unknownResponders: [Responder: String] = [:]
 
     public init(cluster: String, requests: [AccessRequest] = [], alerts: [Alert] = [], lookedUp: Set<String> = [],
                 onCall: OnCallSnapshot = OnCallSnapshot(), pluginData: [String: PluginEntry] = [:], unknown: [String: String] = [:]) {

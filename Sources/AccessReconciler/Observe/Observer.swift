@@ -40,8 +40,13 @@ public struct Observer: Sendable {
         found += lookup.alerts
         let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
         let onCall = await lookUpOnCall(for: live)
-        return Observation(cluster: cluster, requests: allRequests, alerts: found, lookedUp: lookup.lookedUp, onCall: onCall,
-                           pluginData: pluginData, unknown: lookup.unknown)
+        var observation = Observation(cluster: cluster, requests: allRequests, alerts: found, lookedUp: lookup.lookedUp, onCall: onCall,
+                                      pluginData: pluginData, unknown: lookup.unknown)
+        // Only requests that may get an alert now: live, looked up, and without an open one.
+        let withAlert = Set(found.compactMap(\.requestID))
+        let creating = live.filter { lookup.lookedUp.contains($0.id) && !withAlert.contains($0.id) }
+        await checkResponders(of: creating, into: &observation)
+        return observation
     }
 
     /// The requests whose alias must be looked up, because the tagged listing cannot tell whether an
@@ -124,6 +129,26 @@ public struct Observer: Sendable {
             }
         }
         return (alertsFound, lookedUp, unknown)
+    }
+
+    /// Asks the backend about the responders alerts would be created with; when it cannot tell,
+    /// those requests are unknown (nothing is created for them this run).
+    private func checkResponders(of requests: [AccessRequest], into observation: inout Observation) async {
+        var byRequest: [String: [Responder]] = [:]
+        for request in requests {
+            let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
+            byRequest[request.id] = Routing(annotations: desired.annotations, policy: policy).responders
+        }
+        let responders = Set(byRequest.values.joined()).sorted()
+        guard !responders.isEmpty else { return }
+        do {
+            observation.unknownResponders = try await alerts.unknownResponders(responders)
+        } catch {
+            logger.warning("responder lookup failed", metadata: ["error": "\(error)"])
+            for requestID in byRequest.keys where observation.unknown[requestID] == nil {
+                observation.unknown[requestID] = "looking up the alert's responders failed: \(error)"
+            }
+        }
     }
 
     /// Reads each approval schedule once.

@@ -26,6 +26,8 @@ public struct Finding: Sendable, Hashable {
         case unrecognisedAlert
         /// A lookup about one request failed, so nothing is created, closed or approved for it.
         case lookupFailed
+        /// A schedule or team the alert would go to is unknown to the backend; no alert is created.
+        case responderUnknown
     }
 
     public var kind: Kind

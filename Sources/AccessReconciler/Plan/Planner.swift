@@ -177,6 +177,12 @@ struct PlanWork {
                                     message: "whether an open alert has the alias \(request.alertAlias) was not looked up; no alert is created"))
             return
         }
+        let missing = routing.responders.filter { observation.unknownResponders[$0] != nil }
+        guard missing.isEmpty else {
+            findings.append(Finding(kind: .responderUnknown, requestID: request.id,
+                                    message: missing.map { "\($0): \(observation.unknownResponders[$0]!)" }.joined(separator: "; ") + "; no alert is created"))
+            return
+        }
         let tags = [policy.ownerTag, AlertDetails.clusterTag(observation.cluster, limit: policy.tagLimit), "teleport-access-request"]
         let draft = AlertDraft(message: AlertText.message(user: request.user), alias: request.alertAlias,
                                description: AlertText.description(for: request, webProxyURL: policy.webProxyURL),

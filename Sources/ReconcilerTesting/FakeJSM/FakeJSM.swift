@@ -23,7 +23,7 @@ public actor FakeJSM {
         public var hidden: Bool
     }
 
-    public let cloudID: String
+    public nonisolated let cloudID: String
     public let user: String
     public let apiToken: String
     public private(set) var alerts: [FakeOpsgenieAlert] = []
@@ -88,15 +88,19 @@ public actor FakeJSM {
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
     public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
 
-    /// An account for an e-mail address (the same one each time).
+    /// The account of an e-mail address (the same one each time); `hidden` changes whether the
+    /// user API shows the address, nil leaves it as it is.
     @discardableResult
-    public func account(email: String, hidden: Bool = false) -> Account {
+    public func account(email: String, hidden: Bool? = nil) -> Account {
         if var existing = accounts.values.first(where: { $0.email.caseInsensitiveCompare(email) == .orderedSame }) {
-            if hidden != existing.hidden { existing.hidden = hidden; accounts[existing.id] = existing }
+            if let hidden, hidden != existing.hidden {
+                existing.hidden = hidden
+                accounts[existing.id] = existing
+            }
             return existing
         }
         let id = Self.accountID(for: email)
-        let account = Account(id: id, email: email, hidden: hidden)
+        let account = Account(id: id, email: email, hidden: hidden ?? false)
         accounts[id] = account
         return account
     }
@@ -117,6 +121,9 @@ public actor FakeJSM {
         teams[name] = id
         return id
     }
+
+    /// Deletes a team, as an administrator might while alerts still name it.
+    public func removeTeam(name: String) { teams[name] = nil }
 
     public func schedule(named name: String) -> Schedule? { schedules[name] }
     public func teamID(named name: String) -> String? { teams[name] }
@@ -210,6 +217,7 @@ public actor FakeJSM {
         case ("GET", 3) where path[0...1] == ["alerts", "requests"]: return requestStatus(path[2])
         case ("GET", 2) where path[0] == "alerts" && path[1] != "alias": return getAlert(path[1])
         case ("POST", 3) where path[0] == "alerts" && path[2] == "notes": return addNote(request, alertID: path[1])
+        case ("GET", 3) where path[0] == "alerts" && path[2] == "notes": return listNotes(request, alertID: path[1])
         case ("POST", 3) where path[0] == "alerts" && path[2] == "close": return close(request, alertID: path[1])
         case ("GET", 1) where path == ["schedules"]: return listSchedules(request)
         case ("GET", 3) where path[0] == "schedules" && path[2] == "on-calls": return onCalls(request, scheduleID: path[1])
@@ -292,6 +300,20 @@ public actor FakeJSM {
         alerts[index].notes.append(note)
         let stamp = Self.timestamp(clock())
         return .json(200, ["id": String(alerts[index].notes.count), "note": note, "owner": user, "createdAt": stamp, "updatedAt": stamp])
+    }
+
+    /// Notes oldest first, `after` being the position of the last note seen.
+    private func listNotes(_ request: HTTPRequestRecord, alertID: String) -> HTTPReply {
+        guard let size = Int(request.queryValue("size") ?? "20"), (1...100).contains(size) else { return failure(422, "size must be between 1 and 100") }
+        guard let index = positionByID[alertID] else { return failure(404, "Alert not found") }
+        let start = Int(request.queryValue("after") ?? "0") ?? 0
+        let notes = alerts[index].notes
+        let page = Array(notes.enumerated().dropFirst(start).prefix(size))
+        var links: [String: String] = [:]
+        if start + page.count < notes.count { links["next"] = "/v1/alerts/\(alertID)/notes?after=\(start + page.count)" }
+        let stamp = Self.timestamp(alerts[index].updatedAt)
+        return .json(200, ["values": page.map { ["id": String($0.offset + 1), "note": $0.element, "owner": user, "createdAt": stamp, "updatedAt": stamp] },
+                           "links": links])
     }
 
     private func close(_ request: HTTPRequestRecord, alertID: String) -> HTTPReply {
@@ -400,7 +422,7 @@ public actor FakeJSM {
     }
 
     /// A stable 24-hex-digit account id for an address, in the form Atlassian's examples show.
-    static func accountID(for email: String) -> String {
+    public static func accountID(for email: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in email.lowercased().utf8 {
             hash ^= UInt64(byte)

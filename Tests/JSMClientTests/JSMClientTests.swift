@@ -1,0 +1,125 @@
+import AccessReconciler
+import Foundation
+import HTTPSupport
+@testable import JSMClient
+import ReconcilerTesting
+import Testing
+
+@Suite("JSM Operations client")
+struct JSMClientTests {
+    @Test("create: names resolved to ids once per run, a UUID passed through, Basic authentication, the alert found again by tag and alias")
+    func createAndList() async throws {
+        try await JSMHarness.with { harness async throws in
+            let schedule = await harness.fake.addSchedule(name: "dba-oncall", onCall: []).id
+            let team = await harness.fake.addTeam(name: "payments-team")
+            let other = await harness.fake.addTeam(name: "other-team")
+            let first = try await harness.client.createAlert(JSMHarness.draft("r1", responders: [
+                Responder(kind: .schedule, value: "dba-oncall"), Responder(kind: .team, value: "Payments-Team"), Responder(kind: .team, value: other),
+            ]))
+            _ = try await harness.client.createAlert(JSMHarness.draft("r2", responders: [Responder(kind: .schedule, value: "dba-oncall")]))
+            let stored = try #require(await harness.fake.alert(alias: AlertAlias.forRequest("r1")))
+            #expect(stored.id == first)
+            #expect(stored.responders == [["id": schedule, "type": "schedule"], ["id": team, "type": "team"], ["id": other, "type": "team"]])
+            let counts = await harness.fake.callCounts()
+            #expect(counts["GET /v1/schedules"] == 1 && counts["GET /v1/teams"] == 1, "each name looked up once: \(counts)")
+            #expect(await harness.fake.calls.allSatisfy(\.authorized))
+            #expect(try await harness.client.listOpenAlerts(taggedWith: ["access-reconciler", "teleport-cluster:c"]).map(\.id).contains(first))
+            #expect(try await harness.client.openAlerts(aliases: [AlertAlias.forRequest("r1")]).map(\.id) == [first])
+        }
+    }
+
+    @Test("a responder name JSM does not know: no alert is created, and the error names it")
+    func unknownResponder() async throws {
+        try await JSMHarness.with { harness async throws in
+            await harness.fake.addTeam(name: "payments-team")
+            let error = await #expect(throws: JSMNameError.self) {
+                try await harness.client.createAlert(JSMHarness.draft(responders: [Responder(kind: .team, value: "payments-team"),
+                                                                                   Responder(kind: .schedule, value: "no-such-schedule")]))
+            }
+            #expect(error?.description.contains("no schedule named `no-such-schedule`") == true)
+            #expect(await harness.fake.alerts.isEmpty)
+            #expect(await harness.fake.callCounts()["POST /v1/alerts"] == nil)
+        }
+    }
+
+    @Test("acked and snoozed alerts are open; resolved and closed are done, and the job never touches them")
+    func statuses() async throws {
+        try await JSMHarness.with { harness async throws in
+            var ids: [String: String] = [:]
+            for status in ["open", "acked", "snoozed", "resolved", "closed"] {
+                let id = try await harness.client.createAlert(JSMHarness.draft(status))
+                await harness.fake.setStatus(status, alertID: id)
+                ids[status] = id
+            }
+            let open = try await harness.client.openAlerts(aliases: ["open", "acked", "snoozed", "resolved", "closed"].map(AlertAlias.forRequest))
+            #expect(Set(open.map(\.id)) == Set([ids["open"]!, ids["acked"]!, ids["snoozed"]!]))
+            await harness.fake.clearCalls()
+            #expect(try await harness.client.closeAlert(alertID: ids["resolved"]!, note: "Access request has been approved\n") == false)
+            #expect(await harness.fake.calls.allSatisfy { $0.method == "GET" }, "a resolved alert gets no note and no close")
+            #expect(try await harness.client.closeAlert(alertID: ids["acked"]!, note: "Access request has been approved\n"))
+            #expect(await harness.fake.alert(alias: AlertAlias.forRequest("acked"))?.status == "closed")
+        }
+    }
+
+    @Test("close: the resolution note first (close takes no body), and never twice when a run stopped between the two")
+    func closeWithNote() async throws {
+        try await JSMHarness.with { harness async throws in
+            let id = try await harness.client.createAlert(JSMHarness.draft())
+            try await harness.client.addNote(alertID: id, note: "Access request has been denied\nReason: no")
+            #expect(try await harness.client.closeAlert(alertID: id, note: "Access request has been denied\nReason: no"))
+            let alert = try #require(await harness.fake.alert(alias: AlertAlias.forRequest("r1")))
+            #expect(alert.status == "closed" && alert.notes == ["Access request has been denied\nReason: no"])
+            let close = try #require(await harness.fake.calls.first { $0.path.hasSuffix("/close") })
+            #expect(close.request.body.isEmpty)
+        }
+    }
+
+    @Test("on call: account ids to e-mail addresses by the user API, in bulk and once; a hidden address makes the lookup fail; the users file fills it")
+    func onCall() async throws {
+        try await JSMHarness.with { harness async throws in
+            await harness.fake.addSchedule(name: "primary", onCall: ["alice@example.com", "Bob@Example.com"])
+            #expect(try await harness.client.onCallRecipients(schedule: "primary").sorted() == ["Bob@Example.com", "alice@example.com"])
+            _ = try await harness.client.onCallRecipients(schedule: "primary")
+            #expect(await harness.fake.callCounts()["GET /rest/api/3/user/bulk"] == 1)
+
+            let hidden = await harness.fake.account(email: "carol@example.com", hidden: true)
+            await harness.fake.addSchedule(name: "secondary", onCall: ["alice@example.com", "carol@example.com"])
+            let error = await #expect(throws: APIError.self) { try await harness.client.onCallRecipients(schedule: "secondary") }
+            #expect(error?.description.contains("no e-mail address for account(s) \(hidden.id)") == true)
+        }
+        let carol = FakeJSM.accountID(for: "carol@example.com")
+        try await JSMHarness.with(knownEmails: [carol: "carol@example.com"], siteURL: false) { harness async throws in
+            await harness.fake.account(email: "carol@example.com", hidden: true)
+            await harness.fake.addSchedule(name: "secondary", onCall: ["carol@example.com"])
+            #expect(try await harness.client.onCallRecipients(schedule: "secondary") == ["carol@example.com"])
+            #expect(await harness.fake.callCounts()["GET /rest/api/3/user/bulk"] == nil, "the users file named everyone")
+        }
+    }
+
+    @Test("a create whose answer was lost is looked up by alias, not sent again; a 429 waits for Retry-After")
+    func lostAnswerAndThrottle() async throws {
+        try await JSMHarness.with { harness async throws in
+            await harness.fake.script(.dropAfterProcessing)
+            let id = try await harness.client.createAlert(JSMHarness.draft())
+            let alerts = await harness.fake.alerts
+            #expect(alerts.count == 1 && alerts.first?.id == id && alerts.first?.count == 1)
+            await harness.fake.script(.throttle(periodSeconds: 2))
+            #expect(try await harness.client.openAlerts(aliases: [AlertAlias.forRequest("r1")]).count == 1)
+            let statuses = await harness.fake.calls.compactMap(\.status)
+            #expect(statuses.filter { $0 == 429 }.count == 1)
+        }
+    }
+
+    @Test("the cloud id is learnt from the site; a wrong token fails with 401 and the token is never in the error")
+    func cloudIDAndCredentials() async throws {
+        try await JSMHarness.with { harness async throws in
+            #expect(try await JSMSettings.cloudID(site: await harness.fake.baseURL) == harness.fake.cloudID)
+            let url = await harness.fake.baseURL
+            let wrong = JSMAlertBackend(configuration: JSMConfiguration(apiURL: url, cloudID: harness.fake.cloudID, siteURL: url,
+                                                                        user: "bot@example.com", apiToken: Secret("not-the-token")))
+            let error = await #expect(throws: APIError.self) { try await wrong.listOpenAlerts(taggedWith: ["x"]) }
+            #expect(error?.kind == .status(401))
+            #expect(error.map { !"\($0)".contains("not-the-token") && !"\($0)".contains(harness.token) } == true)
+        }
+    }
+}

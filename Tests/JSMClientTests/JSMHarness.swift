@@ -1,0 +1,47 @@
+import AccessReconciler
+import Foundation
+import HTTPSupport
+@testable import JSMClient
+import ReconcilerTesting
+import Testing
+
+/// A fake JSM Operations on loopback and a client configured for it, with short waits. After each
+/// test every exchange is checked against the project's description of the API, and the fake
+/// stops.
+struct JSMHarness {
+    let fake: FakeJSM
+    let client: JSMAlertBackend
+    let token: String
+
+    static let conformance = Result { try OpenAPIConformance(descriptionAt: TestRepository.jsmContract) }
+
+    static func with(knownEmails: [String: String] = [:], siteURL: Bool = true, faults: FakeOpsgenieFaults = FakeOpsgenieFaults(),
+                     sourceLocation: Testing.SourceLocation = #_sourceLocation,
+                     _ body: (JSMHarness) async throws -> Void) async throws {
+        let token = "ATATT-test-" + UUID().uuidString
+        let fake = try await FakeJSM.start(user: "bot@example.com", apiToken: token, faults: faults)
+        let url = await fake.baseURL
+        var configuration = JSMConfiguration(apiURL: url, cloudID: fake.cloudID, siteURL: siteURL ? url : nil, user: "bot@example.com",
+                                             apiToken: Secret(token))
+        configuration.knownEmails = knownEmails
+        configuration.retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(40), throttleUnit: .milliseconds(20))
+        configuration.statusPollInterval = .milliseconds(5)
+        configuration.requestTimeout = .seconds(5)
+        configuration.rateLimits = [.alertWrite: 10_000, .alertRead: 10_000, .schedule: 10_000, .user: 10_000]
+        let harness = JSMHarness(fake: fake, client: JSMAlertBackend(configuration: configuration), token: token)
+        try await withStopping(harness, stop: { harness in
+            do {
+                let findings = try conformance.get().findings(for: await harness.fake.calls)
+                #expect(findings.isEmpty, "exchanges not conforming to the JSM description: \(findings)", sourceLocation: sourceLocation)
+            } catch {
+                Issue.record(error, sourceLocation: sourceLocation)
+            }
+            await harness.fake.stop()
+        }, body)
+    }
+
+    static func draft(_ request: String = "r1", responders: [Responder] = []) -> AlertDraft {
+        AlertDraft(message: "Access request from alice@example.com", alias: AlertAlias.forRequest(request), description: "roles: editor",
+                   responders: responders, priority: .p3, tags: ["access-reconciler", "teleport-cluster:c"], details: ["teleport-request-id": request])
+    }
+}
