@@ -18,10 +18,13 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Numbers of access requests.")
     var sizes: [Int] = [100, 1_000, 10_000]
 
+    @Option(name: .long, parsing: .upToNextOption, help: "Alert backends to measure: opsgenie, jsm.")
+    var alertBackends: [SandboxBackend] = SandboxBackend.allCases
+
     @Option(name: .long, help: "Latency of every API call, in milliseconds.")
     var latencyMs = 20
 
-    @Option(name: .long, help: "Requests in flight at once (Opsgenie client and writes).")
+    @Option(name: .long, help: "Requests in flight at once (alert client and writes).")
     var concurrency = 8
 
     @Option(name: .long, help: "Requests for the planner-alone timing (0 to skip).")
@@ -42,11 +45,13 @@ struct BenchmarkCommand: AsyncParsableCommand {
         print("")
         print(BenchmarkRow.header)
         var notes: [String] = []
-        for size in plannerOnly ? [] : sizes {
-            let rows = try await measure(size: size, binary: binary)
-            for row in rows {
-                print(row.line)
-                notes += row.notes
+        for backend in plannerOnly ? [] : alertBackends {
+            for size in sizes {
+                let rows = try await measure(size: size, backend: backend, binary: binary)
+                for row in rows {
+                    print(row.line)
+                    notes += row.notes
+                }
             }
         }
         print("")
@@ -58,28 +63,40 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
     }
 
-    private func measure(size: Int, binary: String) async throws -> [BenchmarkRow] {
-        let workload = GeneratedWorkload(requests: size, now: Date())
+    private func measure(size: Int, backend: SandboxBackend, binary: String) async throws -> [BenchmarkRow] {
+        let workload = GeneratedWorkload(requests: size, now: Date(), pluginName: backend.pluginName)
         let latency = Duration.milliseconds(latencyMs)
-        let sandbox = try await SandboxEnvironment.start(scenario: workload.scenario, opsgenieFaults: FakeOpsgenieFaults(latency: latency))
+        let sandbox = try await SandboxEnvironment.start(scenario: workload.scenario, backend: backend, opsgenieFaults: FakeOpsgenieFaults(latency: latency))
         await sandbox.teleport.state.setLatency(latency)
         await sandbox.opsgenie.setStatusDelayPolls(0)
+        await sandbox.jsm.setStatusDelayPolls(0)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try workload.manifestsYAML.write(to: directory.appendingPathComponent("manifests.yaml"), atomically: true, encoding: .utf8)
-        try sandbox.apiKey.value.write(to: directory.appendingPathComponent("opsgenie-key"), atomically: true, encoding: .utf8)
+        await sandbox.addDirectory(of: try ManifestLoader().load(path: directory.appendingPathComponent("manifests.yaml").path))
+        try sandbox.apiKey.value.write(to: directory.appendingPathComponent("api-key"), atomically: true, encoding: .utf8)
+        let jsmURL = await sandbox.jsm.baseURL.absoluteString
         let config = """
             manifests: manifests.yaml
             format: json
             concurrency: \(concurrency)
             max_rounds: 3
             teleport: {addr: "\(sandbox.teleport.address)", identity_file: "\(sandbox.identityFile)", route: auth}
+            alerting: {backend: \(backend.rawValue)}
             opsgenie:
               url: "\(sandbox.opsgenieURL.absoluteString)"
-              api_key_file: opsgenie-key
+              api_key_file: api-key
               concurrency: \(concurrency)
               rate_limits: {alert_write: 100000, alert_read: 100000, schedule: 100000}
+            jsm:
+              api_url: "\(jsmURL)"
+              site_url: "\(jsmURL)"
+              cloud_id: \(sandbox.jsm.cloudID)
+              user: \(SandboxEnvironment.jsmUser)
+              api_token_file: api-key
+              concurrency: \(concurrency)
+              rate_limits: {alert_write: 100000, alert_read: 100000, schedule: 100000, user: 100000}
             auto_approval: {reviewer: \(SandboxEnvironment.jobUser)}
             """
         let configPath = directory.appendingPathComponent("config.yaml").path
@@ -88,6 +105,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         var rows: [BenchmarkRow] = []
         for (label, reportName) in [("catch-up", "catch-up.json"), ("no-op", "no-op.json")] {
             await sandbox.opsgenie.clearCalls()
+            await sandbox.jsm.clearCalls()
             await sandbox.teleport.state.clearCalls()
             let expectation = try await Minimum.before(sandbox: sandbox)
             let reportPath = directory.appendingPathComponent(reportName).path
@@ -99,11 +117,11 @@ struct BenchmarkCommand: AsyncParsableCommand {
                 output.range(of: "{\n").map { String(output[$0.lowerBound..<end.upperBound]) }
             } ?? output
             let report = try JSONDecoder().decode(ReportDocument.self, from: Data(json.utf8))
-            let opsgenieCalls = await sandbox.opsgenie.callCounts()
+            let alertingCalls = await sandbox.alerting.callCounts()
             let teleportCalls = await sandbox.teleport.state.callCounts()
-            rows.append(BenchmarkRow(size: size, label: label, result: result, report: report, minimum: expectation.calls(for: report),
+            rows.append(BenchmarkRow(size: size, backend: backend, label: label, result: result, report: report, minimum: expectation.calls(for: report),
                                      allowedSeconds: expectation.allowedSeconds(for: report, latency: Double(latencyMs) / 1000, concurrency: concurrency),
-                                     opsgenieCalls: opsgenieCalls, teleportCalls: teleportCalls))
+                                     alertingCalls: alertingCalls, teleportCalls: teleportCalls))
         }
         await sandbox.stop()
         return rows
@@ -132,3 +150,4 @@ struct BenchmarkCommand: AsyncParsableCommand {
         return best
     }
 }
+extension SandboxBackend: ExpressibleByArgument {}

@@ -13,7 +13,8 @@ struct GeneratedWorkload {
     let scenario: Scenario
     let manifestsYAML: String
 
-    init(requests count: Int, now: Date) {
+    /// `pluginName`: the plugin-data entry the alert backend's client keeps.
+    init(requests count: Int, now: Date, pluginName: String = "opsgenie") {
         var manifests = ""
         for group in 0..<Self.scheduleCount {
             let name = String(format: "%02d", group)
@@ -65,7 +66,7 @@ struct GeneratedWorkload {
                               tags: [PlanningPolicy.defaultOwnerTag, AlertDetails.clusterTag(scenario.cluster)],
                               responders: [Responder(kind: .schedule, name: "oncall-\(group)"), Responder(kind: .team, name: "team-\(group)")],
                               createdAt: created.addingTimeInterval(1))
-            let recorded = RequestPluginData(entries: ["opsgenie": ["alert_id": alert.id, "user": request.user, "roles": request.roles[0]]])
+            let recorded = RequestPluginData(entries: [pluginName: ["alert_id": alert.id, "user": request.user, "roles": request.roles[0]]])
             switch index % 20 {
             case 0..<12:
                 if index % 2 == 0 {

@@ -5,47 +5,65 @@ import ReconcilerTesting
 /// The fewest calls a run's work needs, and the time the latency allows for them: the list pages
 /// of one look (Ping, access-request pages, the plugin-data listing, the job's alert pages), the
 /// alias lookups of the first look (20 aliases a query, for the requests the tagged listing
-/// cannot answer for), one on-call lookup per distinct approval schedule, and for each change its
-/// write, its status read where Opsgenie answers asynchronously, and its plugin-data record.
+/// cannot answer for), the on-call lookups of the distinct approval schedules, and for each change
+/// its calls. JSM adds what its API needs: a schedule's id before its on-call list or an alert
+/// naming it, the team list once, the e-mail addresses of the people on call (50 accounts a
+/// call), and before a close the alert and its notes (JSM's close takes no note).
 struct Minimum {
+    let backend: SandboxBackend
     let listPages: Int
-    let onCallLookups: Int
+    let lookups: Int
 
     /// Reads what the fakes hold before the run.
     static func before(sandbox: SandboxEnvironment) async throws -> Minimum {
+        let backend = sandbox.backend
         let requests = await sandbox.teleport.state.allRequests()
         let now = Date()
         let visible = requests.filter { !$0.isExpired(at: now) }
-        let tagged = await sandbox.opsgenie.alerts.filter { $0.status == "open" && $0.tags.contains(PlanningPolicy.defaultOwnerTag) }
-        let openAlerts = tagged.count
-        let lookups = Observer.requestsToLookUp(requests: visible, pluginData: await sandbox.teleport.state.allPluginData().compactMapValues { $0.entries["opsgenie"].map(PluginEntry.init) },
-                                                tagged: Set(tagged.compactMap { AlertAlias.requestID(from: $0.alias) }), now: now).count
-        let lookupPages = Int((Double(lookups) / 20).rounded(.up))
+        let tagged = await sandbox.alerting.alerts.filter { $0.status == "open" && $0.tags.contains(PlanningPolicy.defaultOwnerTag) }
+        let taggedRequests = Set(tagged.compactMap { AlertAlias.requestID(from: $0.alias) })
+        let pluginData = await sandbox.teleport.state.allPluginData().compactMapValues { $0.entries[backend.pluginName].map(PluginEntry.init) }
+        let aliasLookups = Observer.requestsToLookUp(requests: visible, pluginData: pluginData, tagged: taggedRequests, now: now).count
+        let lookupPages = Int((Double(aliasLookups) / 20).rounded(.up))
         let teleportPages = 1 + max(1, Int((Double(visible.count) / 1000).rounded(.up))) + 1
-        let opsgeniePages = max(1, Int((Double(openAlerts) / 100).rounded(.up)))
-        let schedules = Set(visible.filter { $0.state == .pending }.flatMap { $0.systemAnnotations[RequestAnnotation.schedules] ?? [] })
-        return Minimum(listPages: teleportPages + opsgeniePages + lookupPages, onCallLookups: schedules.count)
+        let alertPages = max(1, Int((Double(tagged.count) / 100).rounded(.up)))
+        let pending = visible.filter { $0.state == .pending }
+        let schedules = Set(pending.flatMap { $0.systemAnnotations[RequestAnnotation.schedules] ?? [] })
+        var lookups = schedules.count
+        if backend == .jsm {
+            let creating = pending.filter { !taggedRequests.contains($0.id) }
+            let named = schedules.union(creating.flatMap { $0.systemAnnotations[RequestAnnotation.notifyServices] ?? [] })
+            let teams = creating.contains { !($0.systemAnnotations[RequestAnnotation.teams] ?? []).isEmpty } ? 1 : 0
+            let people = Set(schedules.flatMap { sandbox.scenario.onCall[$0] ?? [] })
+            lookups += named.count + teams + Int((Double(people.count) / 50).rounded(.up))
+        }
+        return Minimum(backend: backend, listPages: teleportPages + alertPages + lookupPages, lookups: lookups)
     }
 
-    /// Calls each change needs: create, note and close = write + status read + plugin data; approve
-    /// = the review; a plugin-data record = the write.
-    static func callsPerChange(_ kind: PlannedAction.Kind) -> Int {
-        switch kind {
-        case .approveRequest, .recordAlert, .recordResolution: return 1
-        case .createAlert, .addNote, .closeAlert: return 3
+    /// Calls each change needs. Opsgenie: create, note and close = write + status read + plugin
+    /// data. JSM: create = write + status read + plugin data; note = write (answered at once) +
+    /// plugin data; close = alert read + notes read + note + close + status read + plugin data.
+    /// Both: approve = the review; a plugin-data record = the write.
+    func callsPerChange(_ kind: PlannedAction.Kind) -> Int {
+        switch (kind, backend) {
+        case (.approveRequest, _), (.recordAlert, _), (.recordResolution, _): return 1
+        case (.createAlert, _): return 3
+        case (.addNote, .opsgenie), (.closeAlert, .opsgenie): return 3
+        case (.addNote, .jsm): return 2
+        case (.closeAlert, .jsm): return 6
         }
     }
 
     func changeCalls(for report: ReportDocument) -> Int {
-        report.actions.filter { $0.status == .done }.map { Self.callsPerChange($0.kind) }.reduce(0, +)
+        report.actions.filter { $0.status == .done }.map { callsPerChange($0.kind) }.reduce(0, +)
     }
 
     func calls(for report: ReportDocument) -> Int {
-        listPages + onCallLookups + changeCalls(for: report)
+        listPages + lookups + changeCalls(for: report)
     }
 
-    /// (list pages in sequence × latency) + (change calls × latency / concurrency).
+    /// (list pages and lookups in sequence × latency) + (change calls × latency / concurrency).
     func allowedSeconds(for report: ReportDocument, latency: Double, concurrency: Int) -> Double {
-        Double(listPages + onCallLookups) * latency + Double(changeCalls(for: report)) * latency / Double(concurrency)
+        Double(listPages + lookups) * latency + Double(changeCalls(for: report)) * latency / Double(concurrency)
     }
 }
