@@ -25,12 +25,15 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     /// The service's own words about the failure.
     public var message: String?
+    /// The service's id of the request, for its support.
+    public var requestID: String?
 
-    public init(service: String, operation: String, kind: Kind, message: String? = nil) {
+    public init(service: String, operation: String, kind: Kind, message: String? = nil, requestID: String? = nil) {
         self.service = service
         self.operation = operation
         self.kind = kind
         self.message = message
+        self.requestID = requestID
     }
 
     public var description: String {
@@ -46,6 +49,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case .redirected: text += "redirect refused"
         }
         if let message, !message.isEmpty { text += ": \(message)" }
+        if let requestID { text += " (requestId \(requestID))" }
         return text
     }
 

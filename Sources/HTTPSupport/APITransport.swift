@@ -50,16 +50,17 @@ public struct APITransport: Sendable {
         public var service: String
         /// The `Authorization` header's value; called for each request, never logged.
         public var authorization: @Sendable () -> String
-        /// The service's message in an error body, if it has one.
-        public var errorMessage: @Sendable (Response) -> String?
+        /// The service's message in an error body, and its id of the request, if it has them.
+        public var errorDetails: @Sendable (Response) -> (message: String?, requestID: String?)
         /// The wait a 429 asks for, in seconds of `RetryPolicy.throttleUnit`.
         public var throttlePeriod: @Sendable (Response) -> Int
 
-        public init(service: String, authorization: @escaping @Sendable () -> String, errorMessage: @escaping @Sendable (Response) -> String?,
+        public init(service: String, authorization: @escaping @Sendable () -> String,
+                    errorDetails: @escaping @Sendable (Response) -> (message: String?, requestID: String?),
                     throttlePeriod: @escaping @Sendable (Response) -> Int) {
             self.service = service
             self.authorization = authorization
-            self.errorMessage = errorMessage
+            self.errorDetails = errorDetails
             self.throttlePeriod = throttlePeriod
         }
     }
@@ -115,8 +116,7 @@ public struct APITransport: Sendable {
                 if let redirect = RedirectRefused(status: response.status, from: url, location: response.header("Location")) {
                     throw APIError(service: dialect.service, operation: request.operation, kind: .redirected, message: redirect.description)
                 }
-                let failure = APIError(service: dialect.service, operation: request.operation, kind: .status(response.status),
-                                       message: dialect.errorMessage(response))
+                let failure = error(for: response, operation: request.operation)
                 let wait = response.status == 429 ? retry.throttleDelay(periodSeconds: dialect.throttlePeriod(response)) : retry.delay(after: attempt)
                 guard failure.isRetryableWithoutDoubt, mayRetry(after: wait) else { throw failure }
                 logger.notice("\(dialect.service) answered \(response.status); retrying",
@@ -135,6 +135,13 @@ public struct APITransport: Sendable {
                 try await Task.sleep(for: wait)
             }
         }
+    }
+
+    /// The error an answer's status and body make.
+    public func error(for response: Response, operation: String) -> APIError {
+        let details = dialect.errorDetails(response)
+        return APIError(service: dialect.service, operation: operation, kind: .status(response.status), message: details.message,
+                        requestID: details.requestID)
     }
 
     private func perform(_ request: Request) async throws -> Response {

@@ -28,7 +28,7 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
         let dialect = APITransport.Dialect(
             service: "JSM Operations",
             authorization: { "Basic \(credential)" },
-            errorMessage: { (try? JSONDecoder().decode(JSMErrorBody.self, from: $0.body))?.text },
+            errorDetails: { ((try? JSONDecoder().decode(JSMErrorBody.self, from: $0.body))?.text, nil) },
             throttlePeriod: { Int($0.header("Retry-After") ?? "") ?? 1 })
         transport = APITransport(dialect: dialect, hosts: [configuration.apiURL] + (configuration.siteURL.map { [$0] } ?? []),
                                  rateLimits: Dictionary(uniqueKeysWithValues: configuration.rateLimits.map { ($0.key.rawValue, $0.value) }),

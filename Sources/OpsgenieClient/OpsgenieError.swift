@@ -1,57 +1,12 @@
+import HTTPSupport
+
 /// A failed Opsgenie call: what was attempted, what Opsgenie answered, and its request id for
 /// Opsgenie's support. Never contains the API key.
-public struct OpsgenieError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable, Hashable {
-        /// An HTTP status that is not retried (400, 401, 402, 403, 404, 409, 422) or retries ran out.
-        case status(Int)
-        /// The asynchronous request was processed and failed (`isSuccess: false`).
-        case rejected(status: String)
-        /// The request's status never showed within the polling budget.
-        case notProcessed
-        /// The connection failed or timed out and retries ran out.
-        case transport(String)
-        /// The answer could not be read.
-        case malformed(String)
-        /// A listing could not be completed; no partial list is returned.
-        case incomplete(String)
-        /// Opsgenie (or something in front of it) answered with a redirect, which is not followed.
-        case redirected
-    }
+public typealias OpsgenieError = APIError
 
-    /// What was attempted, e.g. `create alert teleport-access-request/0193…`.
-    public var operation: String
-    public var kind: Kind
-    /// Opsgenie's `message`, and field errors of a 422.
-    public var message: String?
-    public var requestID: String?
-
+extension APIError {
+    /// An Opsgenie failure.
     public init(operation: String, kind: Kind, message: String? = nil, requestID: String? = nil) {
-        self.operation = operation
-        self.kind = kind
-        self.message = message
-        self.requestID = requestID
-    }
-
-    public var description: String {
-        var text = "Opsgenie: \(operation) failed: "
-        switch kind {
-        case let .status(status): text += "HTTP \(status)"
-        case let .rejected(status): text += "the request was processed and rejected"
-            if message == nil { text += ": \(status)" }
-        case .notProcessed: text += "Opsgenie did not report the request as processed in time"
-        case let .transport(reason): text += reason
-        case let .malformed(reason): text += "unreadable answer (\(reason))"
-        case let .incomplete(reason): text += "the listing is incomplete (\(reason))"
-        case .redirected: text += "redirect refused"
-        }
-        if let message, !message.isEmpty { text += ": \(message)" }
-        if let requestID { text += " (requestId \(requestID))" }
-        return text
-    }
-
-    /// Whether the failure says nothing was changed, so retrying cannot duplicate anything.
-    var isRetryableWithoutDoubt: Bool {
-        if case let .status(status) = kind { return status == 429 || (status >= 500 && status != 501) }
-        return false
+        self.init(service: "Opsgenie", operation: operation, kind: kind, message: message, requestID: requestID)
     }
 }

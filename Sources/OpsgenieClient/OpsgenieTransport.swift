@@ -6,9 +6,9 @@ import FoundationNetworking
 #endif
 import Logging
 
-/// Sends requests to Opsgenie over URLSession with authentication, rate limits, a bound on
-/// concurrency, per-request deadlines, and retries: 429 after the bucket's period, 5xx (not 501)
-/// and connection failures with back-off. Other statuses fail at once with Opsgenie's message.
+/// Opsgenie's requests (path segments, query, rate-limit domain) over the shared `APITransport`:
+/// `GenieKey` authentication, Opsgenie's error envelope, and 429s that wait for the bucket's
+/// period (`X-RateLimit-Period-In-Sec`).
 struct OpsgenieTransport: Sendable {
     struct Request: Sendable {
         var method: String
@@ -26,35 +26,32 @@ struct OpsgenieTransport: Sendable {
         var retryTransportFailures = true
     }
 
-    struct Response: Sendable {
-        var status: Int
-        var headers: [String: String]
-        var body: Data
-
-        func header(_ name: String) -> String? {
-            headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
-        }
-    }
+    typealias Response = APITransport.Response
 
     let configuration: OpsgenieConfiguration
-    let session: URLSession
     let scope: CredentialScope
-    let limiter: ConcurrencyLimiter
-    let buckets: [OpsgenieDomain: RateLimiter]
-    let logger: Logger
+    let api: APITransport
 
     init(configuration: OpsgenieConfiguration, logger: Logger) {
         self.configuration = configuration
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.httpMaximumConnectionsPerHost = configuration.maxConcurrentRequests
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = CredentialScope.session(configuration: sessionConfiguration)
         scope = CredentialScope(configuration.baseURL)
-        limiter = ConcurrencyLimiter(limit: configuration.maxConcurrentRequests)
-        var buckets: [OpsgenieDomain: RateLimiter] = [:]
-        for (domain, rate) in configuration.rateLimits { buckets[domain] = RateLimiter(perSecond: rate) }
-        self.buckets = buckets
-        self.logger = logger
+        let key = configuration.apiKey
+        let dialect = APITransport.Dialect(
+            service: "Opsgenie",
+            authorization: { "GenieKey \(key.value)" },
+            errorDetails: { response in
+                let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: response.body)
+                var message = envelope?.message
+                if let fields = envelope?.errors, !fields.isEmpty {
+                    message = (message.map { $0 + " " } ?? "") + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+                }
+                return (message, envelope?.requestId)
+            },
+            throttlePeriod: { Int($0.header("X-RateLimit-Period-In-Sec") ?? "") ?? 1 })
+        api = APITransport(dialect: dialect, hosts: [configuration.baseURL],
+                           rateLimits: Dictionary(uniqueKeysWithValues: configuration.rateLimits.map { ($0.key.rawValue, $0.value) }),
+                           maxConcurrentRequests: configuration.maxConcurrentRequests, retry: configuration.retry,
+                           requestTimeout: configuration.requestTimeout, logger: logger)
     }
 
     /// The URL of a request: base URL, encoded segments, query.
@@ -80,93 +77,15 @@ struct OpsgenieTransport: Sendable {
         guard scope.allows(url) else {
             throw OpsgenieError(operation: request.operation, kind: .malformed("a link points to \(url.host ?? "another host"); not following it with the API key"))
         }
-        let started = ContinuousClock.now
-        var attempt = 0
-        /// Whether another attempt fits within the retry policy's count and time.
-        func mayRetry(after wait: Duration) -> Bool {
-            attempt < configuration.retry.maxAttempts && ContinuousClock.now - started + wait <= configuration.retry.maxElapsed
-        }
-        while true {
-            attempt += 1
-            if let bucket = buckets[request.domain] { try await bucket.acquire() }
-            let outcome: Result<Response, Error>
-            do {
-                outcome = .success(try await limiter.withSlot { try await perform(request, url: url) })
-            } catch {
-                outcome = .failure(error)
-            }
-            switch outcome {
-            case let .success(response):
-                if (200..<300).contains(response.status) || request.accepting.contains(response.status) { return response }
-                if let redirect = RedirectRefused(status: response.status, from: url, location: response.header("Location")) {
-                    throw OpsgenieError(operation: request.operation, kind: .redirected, message: redirect.description)
-                }
-                let failure = error(for: response, request: request)
-                let wait = response.status == 429
-                    ? configuration.retry.throttleDelay(periodSeconds: Int(response.header("X-RateLimit-Period-In-Sec") ?? "") ?? 1)
-                    : configuration.retry.delay(after: attempt)
-                guard failure.isRetryableWithoutDoubt, mayRetry(after: wait) else { throw failure }
-                logger.notice("Opsgenie answered \(response.status); retrying", metadata: [
-                    "operation": "\(request.operation)", "attempt": "\(attempt)", "wait": "\(wait)",
-                    "reason": "\(response.header("X-RateLimit-Reason") ?? "")",
-                ])
-                try await Task.sleep(for: wait)
-            case let .failure(error):
-                if error is CancellationError { throw error }
-                let reason = Self.describe(error)
-                let wait = configuration.retry.delay(after: attempt)
-                guard request.retryTransportFailures, mayRetry(after: wait) else {
-                    throw OpsgenieError(operation: request.operation, kind: .transport("\(reason) (\(url.host ?? "?"), \(attempt) attempt(s))"))
-                }
-                logger.notice("Opsgenie request failed; retrying", metadata: [
-                    "operation": "\(request.operation)", "attempt": "\(attempt)", "error": "\(reason)",
-                ])
-                try await Task.sleep(for: wait)
-            }
-        }
-    }
-
-    private func perform(_ request: Request, url: URL) async throws -> Response {
-        var urlRequest = URLRequest(url: url)
-        urlRequest.httpMethod = request.method
-        urlRequest.timeoutInterval = Double(configuration.requestTimeout.components.seconds)
-            + Double(configuration.requestTimeout.components.attoseconds) / 1e18
-        urlRequest.setValue("GenieKey \(configuration.apiKey.value)", forHTTPHeaderField: "Authorization")
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let body = request.body {
-            urlRequest.httpBody = body
-            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await session.data(for: urlRequest)
-        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-        var headers: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { headers[name] = value }
-        }
-        return Response(status: http.statusCode, headers: headers, body: data)
+        return try await api.send(.init(method: request.method, url: url, body: request.body, bucket: request.domain.rawValue,
+                                        operation: request.operation, accepting: request.accepting,
+                                        retryTransportFailures: request.retryTransportFailures))
     }
 
     func error(for response: Response, request: Request) -> OpsgenieError {
-        let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: response.body)
-        var message = envelope?.message
-        if let fields = envelope?.errors, !fields.isEmpty {
-            message = (message.map { $0 + " " } ?? "") + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-        }
-        return OpsgenieError(operation: request.operation, kind: .status(response.status), message: message, requestID: envelope?.requestId)
-    }
-
-    static func describe(_ error: Error) -> String {
-        if let urlError = error as? URLError {
-            switch urlError.code {
-            case .timedOut: return "the request timed out"
-            case .cannotConnectToHost, .cannotFindHost: return "cannot connect to Opsgenie"
-            case .networkConnectionLost: return "the connection was lost"
-            default: return "network error \(urlError.code.rawValue)"
-            }
-        }
-        return "\(error)"
+        api.error(for: response, operation: request.operation)
     }
 
     /// Characters left as they are in one path segment (everything else, `/` included, is encoded).
-    static let segmentCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static let segmentCharacters = APITransport.segmentCharacters
 }

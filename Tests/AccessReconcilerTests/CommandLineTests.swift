@@ -78,8 +78,12 @@ struct CommandLineTests {
         #expect(fromFile.stdout.contains("Manifests OK: 1 roles, 0 users in 1 file(s)"), "\(fromFile.stdout)")
         #expect(fromFile.stdout.contains("role auditor\n  granted by:          only-requester\n  notify schedules:    audit-oncall\n  notify teams:        file-team (default)"),
                 "\(fromFile.stdout)")
+        // The file and the variable use the older Opsgenie names: they work, with a warning each.
+        #expect(fromFile.stderr.contains("access-reconciler: warning: \(directory)/config.yaml:3:18: opsgenie.default_teams is deprecated: use alerting.default_teams"),
+                "\(fromFile.stderr)")
         let overridden = try run(["validate"], environment: ["ACCESS_RECONCILER_CONFIG": directory + "/config.yaml", "OPSGENIE_DEFAULT_TEAMS": "env-team"])
         #expect(overridden.stdout.contains("notify teams:        env-team (default)"), "\(overridden.stdout)")
+        #expect(overridden.stderr.contains("access-reconciler: warning: OPSGENIE_DEFAULT_TEAMS is deprecated: use ACCESS_RECONCILER_DEFAULT_TEAMS"))
         let bad = try run(["validate", "--manifests", "manifests"], environment: ["OPSGENIE_PRIORITY": "P9"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("OPSGENIE_PRIORITY: expected one of P1, P2, P3, P4, P5"))
@@ -90,6 +94,21 @@ struct CommandLineTests {
         let result = try run(["plan", "--manifests", "manifests"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("missing the Teleport address: set --teleport-addr or TELEPORT_ADDR"))
+    }
+
+    @Test("JSM chosen but its account or token not given: exit 1 naming the setting, before any connection")
+    func jsmNeedsCredentials() throws {
+        let directory = try TestSupport.directory(["identity": "not read"])
+        let base = ["plan", "--manifests", "manifests", "--alert-backend", "jsm", "--teleport-addr", "teleport.invalid:3025",
+                    "--teleport-identity", directory + "/identity"]
+        let noUser = try run(base)
+        #expect(noUser.status == 1)
+        #expect(noUser.stderr.contains("missing the JSM account: set --jsm-user or JSM_USER"), "\(noUser.stderr)")
+        let noToken = try run(base + ["--jsm-user", "bot@example.com"])
+        #expect(noToken.stderr.contains("missing the JSM API token: set JSM_API_TOKEN or --jsm-api-token-file"), "\(noToken.stderr)")
+        let noSite = try run(base + ["--jsm-user", "bot@example.com"], environment: ["JSM_API_TOKEN": "secret-token-value"])
+        #expect(noSite.stderr.contains("missing the JSM site: set --jsm-site-url (or --jsm-cloud-id)"), "\(noSite.stderr)")
+        #expect(!noSite.stderr.contains("secret-token-value"))
     }
 
     @Test("apply while another run holds the lock: exit 1 naming the holder, before any connection")
