@@ -123,3 +123,37 @@ struct JSMClientTests {
         }
     }
 }
+
+@Suite("JSM settings")
+struct JSMSettingsTests {
+    static func folder(_ files: [String: String]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jsm-settings-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
+        return path
+    }
+
+    @Test("the client's configuration: the token from its file, the cloud id from the site, e-mail addresses from the users file")
+    func configuration() async throws {
+        try await JSMHarness.with { harness async throws in
+            let folder = try Self.folder(["token": "\(harness.token)\n", "users.yaml": "5b0001: alice@example.com\n5b0002: bob@example.com\n"])
+            var settings = JSMSettings()
+            settings.siteURL = await harness.fake.baseURL
+            settings.apiURL = await harness.fake.baseURL
+            settings.user = "bot@example.com"
+            settings.apiTokenFile = folder + "/token"
+            settings.usersFile = folder + "/users.yaml"
+            let configuration = try await settings.configuration()
+            #expect(configuration.cloudID == harness.fake.cloudID)
+            #expect(configuration.apiToken.value == harness.token)
+            #expect(configuration.knownEmails == ["5b0001": "alice@example.com", "5b0002": "bob@example.com"])
+        }
+    }
+
+    @Test("a users file entry that is not an e-mail address is an error naming the file and line")
+    func badUsersFile() throws {
+        let folder = try Self.folder(["users.yaml": "5b0001: alice@example.com\n5b0002: bob\n"])
+        let error = #expect(throws: (any Error).self) { try JSMUsersFile.read(path: folder + "/users.yaml") }
+        #expect(error.map { "\($0)".contains("users.yaml:2:9") && "\($0)".contains("expected an e-mail address") } == true, "\(String(describing: error))")
+    }
+}
