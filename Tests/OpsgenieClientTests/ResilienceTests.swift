@@ -168,11 +168,14 @@ struct ResilienceTests {
             configuration.requestTimeout = .milliseconds(400)
             configuration.retry = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(10), maxDelay: .milliseconds(20), maxElapsed: .seconds(1))
             let backend = OpsgenieAlertBackend(configuration: configuration)
-            let started = ContinuousClock.now
             let error = await #expect(throws: OpsgenieError.self) { try await backend.listOpenAlerts(taggedWith: ["x"]) }
             guard case let .transport(reason)? = error?.kind else { Issue.record("expected a transport error, got \(String(describing: error))"); return }
             #expect(reason.contains("timed out") && reason.contains("127.0.0.1"), "\(reason)")
-            #expect(ContinuousClock.now - started < .seconds(5), "bounded by the time budget, not by ten attempts")
+            // Counted, not timed: a loaded machine fires timeouts late, which only means fewer
+            // attempts. The 1 s budget stops the retries before the ten the count allows.
+            let words = reason.split(separator: " ")
+            let attempts = words.firstIndex { $0.hasPrefix("attempt(s)") }.flatMap { Int(words[$0 - 1]) }
+            #expect(attempts.map { (1..<10).contains($0) } == true, "bounded by the time budget, not by ten attempts: \(reason)")
         }
     }
 
