@@ -7,7 +7,7 @@ import Logging
 public final class OpsgenieAlertBackend: AlertBackend, Sendable {
     public let configuration: OpsgenieConfiguration
     let transport: OpsgenieTransport
-    private let onCallCache = OnCallCache()
+    private let onCallCache = OnceCache<String, [String]>()
     private let logger: Logger
 
     /// Page size of alert listings (Opsgenie's maximum).
@@ -279,22 +279,5 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
 
     static func quoted(_ value: String) -> String {
         "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-}
-
-/// Who is on call, read once per schedule per run; concurrent readers share one request.
-actor OnCallCache {
-    private var entries: [String: Task<[String], Error>] = [:]
-
-    func value(for key: String, load: @escaping @Sendable () async throws -> [String]) async throws -> [String] {
-        if let existing = entries[key] { return try await existing.value }
-        let task = Task { try await load() }
-        entries[key] = task
-        do {
-            return try await task.value
-        } catch {
-            entries[key] = nil
-            throw error
-        }
     }
 }

@@ -132,13 +132,11 @@ public final class SandboxEnvironment: Sendable {
     /// `identityFile` replaces the job's identity.
     public func clients(identityFile: String? = nil, tune: (inout OpsgenieConfiguration) -> Void = { _ in }) throws
         -> (teleport: TeleportAccessRequests, opsgenie: OpsgenieAlertBackend) {
-        var teleportConfiguration = teleport.clientConfiguration(identityFile: identityFile ?? self.identityFile)
-        teleportConfiguration.attempts = 3
         var opsgenieConfiguration = OpsgenieConfiguration(baseURL: opsgenieURL, apiKey: apiKey)
         opsgenieConfiguration.statusPollInterval = .milliseconds(20)
         opsgenieConfiguration.retry = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200))
         tune(&opsgenieConfiguration)
-        return (try TeleportAccessRequests(configuration: teleportConfiguration), OpsgenieAlertBackend(configuration: opsgenieConfiguration))
+        return (try teleportClient(identityFile: identityFile), OpsgenieAlertBackend(configuration: opsgenieConfiguration))
     }
 
     /// The fake of the backend the job runs against.
@@ -166,6 +164,13 @@ public final class SandboxEnvironment: Sendable {
         }
     }
 
+    /// The Teleport client, connected to the fake, as the job's identity unless another is given.
+    public func teleportClient(identityFile: String? = nil) throws -> TeleportAccessRequests {
+        var configuration = teleport.clientConfiguration(identityFile: identityFile ?? self.identityFile)
+        configuration.attempts = 3
+        return try TeleportAccessRequests(configuration: configuration)
+    }
+
     /// The JSM client, connected to the fake; `tune` adjusts it (rates, retries).
     public func jsmClient(tune: (inout JSMConfiguration) -> Void = { _ in }) async -> JSMAlertBackend {
         let url = await jsm.baseURL
@@ -180,14 +185,17 @@ public final class SandboxEnvironment: Sendable {
     /// connected to the fakes; `retry` replaces the alert client's retry policy.
     public func clients(backend: SandboxBackend? = nil, identityFile: String? = nil,
                         retry: RetryPolicy? = nil) async throws -> (teleport: TeleportAccessRequests, alerts: any AlertBackend) {
-        let opsgenieClients = try clients(identityFile: identityFile) { configuration in
-            if let retry { configuration.retry = retry }
-        }
         switch backend ?? self.backend {
-        case .opsgenie: return (opsgenieClients.teleport, opsgenieClients.opsgenie)
-        case .jsm: return (opsgenieClients.teleport, await jsmClient { configuration in
-            if let retry { configuration.retry = retry }
-        })
+        case .opsgenie:
+            let opsgenieClients = try clients(identityFile: identityFile) { configuration in
+                if let retry { configuration.retry = retry }
+            }
+            return (opsgenieClients.teleport, opsgenieClients.opsgenie)
+        case .jsm:
+            let alerts = await jsmClient { configuration in
+                if let retry { configuration.retry = retry }
+            }
+            return (try teleportClient(identityFile: identityFile), alerts)
         }
     }
 
