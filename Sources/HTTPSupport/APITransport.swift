@@ -5,7 +5,7 @@ import FoundationNetworking
 import Logging
 
 /// Sends requests to one HTTP API over URLSession: the credential on every request (and on no
-/// other host), a rate limit per bucket, a bound on requests in flight, per-request deadlines, and
+/// other host), an adaptive pace per rate-limit bucket (`AdaptiveRateLimiter`), a bound on requests in flight, per-request deadlines, and
 /// retries (429 after the service's wait, 5xx but 501 and connection failures with back-off).
 /// Other statuses fail at once with the service's message. Redirects are never followed.
 public struct APITransport: Sendable {
@@ -69,13 +69,13 @@ public struct APITransport: Sendable {
     let session: URLSession
     let scopes: [CredentialScope]
     let limiter: ConcurrencyLimiter
-    let buckets: [String: RateLimiter]
+    let buckets: [String: AdaptiveRateLimiter]
     let retry: RetryPolicy
     let requestTimeout: Duration
     let logger: Logger
 
     /// `hosts`: the base URLs the credential may go to.
-    public init(dialect: Dialect, hosts: [URL], rateLimits: [String: Double], maxConcurrentRequests: Int, retry: RetryPolicy,
+    public init(dialect: Dialect, hosts: [URL], rateLimits: [String: RatePolicy], maxConcurrentRequests: Int, retry: RetryPolicy,
                 requestTimeout: Duration, logger: Logger) {
         self.dialect = dialect
         let configuration = URLSessionConfiguration.ephemeral
@@ -84,7 +84,7 @@ public struct APITransport: Sendable {
         session = CredentialScope.session(configuration: configuration)
         scopes = hosts.map(CredentialScope.init)
         limiter = ConcurrencyLimiter(limit: maxConcurrentRequests)
-        buckets = rateLimits.mapValues { RateLimiter(perSecond: $0) }
+        buckets = rateLimits.mapValues { AdaptiveRateLimiter(policy: $0) }
         self.retry = retry
         self.requestTimeout = requestTimeout
         self.logger = logger
@@ -103,7 +103,8 @@ public struct APITransport: Sendable {
         }
         while true {
             attempt += 1
-            if let bucket = buckets[request.bucket] { try await bucket.acquire() }
+            let bucket = buckets[request.bucket]
+            let ticket = try await bucket?.acquire()
             let outcome: Result<Response, Error>
             do {
                 outcome = .success(try await limiter.withSlot { try await perform(request) })
@@ -112,6 +113,13 @@ public struct APITransport: Sendable {
             }
             switch outcome {
             case let .success(response):
+                if let bucket, let ticket {
+                    if response.status == 429 {
+                        await throttled(bucket, ticket, name: request.bucket, period: retry.throttleUnit * max(1, dialect.throttlePeriod(response)))
+                    } else {
+                        await bucket.succeeded(ticket)
+                    }
+                }
                 if (200..<300).contains(response.status) || request.accepting.contains(response.status) { return response }
                 if let redirect = RedirectRefused(status: response.status, from: url, location: response.header("Location")) {
                     throw APIError(service: dialect.service, operation: request.operation, kind: .redirected, message: redirect.description)
@@ -136,6 +144,27 @@ public struct APITransport: Sendable {
             }
         }
     }
+
+    /// Tells the bucket of a throttle, and says so when it slows the pace down.
+    private func throttled(_ bucket: AdaptiveRateLimiter, _ ticket: AdaptiveRateLimiter.Ticket, name: String, period: Duration) async {
+        let before = await bucket.state
+        await bucket.throttled(ticket, period: period)
+        let after = await bucket.state
+        if after.pace < before.pace {
+            logger.notice("\(dialect.service) throttled; slowing down", metadata: [
+                "bucket": "\(name)", "pace": "\(Self.rounded(after.pace))/s", "was": "\(Self.rounded(before.pace))/s", "pause": "\(period)",
+            ])
+        }
+    }
+
+    /// What each bucket's pacing has learnt so far: pace, ceiling and throttles taken.
+    public func pacing() async -> [String: AdaptiveRateLimiter.State] {
+        var states: [String: AdaptiveRateLimiter.State] = [:]
+        for (name, bucket) in buckets { states[name] = await bucket.state }
+        return states
+    }
+
+    private static func rounded(_ rate: Double) -> String { "\((rate * 10).rounded() / 10)" }
 
     /// The error an answer's status and body make.
     public func error(for response: Response, operation: String) -> APIError {

@@ -21,8 +21,14 @@ public struct JSMConfiguration: Sendable {
     /// Deadline of one HTTP request (connection included).
     public var requestTimeout: Duration = .seconds(20)
     public var retry = RetryPolicy()
-    /// Requests per second the client allows itself per bucket.
-    public var rateLimits: [JSMBucket: Double] = [.alertWrite: 5, .alertRead: 5, .schedule: 5, .user: 2]
+    /// The pace per bucket: where it starts and how high it may rise while the service does not
+    /// throttle. Atlassian publishes no numbers; the ceilings leave room for the integrations that
+    /// share the site's limits.
+    public var rateLimits: [JSMBucket: RatePolicy] = JSMConfiguration.defaultRateLimits
+    public static let defaultRateLimits: [JSMBucket: RatePolicy] = [
+        .alertWrite: RatePolicy(start: 5, ceiling: 25), .alertRead: RatePolicy(start: 5, ceiling: 25),
+        .schedule: RatePolicy(start: 5, ceiling: 10), .user: RatePolicy(start: 2, ceiling: 5),
+    ]
     /// Requests in flight at once.
     public var maxConcurrentRequests = 4
     /// Between polls of an asynchronous request's status, and how many before giving up.

@@ -15,7 +15,9 @@ public struct JSMSettings: Sendable {
     /// The token itself, from `JSM_API_TOKEN`.
     public var apiToken: Secret?
     public var usersFile: String?
+    /// Start rates and ceilings per bucket, as configured.
     public var rateLimits: [JSMBucket: Double] = [:]
+    public var rateCeilings: [JSMBucket: Double] = [:]
     public var concurrency: Int?
 
     public init() {}
@@ -52,20 +54,36 @@ public struct JSMSettings: Sendable {
             $0.usersFile = try $1.nonEmpty("a file path")
         },
         Entry(.init(key: "jsm.rate_limits.alert_write", flag: "--jsm-write-rate", environment: "JSM_WRITE_RATE", valueName: "PER_SECOND",
-                    default: "`5`", help: "Alert writes per second the client allows itself.")) {
+                    default: "`5`", help: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling, and halves for the rest of the run on a throttle.")) {
             $0.rateLimits[.alertWrite] = try $1.rate()
         },
+        Entry(.init(key: "jsm.rate_ceilings.alert_write", flag: "--jsm-write-rate-ceiling", environment: "JSM_WRITE_RATE_CEILING",
+                    valueName: "PER_SECOND", default: "`25`", help: "The most alert writes per second the pace may rise to.")) {
+            $0.rateCeilings[.alertWrite] = try $1.rate()
+        },
         Entry(.init(key: "jsm.rate_limits.alert_read", flag: "--jsm-read-rate", environment: "JSM_READ_RATE", valueName: "PER_SECOND",
-                    default: "`5`", help: "Alert reads (listings, lookups, request statuses) per second.")) {
+                    default: "`5`", help: "Alert reads (listings, lookups, request statuses) per second to start at.")) {
             $0.rateLimits[.alertRead] = try $1.rate()
         },
+        Entry(.init(key: "jsm.rate_ceilings.alert_read", flag: "--jsm-read-rate-ceiling", environment: "JSM_READ_RATE_CEILING",
+                    valueName: "PER_SECOND", default: "`25`", help: "The most alert reads per second the pace may rise to.")) {
+            $0.rateCeilings[.alertRead] = try $1.rate()
+        },
         Entry(.init(key: "jsm.rate_limits.schedule", flag: "--jsm-schedule-rate", environment: "JSM_SCHEDULE_RATE", valueName: "PER_SECOND",
-                    default: "`5`", help: "Schedule, team and on-call reads per second.")) {
+                    default: "`5`", help: "Schedule, team and on-call reads per second to start at.")) {
             $0.rateLimits[.schedule] = try $1.rate()
         },
+        Entry(.init(key: "jsm.rate_ceilings.schedule", flag: "--jsm-schedule-rate-ceiling", environment: "JSM_SCHEDULE_RATE_CEILING",
+                    valueName: "PER_SECOND", default: "`10`", help: "The most schedule reads per second the pace may rise to.")) {
+            $0.rateCeilings[.schedule] = try $1.rate()
+        },
         Entry(.init(key: "jsm.rate_limits.user", flag: "--jsm-user-rate", environment: "JSM_USER_RATE", valueName: "PER_SECOND",
-                    default: "`2`", help: "Jira user-API reads per second (its user search is rate limited for the whole site).")) {
+                    default: "`2`", help: "Jira user-API reads per second to start at (its user search is rate limited for the whole site).")) {
             $0.rateLimits[.user] = try $1.rate()
+        },
+        Entry(.init(key: "jsm.rate_ceilings.user", flag: "--jsm-user-rate-ceiling", environment: "JSM_USER_RATE_CEILING",
+                    valueName: "PER_SECOND", default: "`5`", help: "The most user-API reads per second the pace may rise to.")) {
+            $0.rateCeilings[.user] = try $1.rate()
         },
         Entry(.init(key: "jsm.concurrency", flag: "--jsm-concurrency", environment: "JSM_CONCURRENCY", valueName: "N", default: "`4`",
                     help: "JSM requests in flight at once.")) {
@@ -93,7 +111,9 @@ public struct JSMSettings: Sendable {
         }
         var configuration = JSMConfiguration(apiURL: apiURL, cloudID: cloud, siteURL: siteURL, user: user, apiToken: token)
         if let usersFile { configuration.knownEmails = try JSMUsersFile.read(path: usersFile) }
-        for (bucket, rate) in rateLimits { configuration.rateLimits[bucket] = rate }
+        for (bucket, fallback) in configuration.rateLimits {
+            configuration.rateLimits[bucket] = .configured(start: rateLimits[bucket], ceiling: rateCeilings[bucket], default: fallback)
+        }
         if let concurrency { configuration.maxConcurrentRequests = concurrency }
         return configuration
     }

@@ -14,8 +14,14 @@ public struct OpsgenieConfiguration: Sendable {
     /// Deadline of one HTTP request (connection included).
     public var requestTimeout: Duration = .seconds(20)
     public var retry = RetryPolicy()
-    /// Requests per second the client allows itself per Opsgenie domain.
-    public var rateLimits: [OpsgenieDomain: Double] = [.alertWrite: 5, .alertRead: 5, .schedule: 5, .heartbeat: 1]
+    /// The pace per Opsgenie domain: where it starts and how high it may rise while Opsgenie does
+    /// not throttle. Opsgenie's per-plan limits are not published; the ceilings leave room for the
+    /// integrations that share the account's buckets.
+    public var rateLimits: [OpsgenieDomain: RatePolicy] = OpsgenieConfiguration.defaultRateLimits
+    public static let defaultRateLimits: [OpsgenieDomain: RatePolicy] = [
+        .alertWrite: RatePolicy(start: 5, ceiling: 25), .alertRead: RatePolicy(start: 5, ceiling: 25),
+        .schedule: RatePolicy(start: 5, ceiling: 10), .heartbeat: .fixed(1),
+    ]
     /// Requests in flight at once.
     public var maxConcurrentRequests = 4
     /// Between polls of an asynchronous request's status.

@@ -8,7 +8,9 @@ public struct OpsgenieSettings: Sendable {
     public var apiKeyFile: String?
     /// The key itself, from `OPSGENIE_API_KEY`.
     public var apiKey: Secret?
+    /// Start rates and ceilings per bucket, as configured.
     public var rateLimits: [OpsgenieDomain: Double] = [:]
+    public var rateCeilings: [OpsgenieDomain: Double] = [:]
     public var concurrency: Int?
 
     public init() {}
@@ -29,16 +31,28 @@ public struct OpsgenieSettings: Sendable {
             $0.apiKey = Secret($1.text)
         },
         Entry(.init(key: "opsgenie.rate_limits.alert_write", flag: "--opsgenie-write-rate", environment: "OPSGENIE_WRITE_RATE",
-                    valueName: "PER_SECOND", default: "`5`", help: "Alert writes per second the client allows itself.")) {
+                    valueName: "PER_SECOND", default: "`5`", help: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling, and halves for the rest of the run on a throttle.")) {
             $0.rateLimits[.alertWrite] = try $1.rate()
         },
+        Entry(.init(key: "opsgenie.rate_ceilings.alert_write", flag: "--opsgenie-write-rate-ceiling", environment: "OPSGENIE_WRITE_RATE_CEILING",
+                    valueName: "PER_SECOND", default: "`25`", help: "The most alert writes per second the pace may rise to.")) {
+            $0.rateCeilings[.alertWrite] = try $1.rate()
+        },
         Entry(.init(key: "opsgenie.rate_limits.alert_read", flag: "--opsgenie-read-rate", environment: "OPSGENIE_READ_RATE",
-                    valueName: "PER_SECOND", default: "`5`", help: "Alert reads (listings, lookups, request statuses) per second.")) {
+                    valueName: "PER_SECOND", default: "`5`", help: "Alert reads (listings, lookups, request statuses) per second to start at.")) {
             $0.rateLimits[.alertRead] = try $1.rate()
         },
+        Entry(.init(key: "opsgenie.rate_ceilings.alert_read", flag: "--opsgenie-read-rate-ceiling", environment: "OPSGENIE_READ_RATE_CEILING",
+                    valueName: "PER_SECOND", default: "`25`", help: "The most alert reads per second the pace may rise to.")) {
+            $0.rateCeilings[.alertRead] = try $1.rate()
+        },
         Entry(.init(key: "opsgenie.rate_limits.schedule", flag: "--opsgenie-schedule-rate", environment: "OPSGENIE_SCHEDULE_RATE",
-                    valueName: "PER_SECOND", default: "`5`", help: "On-call lookups per second.")) {
+                    valueName: "PER_SECOND", default: "`5`", help: "On-call lookups per second to start at.")) {
             $0.rateLimits[.schedule] = try $1.rate()
+        },
+        Entry(.init(key: "opsgenie.rate_ceilings.schedule", flag: "--opsgenie-schedule-rate-ceiling", environment: "OPSGENIE_SCHEDULE_RATE_CEILING",
+                    valueName: "PER_SECOND", default: "`10`", help: "The most on-call lookups per second the pace may rise to.")) {
+            $0.rateCeilings[.schedule] = try $1.rate()
         },
         Entry(.init(key: "opsgenie.concurrency", flag: "--opsgenie-concurrency", environment: "OPSGENIE_CONCURRENCY", valueName: "N",
                     default: "`4`", help: "Opsgenie requests in flight at once.")) {
@@ -62,7 +76,9 @@ public struct OpsgenieSettings: Sendable {
     /// The client's configuration; reads the key file.
     public func configuration() throws -> OpsgenieConfiguration {
         var configuration = OpsgenieConfiguration(baseURL: url, apiKey: try resolveAPIKey())
-        for (domain, rate) in rateLimits { configuration.rateLimits[domain] = rate }
+        for (domain, fallback) in configuration.rateLimits {
+            configuration.rateLimits[domain] = .configured(start: rateLimits[domain], ceiling: rateCeilings[domain], default: fallback)
+        }
         if let concurrency { configuration.maxConcurrentRequests = concurrency }
         return configuration
     }

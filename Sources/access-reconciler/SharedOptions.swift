@@ -40,8 +40,11 @@ struct SharedOptions: ParsableArguments {
     @Option(help: .setting("--opsgenie-url")) var opsgenieUrl: String?
     @Option(help: .setting("--opsgenie-api-key-file")) var opsgenieApiKeyFile: String?
     @Option(help: .setting("--opsgenie-write-rate")) var opsgenieWriteRate: String?
+    @Option(help: .setting("--opsgenie-write-rate-ceiling")) var opsgenieWriteRateCeiling: String?
     @Option(help: .setting("--opsgenie-read-rate")) var opsgenieReadRate: String?
+    @Option(help: .setting("--opsgenie-read-rate-ceiling")) var opsgenieReadRateCeiling: String?
     @Option(help: .setting("--opsgenie-schedule-rate")) var opsgenieScheduleRate: String?
+    @Option(help: .setting("--opsgenie-schedule-rate-ceiling")) var opsgenieScheduleRateCeiling: String?
     @Option(help: .setting("--opsgenie-concurrency")) var opsgenieConcurrency: String?
     @Option(help: .setting("--jsm-site-url")) var jsmSiteUrl: String?
     @Option(help: .setting("--jsm-api-url")) var jsmApiUrl: String?
@@ -50,9 +53,13 @@ struct SharedOptions: ParsableArguments {
     @Option(help: .setting("--jsm-api-token-file")) var jsmApiTokenFile: String?
     @Option(help: .setting("--jsm-users-file")) var jsmUsersFile: String?
     @Option(help: .setting("--jsm-write-rate")) var jsmWriteRate: String?
+    @Option(help: .setting("--jsm-write-rate-ceiling")) var jsmWriteRateCeiling: String?
     @Option(help: .setting("--jsm-read-rate")) var jsmReadRate: String?
+    @Option(help: .setting("--jsm-read-rate-ceiling")) var jsmReadRateCeiling: String?
     @Option(help: .setting("--jsm-schedule-rate")) var jsmScheduleRate: String?
+    @Option(help: .setting("--jsm-schedule-rate-ceiling")) var jsmScheduleRateCeiling: String?
     @Option(help: .setting("--jsm-user-rate")) var jsmUserRate: String?
+    @Option(help: .setting("--jsm-user-rate-ceiling")) var jsmUserRateCeiling: String?
     @Option(help: .setting("--jsm-concurrency")) var jsmConcurrency: String?
 
     /// Flags a command adds of its own (`apply --max-changes`), by flag name.

@@ -77,6 +77,25 @@ struct ConfigurationTests {
         #expect(settings.warnings.isEmpty)
     }
 
+    @Test("pacing: each bucket's start and ceiling from flags, environment or file; a start above the default ceiling lifts it")
+    func pacingSettings() throws {
+        let defaults = try resolve().opsgenie
+        #expect(defaults.rateLimits.isEmpty && defaults.rateCeilings.isEmpty)
+        let settings = try resolve(flags: ["--opsgenie-write-rate-ceiling", "40", "--jsm-user-rate-ceiling", "3"],
+                                   environment: ["OPSGENIE_READ_RATE": "60", "JSM_WRITE_RATE_CEILING": "12"],
+                                   file: try fileLayer("opsgenie:\n  rate_ceilings: {schedule: 7}\n"))
+        var withKey = settings.opsgenie
+        withKey.apiKey = Secret("k")
+        let opsgenie = try withKey.configuration().rateLimits
+        #expect(opsgenie[.alertWrite] == RatePolicy(start: 5, ceiling: 40))
+        #expect(opsgenie[.alertRead] == RatePolicy(start: 60, ceiling: 60), "a start above the default ceiling is kept")
+        #expect(opsgenie[.schedule] == RatePolicy(start: 5, ceiling: 7))
+        #expect(opsgenie[.heartbeat] == .fixed(1))
+        #expect(settings.jsm.rateCeilings == [.alertWrite: 12, .user: 3])
+        let error = #expect(throws: (any Error).self) { try resolve(flags: ["--opsgenie-write-rate-ceiling", "fast"]) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("--opsgenie-write-rate-ceiling"))
+    }
+
     @Test("approval settings: defaults as narrow as Teleport's plugin; environment and flags override; bad values name their source")
     func approvalSettings() throws {
         let defaults = try resolve().core

@@ -27,7 +27,7 @@ struct JSMHarness {
         configuration.retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(40), throttleUnit: .milliseconds(20))
         configuration.statusPollInterval = .milliseconds(5)
         configuration.requestTimeout = .seconds(5)
-        configuration.rateLimits = [.alertWrite: 10_000, .alertRead: 10_000, .schedule: 10_000, .user: 10_000]
+        configuration.rateLimits = [.alertWrite: .fixed(10_000), .alertRead: .fixed(10_000), .schedule: .fixed(10_000), .user: .fixed(10_000)]
         let harness = JSMHarness(fake: fake, client: JSMAlertBackend(configuration: configuration), token: token)
         try await withStopping(harness, stop: { harness in
             do {

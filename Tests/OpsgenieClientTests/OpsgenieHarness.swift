@@ -31,7 +31,7 @@ struct OpsgenieHarness {
         configuration.retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(40), throttleUnit: .milliseconds(20))
         configuration.statusPollInterval = .milliseconds(5)
         configuration.requestTimeout = .seconds(5)
-        configuration.rateLimits = [.alertWrite: 10_000, .alertRead: 10_000, .schedule: 10_000, .heartbeat: 10_000]
+        configuration.rateLimits = [.alertWrite: .fixed(10_000), .alertRead: .fixed(10_000), .schedule: .fixed(10_000), .heartbeat: .fixed(10_000)]
         configure(&configuration)
         return OpsgenieHarness(fake: fake, backend: OpsgenieAlertBackend(configuration: configuration, offsetCap: offsetCap), apiKey: apiKey)
     }

@@ -115,10 +115,11 @@ struct ResilienceTests {
     @Test("the client's pacing: at 8 per second, no one-second window holds more than 9 requests")
     func pacing() async throws {
         let time = VirtualTime()
-        let limiter = RateLimiter(perSecond: 8, timing: RateLimiter.Timing(now: { time.now }, sleep: { time.advance(by: $0) }))
+        let limiter = AdaptiveRateLimiter(policy: .fixed(8), timing: AdaptiveRateLimiter.Timing(now: { time.now }, sleep: { time.advance(by: $0) }))
         var sent: [Duration] = []
         for _ in 0..<40 {
-            try await limiter.acquire()
+            let ticket = try await limiter.acquire()
+            await limiter.succeeded(ticket)
             sent.append(time.now)
         }
         let busiest = sent.indices.map { start in sent[start...].prefix { $0 - sent[start] < .seconds(1) }.count }.max() ?? 0

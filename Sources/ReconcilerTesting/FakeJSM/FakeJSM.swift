@@ -31,8 +31,8 @@ public actor FakeJSM {
     private var openPositionByAlias: [String: Int] = [:]
     public private(set) var calls: [RecordedCall] = []
     public var faults: FakeOpsgenieFaults
-    /// Requests per second allowed per bucket (`alerts`, `schedules`, `users`); none by default.
-    public var rateLimits: [String: Int] = [:]
+    /// Rate limits per bucket (`alerts`, `schedules`, `users`); none by default.
+    public var rateLimits: [String: FakeRateLimit] = [:]
     /// Status polls answered 404 before a request's status is shown.
     public var statusDelayPolls = 1
     private var scripted: [FakeOpsgenieScriptedFault] = []
@@ -41,7 +41,7 @@ public actor FakeJSM {
     private var accounts: [String: Account] = [:]
     private var statuses: [String: [String: Any]] = [:]
     private var pollsLeft: [String: Int] = [:]
-    private var windows: [String: (second: Int, used: Int)] = [:]
+    private var windows = FakeRateWindows<String>()
     private var random: SplitMix64
     private var nextTinyID = 1
     private var server: LoopbackHTTPServer?
@@ -84,7 +84,7 @@ public actor FakeJSM {
         random = SplitMix64(seed: faults.seed)
     }
 
-    public func setRateLimit(_ bucket: String, perSecond: Int?) { rateLimits[bucket] = perSecond }
+    public func setRateLimit(_ bucket: String, _ limit: FakeRateLimit?) { rateLimits[bucket] = limit }
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
     public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
 
@@ -166,7 +166,7 @@ public actor FakeJSM {
         var recorded = request
         recorded.headers = headers
         let index = calls.count
-        calls.append(RecordedCall(request: recorded, authorized: authorized, status: nil))
+        calls.append(RecordedCall(request: recorded, authorized: authorized, status: nil, receivedAt: clock()))
         if faults.latency > .zero { try? await Task.sleep(for: faults.latency) }
         let reply = respond(request, authorized: authorized)
         if case let .response(status, _, body) = reply {
@@ -181,13 +181,8 @@ public actor FakeJSM {
         if request.method == "GET", segments == ["_edge", "tenant_info"] { return .json(200, ["cloudId": cloudID]) }
         guard authorized else { return .json(401, ["code": 401, "message": "Unauthorized"]) }
         let bucket = Self.bucket(segments)
-        if let limit = rateLimits[bucket] {
-            let second = Int(clock().timeIntervalSince1970)
-            var window = windows[bucket] ?? (second, 0)
-            if window.second != second { window = (second, 0) }
-            if window.used >= limit { return .json(429, ["errors": [["title": "Rate limit exceeded", "code": "429"]]], headers: ["Retry-After": "1"]) }
-            window.used += 1
-            windows[bucket] = window
+        if let limit = rateLimits[bucket], let period = windows.admit(bucket, under: limit, at: clock().timeIntervalSince1970) {
+            return .json(429, ["errors": [["title": "Rate limit exceeded", "code": "429"]]], headers: ["Retry-After": String(period)])
         }
         var dropAfter = false
         if !scripted.isEmpty {

@@ -36,7 +36,7 @@ public actor FakeOpsgenie {
     private var responderIDs: [String: String] = [:]
     private var statuses: [String: [String: Any]] = [:]
     private var pollsLeft: [String: Int] = [:]
-    private var windows: [FakeOpsgenieDomain: (second: Int, used: Int)] = [:]
+    private var windows = FakeRateWindows<FakeOpsgenieDomain>()
     private var random: SplitMix64
     private var nextTinyID = 1
     private var server: LoopbackHTTPServer?
@@ -130,7 +130,7 @@ public actor FakeOpsgenie {
         var recorded = request
         recorded.headers = headers
         let index = calls.count
-        calls.append(RecordedCall(request: recorded, authorized: authorized, status: nil))
+        calls.append(RecordedCall(request: recorded, authorized: authorized, status: nil, receivedAt: clock()))
         inFlight += 1
         maxInFlight = max(maxInFlight, inFlight)
         defer { inFlight -= 1 }
@@ -150,15 +150,9 @@ public actor FakeOpsgenie {
         }
         let segments = request.segments
         let domain = Self.domain(method: request.method, segments: segments)
-        if let limit = rateLimits[domain] {
-            let second = Int((rateLimitClock ?? clock)().timeIntervalSince1970)
-            var window = windows[domain] ?? (second, 0)
-            if window.second != second { window = (second, 0) }
-            if window.used >= limit.perSecond {
-                return throttled(domain, period: 1, requestID: requestID)
-            }
-            window.used += 1
-            windows[domain] = window
+        if let limit = rateLimits[domain],
+           let period = windows.admit(domain, under: limit, at: (rateLimitClock ?? clock)().timeIntervalSince1970) {
+            return throttled(domain, period: period, requestID: requestID)
         }
         var dropAfter = false
         if !scripted.isEmpty {

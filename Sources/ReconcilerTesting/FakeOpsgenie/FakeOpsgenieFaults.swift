@@ -30,14 +30,6 @@ public enum FakeOpsgenieScriptedFault: Sendable, Hashable {
     case dropAfterProcessing
 }
 
-/// A request-rate limit of one Opsgenie domain.
-public struct FakeRateLimit: Sendable, Hashable {
-    public var perSecond: Int
-
-    public init(perSecond: Int) {
-        self.perSecond = perSecond
-    }
-}
 
 /// Opsgenie's rate-limit domains, as the fake applies them.
 public enum FakeOpsgenieDomain: String, Sendable, Hashable, CaseIterable {

@@ -10,9 +10,12 @@ public struct RecordedCall: Sendable, Hashable {
     /// The body answered, or nil when the connection was dropped; checked against the description
     /// like the request.
     public var responseBody: Data?
+    /// When the fake received it, by the fake's clock.
+    public var receivedAt: Date
 
-    public init(request: HTTPRequestRecord, authorized: Bool = true, status: Int? = nil, responseBody: Data? = nil) {
+    public init(request: HTTPRequestRecord, authorized: Bool = true, status: Int? = nil, responseBody: Data? = nil, receivedAt: Date = Date()) {
         self.request = request
+        self.receivedAt = receivedAt
         self.authorized = authorized
         self.status = status
         self.responseBody = responseBody

@@ -1,0 +1,160 @@
+/// Paces the requests to one rate-limit bucket and finds the bucket's limit at run time.
+///
+/// Requests go out evenly spaced at the current pace (a token bucket holding one token, so that no
+/// one-second window sees more than pace + 1 of them). While callers queue for their turn and no
+/// request is throttled, the pace doubles every `raiseInterval`, up to the policy's ceiling. On a
+/// throttle the bucket was full: the pace drops to half the rate at which requests were really
+/// going out over the throttle's period (or the pace, if lower), that becomes the ceiling for the
+/// rest of the run, and no request goes out until the period is over (a 60-second bucket means
+/// waiting for the minute). The bucket is shared with the integrations that page people, so the
+/// job does not probe again and take their room a second time. Answers to requests sent before the
+/// cut are not counted again.
+public actor AdaptiveRateLimiter {
+    /// Where the limiter reads the time and how it waits; tests pass a virtual clock.
+    public struct Timing: Sendable {
+        public var now: @Sendable () -> Duration
+        public var sleep: @Sendable (Duration) async throws -> Void
+
+        public init(now: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async throws -> Void) {
+            self.now = now
+            self.sleep = sleep
+        }
+
+        /// The process's monotonic clock.
+        public static let continuous: Timing = {
+            let clock = ContinuousClock()
+            let start = clock.now
+            return Timing(now: { clock.now - start }, sleep: { try await Task.sleep(for: $0) })
+        }()
+    }
+
+    /// A sent request, for reporting its answer.
+    public struct Ticket: Sendable {
+        let sentAt: Duration
+    }
+
+    /// What the limiter has learnt, for logs and the report.
+    public struct State: Sendable, Equatable {
+        public var pace: Double
+        public var ceiling: Double
+        public var throttles: Int
+
+        public init(pace: Double, ceiling: Double, throttles: Int) {
+            self.pace = pace
+            self.ceiling = ceiling
+            self.throttles = throttles
+        }
+    }
+
+    /// The slowest pace a run of throttles can bring it to: one request every ten seconds.
+    public static let minimumRate = 0.1
+    /// Sends remembered to measure the real rate.
+    static let history = 4096
+
+    public let policy: RatePolicy
+    public let raiseInterval: Duration
+    private let timing: Timing
+    private var pace: Double
+    private var ceiling: Double
+    private var tokens: Double = 1
+    private var refilled: Duration
+    private let started: Duration
+    private var pausedUntil: Duration = .zero
+    private var lastCut: Duration?
+    private var lastRaise: Duration
+    /// Whether a caller waited for its turn since the last raise: only then is the pace what
+    /// limits the work, and raising it means anything.
+    private var queued = false
+    private var throttles = 0
+    private var sent: [Duration] = []
+    private var sentNext = 0
+
+    public init(policy: RatePolicy, raiseInterval: Duration = .milliseconds(500), timing: Timing = .continuous) {
+        self.policy = policy
+        self.raiseInterval = raiseInterval
+        self.timing = timing
+        pace = policy.start
+        ceiling = policy.ceiling
+        let now = timing.now()
+        refilled = now
+        started = now
+        lastRaise = now
+        sent.reserveCapacity(Self.history)
+    }
+
+    public var state: State { State(pace: pace, ceiling: ceiling, throttles: throttles) }
+
+    /// Waits until a request may go out.
+    public func acquire() async throws -> Ticket {
+        while true {
+            let now = timing.now()
+            if now < pausedUntil {
+                queued = true
+                try await timing.sleep(pausedUntil - now)
+                continue
+            }
+            tokens = min(1, tokens + pace * Self.seconds(now - refilled))
+            refilled = now
+            if tokens >= 1 {
+                tokens -= 1
+                remember(now)
+                return Ticket(sentAt: now)
+            }
+            queued = true
+            try await timing.sleep(.seconds((1 - tokens) / pace))
+        }
+    }
+
+    /// The request was answered without a throttle.
+    public func succeeded(_ ticket: Ticket) {
+        let now = timing.now()
+        guard queued, pace < ceiling, now - lastRaise >= raiseInterval else { return }
+        pace = min(ceiling, pace * 2)
+        lastRaise = now
+        queued = false
+    }
+
+    /// The request was throttled; the bucket refills every `period`.
+    public func throttled(_ ticket: Ticket, period: Duration) {
+        throttles += 1
+        let now = timing.now()
+        pausedUntil = max(pausedUntil, now + period)
+        if let lastCut, ticket.sentAt <= lastCut { return }
+        let reached = min(pace, measuredRate(over: period, now: now))
+        pace = max(Self.minimumRate, reached / 2)
+        ceiling = pace
+        tokens = 0
+        refilled = pausedUntil
+        lastCut = now
+    }
+
+    /// Requests sent per second over the last `period` (or since the start, or over the sends
+    /// still remembered, whichever is shortest).
+    func measuredRate(over period: Duration, now: Duration) -> Double {
+        let count = sent.count
+        guard count > 0 else { return pace }
+        var window = min(period, now - started)
+        if count == Self.history {
+            let oldest = sent[sentNext]
+            window = min(window, now - oldest)
+        }
+        let seconds = max(Self.seconds(window), 1 / max(pace, Self.minimumRate))
+        let from = now - window
+        let within = sent.lazy.filter { $0 >= from }.count
+        return Double(within) / seconds
+    }
+
+    private func remember(_ time: Duration) {
+        if sent.count < Self.history {
+            sent.append(time)
+        } else {
+            sent[sentNext] = time
+            sentNext = (sentNext + 1) % Self.history
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
