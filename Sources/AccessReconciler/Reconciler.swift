@@ -49,7 +49,9 @@ public struct Reconciler: Sendable {
             if outcomes.contains(where: { $0.status == .failed }) || stop.reason != nil { break }
         }
         stop.enter("reporting")
-        return RunReport(mode: mode, rounds: rounds, manifests: ManifestSummary(manifests), stoppedBecause: stop.reason)
+        var report = RunReport(mode: mode, rounds: rounds, manifests: ManifestSummary(manifests), stoppedBecause: stop.reason)
+        report.pacing = await alerts.pacing()
+        return report
     }
 
     /// The same run at a fixed time (tests, fixtures).

@@ -157,10 +157,13 @@ public struct APITransport: Sendable {
         }
     }
 
-    /// What each bucket's pacing has learnt so far: pace, ceiling and throttles taken.
+    /// What the pacing of each bucket that was used has learnt so far: pace, ceiling, throttles.
     public func pacing() async -> [String: AdaptiveRateLimiter.State] {
         var states: [String: AdaptiveRateLimiter.State] = [:]
-        for (name, bucket) in buckets { states[name] = await bucket.state }
+        for (name, bucket) in buckets {
+            let state = await bucket.state
+            if state.requests > 0 { states[name] = state }
+        }
         return states
     }
 

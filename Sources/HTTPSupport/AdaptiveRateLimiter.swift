@@ -2,7 +2,7 @@
 ///
 /// Requests go out evenly spaced at the current pace (a token bucket holding one token, so that no
 /// one-second window sees more than pace + 1 of them). While callers queue for their turn and no
-/// request is throttled, the pace doubles every `raiseInterval`, up to the policy's ceiling. On a
+/// request is throttled, the pace doubles every `raiseInterval` (a quarter second), up to the policy's ceiling. On a
 /// throttle the bucket was full: the pace drops to half the rate at which requests were really
 /// going out over the throttle's period (or the pace, if lower), that becomes the ceiling for the
 /// rest of the run, and no request goes out until the period is over (a 60-second bucket means
@@ -38,16 +38,22 @@ public actor AdaptiveRateLimiter {
         public var pace: Double
         public var ceiling: Double
         public var throttles: Int
+        /// Requests let through so far.
+        public var requests: Int
 
-        public init(pace: Double, ceiling: Double, throttles: Int) {
+        public init(pace: Double, ceiling: Double, throttles: Int, requests: Int = 0) {
             self.pace = pace
             self.ceiling = ceiling
             self.throttles = throttles
+            self.requests = requests
         }
     }
 
-    /// The slowest pace a run of throttles can bring it to: one request every ten seconds.
+    /// The slowest pace any policy has: one request every ten seconds.
     public static let minimumRate = 0.1
+    /// A run of throttles brings the pace no lower than this share of the start rate (0.625/s
+    /// for a start of 5/s): a share of a bucket too small to matter, at which a run still ends.
+    static let floorShare = 0.125
     /// Sends remembered to measure the real rate.
     static let history = 4096
 
@@ -66,10 +72,11 @@ public actor AdaptiveRateLimiter {
     /// limits the work, and raising it means anything.
     private var queued = false
     private var throttles = 0
+    private var requests = 0
     private var sent: [Duration] = []
     private var sentNext = 0
 
-    public init(policy: RatePolicy, raiseInterval: Duration = .milliseconds(500), timing: Timing = .continuous) {
+    public init(policy: RatePolicy, raiseInterval: Duration = .milliseconds(250), timing: Timing = .continuous) {
         self.policy = policy
         self.raiseInterval = raiseInterval
         self.timing = timing
@@ -82,7 +89,7 @@ public actor AdaptiveRateLimiter {
         sent.reserveCapacity(Self.history)
     }
 
-    public var state: State { State(pace: pace, ceiling: ceiling, throttles: throttles) }
+    public var state: State { State(pace: pace, ceiling: ceiling, throttles: throttles, requests: requests) }
 
     /// Waits until a request may go out.
     public func acquire() async throws -> Ticket {
@@ -97,6 +104,7 @@ public actor AdaptiveRateLimiter {
             refilled = now
             if tokens >= 1 {
                 tokens -= 1
+                requests += 1
                 remember(now)
                 return Ticket(sentAt: now)
             }
@@ -120,28 +128,25 @@ public actor AdaptiveRateLimiter {
         let now = timing.now()
         pausedUntil = max(pausedUntil, now + period)
         if let lastCut, ticket.sentAt <= lastCut { return }
-        let reached = min(pace, measuredRate(over: period, now: now))
-        pace = max(Self.minimumRate, reached / 2)
+        let reached = min(pace, measuredRate(over: period, now: now, since: ticket.sentAt))
+        pace = max(Self.minimumRate, policy.start * Self.floorShare, reached / 2)
         ceiling = pace
         tokens = 0
         refilled = pausedUntil
         lastCut = now
     }
 
-    /// Requests sent per second over the last `period` (or since the start, or over the sends
-    /// still remembered, whichever is shortest).
-    func measuredRate(over period: Duration, now: Duration) -> Double {
-        let count = sent.count
-        guard count > 0 else { return pace }
-        var window = min(period, now - started)
-        if count == Self.history {
-            let oldest = sent[sentNext]
-            window = min(window, now - oldest)
-        }
-        let seconds = max(Self.seconds(window), 1 / max(pace, Self.minimumRate))
+    /// Requests sent per second over the last `period` (at least a second, the shortest bucket),
+    /// but not before the limiter began nor past the sends still remembered, and always back to
+    /// the throttled request itself.
+    func measuredRate(over period: Duration, now: Duration, since sentAt: Duration) -> Double {
+        guard !sent.isEmpty else { return pace }
+        var window = min(max(period, .seconds(1)), now - started)
+        if sent.count == Self.history { window = min(window, now - sent[sentNext]) }
+        window = max(window, now - sentAt)
         let from = now - window
         let within = sent.lazy.filter { $0 >= from }.count
-        return Double(within) / seconds
+        return Double(within) / max(Self.seconds(window), 1 / pace)
     }
 
     private func remember(_ time: Duration) {

@@ -195,6 +195,10 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
 
     // MARK: On call
 
+    public func pacing() async -> [BucketPacing] {
+        await transport.pacing().map { BucketPacing(bucket: "JSM \($0.key)", pace: $0.value.pace, ceiling: $0.value.ceiling, throttles: $0.value.throttles) }
+    }
+
     public func onCallRecipients(schedule: String) async throws -> [String] {
         try await directory.onCall(schedule) { [self] in
             let operation = "read who is on call in \(schedule)"

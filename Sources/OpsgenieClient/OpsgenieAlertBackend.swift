@@ -195,6 +195,10 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
 
     // MARK: On call
 
+    public func pacing() async -> [BucketPacing] {
+        await transport.api.pacing().map { BucketPacing(bucket: "Opsgenie \($0.key)", pace: $0.value.pace, ceiling: $0.value.ceiling, throttles: $0.value.throttles) }
+    }
+
     public func onCallRecipients(schedule: String) async throws -> [String] {
         try await onCallCache.value(for: schedule) { [self] in
             let type = Responder.isUUID(schedule) ? "id" : "name"

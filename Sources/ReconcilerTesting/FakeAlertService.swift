@@ -9,14 +9,34 @@ public protocol FakeAlertService: Actor {
     func script(_ faults: [FakeOpsgenieScriptedFault])
     /// Calls per endpoint, ids replaced by `{id}`.
     func callCounts() -> [String: Int]
+    func clearCalls()
+    /// The rate-limit bucket a call counts against, as `limit(bucket:_:)` names it.
+    nonisolated func bucket(of call: RecordedCall) -> String
+    /// Limits the requests to one bucket (nil: no limit).
+    func limit(bucket: String, _ limit: FakeRateLimit?)
 }
 
 extension FakeOpsgenie: FakeAlertService {
     public func script(_ faults: [FakeOpsgenieScriptedFault]) { for fault in faults { script(fault) } }
+
+    /// `ALERT_WRITE`, `ALERT_READ`, `SCHEDULE` or `HEARTBEAT`.
+    public nonisolated func bucket(of call: RecordedCall) -> String {
+        Self.domain(method: call.method, segments: call.request.segments).rawValue
+    }
+
+    public func limit(bucket: String, _ limit: FakeRateLimit?) {
+        guard let domain = FakeOpsgenieDomain(rawValue: bucket) else { preconditionFailure("no Opsgenie domain \(bucket)") }
+        setRateLimit(domain, limit)
+    }
 }
 
 extension FakeJSM: FakeAlertService {
     public func script(_ faults: [FakeOpsgenieScriptedFault]) { for fault in faults { script(fault) } }
+
+    /// `alerts` (reads and writes alike), `schedules` or `users`.
+    public nonisolated func bucket(of call: RecordedCall) -> String { Self.bucket(call.request.segments) }
+
+    public func limit(bucket: String, _ limit: FakeRateLimit?) { setRateLimit(bucket, limit) }
 }
 
 extension SandboxBackend {
@@ -25,6 +45,14 @@ extension SandboxBackend {
         switch self {
         case .opsgenie: return "opsgenie"
         case .jsm: return "access-reconciler-jsm"
+        }
+    }
+
+    /// The bucket alert writes count against in the backend's fake.
+    public var writeBucket: String {
+        switch self {
+        case .opsgenie: return FakeOpsgenieDomain.alertWrite.rawValue
+        case .jsm: return "alerts"
         }
     }
 

@@ -5,7 +5,7 @@ import OpsgenieClient
 import TeleportClient
 
 /// The alert backends the sandbox can stand in for.
-public enum SandboxBackend: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum SandboxBackend: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case opsgenie, jsm
 
     public var description: String { rawValue }
@@ -128,6 +128,10 @@ public final class SandboxEnvironment: Sendable {
         return configuration
     }
 
+    /// The pace of the in-process clients: the fakes throttle only when a test tells them to, so
+    /// the clients start fast and runs stay short (pacing has tests of its own).
+    public static let clientPace = RatePolicy(start: 50, ceiling: 1_000)
+
     /// The real clients, connected to the fakes. `tune` adjusts the Opsgenie client (rates, retries);
     /// `identityFile` replaces the job's identity.
     public func clients(identityFile: String? = nil, tune: (inout OpsgenieConfiguration) -> Void = { _ in }) throws
@@ -135,6 +139,7 @@ public final class SandboxEnvironment: Sendable {
         var opsgenieConfiguration = OpsgenieConfiguration(baseURL: opsgenieURL, apiKey: apiKey)
         opsgenieConfiguration.statusPollInterval = .milliseconds(20)
         opsgenieConfiguration.retry = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200))
+        opsgenieConfiguration.rateLimits = opsgenieConfiguration.rateLimits.mapValues { _ in Self.clientPace }
         tune(&opsgenieConfiguration)
         return (try teleportClient(identityFile: identityFile), OpsgenieAlertBackend(configuration: opsgenieConfiguration))
     }
@@ -177,6 +182,7 @@ public final class SandboxEnvironment: Sendable {
         var configuration = JSMConfiguration(apiURL: url, cloudID: jsm.cloudID, siteURL: url, user: Self.jsmUser, apiToken: apiKey)
         configuration.statusPollInterval = .milliseconds(20)
         configuration.retry = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200))
+        configuration.rateLimits = configuration.rateLimits.mapValues { _ in Self.clientPace }
         tune(&configuration)
         return JSMAlertBackend(configuration: configuration)
     }

@@ -5,7 +5,8 @@ import Darwin
 #endif
 import Foundation
 
-/// Runs a program to completion and reports its exit status, wall time and peak resident memory.
+/// Runs a program to completion and reports its exit status, wall time, CPU time (user and system,
+/// from `wait4`) and peak resident memory.
 ///
 /// The peak is the child's `VmHWM` from `/proc/<pid>/status`, read every 10 ms while it runs. Not
 /// `wait4`'s `ru_maxrss`: Linux carries the forking process's high-water mark through `exec`, so
@@ -14,6 +15,7 @@ struct ChildProcess {
     struct Result {
         var status: Int32
         var seconds: Double
+        var cpuSeconds: Double
         var peakResidentBytes: Int
     }
 
@@ -38,7 +40,7 @@ struct ChildProcess {
         let peak = sampler.finish()
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: exitCode, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                      peakResidentBytes: peak > 0 ? peak : Int(usage.ru_maxrss) * 1024)
+                      cpuSeconds: CPUTime(usage).seconds, peakResidentBytes: peak > 0 ? peak : Int(usage.ru_maxrss) * 1024)
     }
 }
 

@@ -9,7 +9,7 @@ import ReconcilerTesting
 /// its calls. JSM adds what its API needs: a schedule's id before its on-call list or an alert
 /// naming it, the team list once, the e-mail addresses of the people on call (50 accounts a
 /// call), and before a close the alert and its notes (JSM's close takes no note).
-struct Minimum {
+struct Minimum: Codable {
     let backend: SandboxBackend
     let listPages: Int
     let lookups: Int

@@ -173,4 +173,21 @@ struct EndToEndTests {
             #expect(await sandbox.alerting.alert(alias: AlertAlias.forRequest(Self.id(3)), status: nil)?.status == "closed")
         }
     }
+
+    @Test("a throttled run slows that bucket down and says where its pace settled, in the text and the JSON report", arguments: SandboxBackend.allCases)
+    func throttledRunReportsPacing(_ backend: SandboxBackend) async throws {
+        try await withSandbox(scenario: scenario, backend: backend) { sandbox async throws in
+            await sandbox.alerting.script([.throttle(periodSeconds: 60)])
+            let report = try await run(.apply, sandbox, retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100),
+                                                                           throttleUnit: .milliseconds(10)))
+            #expect(report.exitStatus(detailedExitCode: false) == .success)
+            let throttled = report.pacing.filter { $0.throttles > 0 }
+            #expect(throttled.count == 1, "\(report.pacing)")
+            let bucket = try #require(throttled.first)
+            #expect(bucket.throttles == 1 && bucket.pace == bucket.ceiling, "after a throttle the pace does not rise again")
+            let document = ReportDocument(report)
+            #expect(document.pacing?.contains(bucket) == true)
+            #expect(TextReport.render(report).contains("\(bucket.bucket) throttled 1 time(s), pace settled at"))
+        }
+    }
 }

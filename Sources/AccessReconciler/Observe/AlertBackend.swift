@@ -31,9 +31,14 @@ public protocol AlertBackend: Sendable {
     /// The e-mail addresses on call now in `schedule` (a name, or an id when it is a UUID). Throws
     /// when anyone on call cannot be named by address: approval must never rest on a partial list.
     func onCallRecipients(schedule: String) async throws -> [String]
+    /// Where the client's pacing of each rate-limit bucket stands, for the report.
+    func pacing() async -> [BucketPacing]
 }
 
 extension AlertBackend {
     /// A backend that takes names as they are knows no unknown responder.
     public func unknownResponders(_ responders: [Responder]) async throws -> [Responder: String] { [:] }
+
+    /// A backend without rate limits has no pacing to tell of.
+    public func pacing() async -> [BucketPacing] { [] }
 }

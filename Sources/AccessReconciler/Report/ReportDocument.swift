@@ -98,6 +98,8 @@ public struct ReportDocument: Codable, Sendable, Hashable {
     public var manifests: ManifestSummary
     /// Why the run stopped starting writes early (its deadline, SIGTERM); absent otherwise.
     public var stoppedBecause: String?
+    /// Where the alert backend's pacing of each rate-limit bucket ended, sorted by bucket.
+    public var pacing: [BucketPacing]?
 
     public init(_ report: RunReport) {
         let plan = report.finalPlan
@@ -108,6 +110,7 @@ public struct ReportDocument: Codable, Sendable, Hashable {
         rounds = report.rounds.count
         manifests = report.manifests
         stoppedBecause = report.stoppedBecause
+        pacing = report.pacing.isEmpty ? nil : report.pacing.sorted { $0.bucket < $1.bucket }
         actions = report.rounds.enumerated().flatMap { number, round in
             round.plan.actions.enumerated().map { index, action in
                 Self.entry(action, round: number + 1, outcome: index < round.outcomes.count ? round.outcomes[index] : nil)

@@ -22,6 +22,8 @@ public struct RunReport: Sendable {
     public var manifests: ManifestSummary
     /// Why the run stopped starting writes early (its deadline, a termination signal), if it did.
     public var stoppedBecause: String?
+    /// The alert backend's pacing at the end of the run.
+    public var pacing: [BucketPacing] = []
 
     public init(mode: Mode, rounds: [Round], manifests: ManifestSummary, stoppedBecause: String? = nil) {
         precondition(!rounds.isEmpty, "a run has at least one look")

@@ -98,7 +98,12 @@ public enum TextReport {
             } else {
                 parts.append("in agreement after \(looks)")
             }
-            return parts.joined(separator: "; ") + "; \(findings)."
+            let throttled = (document.pacing ?? []).filter { $0.throttles > 0 }.map {
+                "\($0.bucket) throttled \($0.throttles) time(s), pace settled at \(Self.rate($0.pace))/s"
+            }
+            return parts.joined(separator: "; ") + "; \(findings)." + (throttled.isEmpty ? "" : " " + throttled.joined(separator: "; ") + ".")
         }
     }
+
+    private static func rate(_ value: Double) -> String { "\((value * 10).rounded() / 10)" }
 }
