@@ -200,20 +200,57 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
     }
 
     public func onCallRecipients(schedule: String) async throws -> [String] {
+        let operation = "read who is on call in \(schedule)"
+        let accounts = try await onCallAccounts(schedule)
+        return try named(accounts, by: try await emailAddresses(of: accounts, operation: operation), operation: operation)
+    }
+
+    /// Every schedule's on-call accounts first, then their addresses together: one user-API call
+    /// per 50 people rather than one per schedule.
+    public func onCallRecipients(schedules: [String]) async -> [String: Result<[String], any Error>] {
+        let accounts = await withTaskGroup(of: (String, Result<[String], any Error>).self) { group in
+            for schedule in schedules {
+                group.addTask { [self] in
+                    do { return (schedule, .success(try await onCallAccounts(schedule))) } catch { return (schedule, .failure(error)) }
+                }
+            }
+            var results: [String: Result<[String], any Error>] = [:]
+            for await (schedule, result) in group { results[schedule] = result }
+            return results
+        }
+        let everyone = Set(accounts.values.compactMap { try? $0.get() }.joined()).sorted()
+        let emails: Result<[String: String], any Error>
+        do { emails = .success(try await emailAddresses(of: everyone, operation: "read who is on call")) } catch { emails = .failure(error) }
+        return accounts.mapValues { result in
+            result.flatMap { accounts in emails.flatMap { emails in Result { try self.named(accounts, by: emails, operation: "read who is on call") } } }
+        }
+    }
+
+    /// The account ids on call in a schedule, read once per run.
+    private func onCallAccounts(_ schedule: String) async throws -> [String] {
         try await directory.onCall(schedule) { [self] in
             let operation = "read who is on call in \(schedule)"
             let scheduleID = try await responderID(Responder(kind: .schedule, value: schedule), operation: operation)
             let response = try await transport.send(.init(
                 method: "GET", url: opsURL(["schedules", scheduleID, "on-calls"], query: [URLQueryItem(name: "flat", value: "true")]),
                 bucket: JSMBucket.schedule.rawValue, operation: operation))
-            let accounts = try decode(JSMOnCallUsers.self, response, operation: operation).onCallUsers ?? []
-            let emails = try await emailAddresses(of: accounts, operation: operation)
-            return accounts.map { emails[$0]! }
+            return try decode(JSMOnCallUsers.self, response, operation: operation).onCallUsers ?? []
         }
     }
 
-    /// E-mail addresses of accounts: the users file first, then Jira's user API in bulk. Anyone
-    /// left without an address (hidden, unknown, no site to ask) fails the lookup.
+    /// The addresses of `accounts`; anyone without one fails the whole list: approval must never
+    /// rest on a partial one.
+    private func named(_ accounts: [String], by emails: [String: String], operation: String) throws -> [String] {
+        let unnamed = accounts.filter { emails[$0] == nil }
+        guard unnamed.isEmpty else {
+            throw APIError(service: "JSM Operations", operation: operation, kind: .incomplete(
+                "no e-mail address for account(s) \(Set(unnamed).sorted().joined(separator: ", ")): hidden by the user's profile visibility, or the account cannot browse users; list them in jsm.users_file"))
+        }
+        return accounts.map { emails[$0]! }
+    }
+
+    /// E-mail addresses of accounts: the users file first, then Jira's user API in bulk (50 a
+    /// call). Accounts left without an address (hidden, unknown, no site to ask) are absent.
     private func emailAddresses(of accounts: [String], operation: String) async throws -> [String: String] {
         var found: [String: String] = [:]
         var missing: [String] = []
@@ -221,8 +258,9 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
             let remembered = await directory.email(of: account)
             if let email = configuration.knownEmails[account] ?? remembered { found[account] = email } else { missing.append(account) }
         }
+        missing.sort()
         if !missing.isEmpty, let site = configuration.siteURL {
-            for batch in stride(from: 0, to: missing.count, by: 50).map({ Array(missing.sorted()[$0..<min($0 + 50, missing.count)]) }) {
+            for batch in stride(from: 0, to: missing.count, by: 50).map({ Array(missing[$0..<min($0 + 50, missing.count)]) }) {
                 let query = batch.map { URLQueryItem(name: "accountId", value: $0) } + [
                     URLQueryItem(name: "startAt", value: "0"), URLQueryItem(name: "maxResults", value: String(batch.count)),
                 ]
@@ -236,11 +274,6 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
                     await directory.remember(email: email, of: user.accountId)
                 }
             }
-        }
-        let unnamed = accounts.filter { found[$0] == nil }
-        guard unnamed.isEmpty else {
-            throw APIError(service: "JSM Operations", operation: operation, kind: .incomplete(
-                "no e-mail address for account(s) \(Set(unnamed).sorted().joined(separator: ", ")): hidden by the user's profile visibility, or the account cannot browse users; list them in jsm.users_file"))
         }
         return found
     }

@@ -96,6 +96,23 @@ struct JSMClientTests {
         }
     }
 
+    @Test("on call in many schedules: one user-API call for everyone; a hidden address fails only the schedules it is on call in")
+    func onCallBatched() async throws {
+        try await JSMHarness.with { harness async throws in
+            let hidden = await harness.fake.account(email: "carol@example.com", hidden: true)
+            await harness.fake.addSchedule(name: "primary", onCall: ["alice@example.com"])
+            await harness.fake.addSchedule(name: "secondary", onCall: ["bob@example.com", "alice@example.com"])
+            await harness.fake.addSchedule(name: "tertiary", onCall: ["carol@example.com"])
+            let results = await harness.client.onCallRecipients(schedules: ["primary", "secondary", "tertiary", "missing"])
+            #expect(try results["primary"]?.get() == ["alice@example.com"])
+            #expect(try results["secondary"]?.get().sorted() == ["alice@example.com", "bob@example.com"])
+            guard case let .failure(error)? = results["tertiary"] else { Issue.record("a hidden address must fail its schedule"); return }
+            #expect("\(error)".contains(hidden.id))
+            guard case .failure? = results["missing"] else { Issue.record("an unknown schedule must fail"); return }
+            #expect(await harness.fake.callCounts()["GET /rest/api/3/user/bulk"] == 1)
+        }
+    }
+
     @Test("a create whose answer was lost is looked up by alias, not sent again; a 429 waits for Retry-After")
     func lostAnswerAndThrottle() async throws {
         try await JSMHarness.with { harness async throws in

@@ -31,6 +31,9 @@ public protocol AlertBackend: Sendable {
     /// The e-mail addresses on call now in `schedule` (a name, or an id when it is a UUID). Throws
     /// when anyone on call cannot be named by address: approval must never rest on a partial list.
     func onCallRecipients(schedule: String) async throws -> [String]
+    /// Who is on call in each of `schedules`, as `onCallRecipients(schedule:)` tells it; a failed
+    /// lookup fails only its own schedules. A backend may share work between them.
+    func onCallRecipients(schedules: [String]) async -> [String: Result<[String], any Error>]
     /// Where the client's pacing of each rate-limit bucket stands, for the report.
     func pacing() async -> [BucketPacing]
 }
@@ -38,6 +41,24 @@ public protocol AlertBackend: Sendable {
 extension AlertBackend {
     /// A backend that takes names as they are knows no unknown responder.
     public func unknownResponders(_ responders: [Responder]) async throws -> [Responder: String] { [:] }
+
+    /// Each schedule on its own, concurrently (the backend bounds its own concurrency and rate).
+    public func onCallRecipients(schedules: [String]) async -> [String: Result<[String], any Error>] {
+        await withTaskGroup(of: (String, Result<[String], any Error>).self) { group in
+            for schedule in schedules {
+                group.addTask {
+                    do {
+                        return (schedule, .success(try await onCallRecipients(schedule: schedule)))
+                    } catch {
+                        return (schedule, .failure(error))
+                    }
+                }
+            }
+            var results: [String: Result<[String], any Error>] = [:]
+            for await (schedule, result) in group { results[schedule] = result }
+            return results
+        }
+    }
 
     /// A backend without rate limits has no pacing to tell of.
     public func pacing() async -> [BucketPacing] { [] }

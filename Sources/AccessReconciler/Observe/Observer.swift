@@ -28,6 +28,9 @@ public struct Observer: Sendable {
         async let listedPluginData = requests.listPluginData(plugin: plugin)
         async let listedAlerts = alerts.listOpenAlerts(taggedWith: tags)
         let allRequests = try await listedRequests
+        // Who is on call depends only on the requests: ask while the alerts are listed and looked up.
+        let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
+        async let onCallLookup = lookUpOnCall(for: live)
         let pluginData = try await listedPluginData.compactMapValues { $0.entries[plugin].map(PluginEntry.init) }
         // Cluster isolation rests on the exact tags, not on the backend's search.
         var found = try await listedAlerts.filter { alert in tags.allSatisfy(alert.tags.contains) }
@@ -38,8 +41,7 @@ public struct Observer: Sendable {
                                                routable: routableCheck())
         let lookup = await lookUpAliases(needLookup)
         found += lookup.alerts
-        let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
-        let onCall = await lookUpOnCall(for: live)
+        let onCall = await onCallLookup
         var observation = Observation(cluster: cluster, requests: allRequests, alerts: found, lookedUp: lookup.lookedUp, onCall: onCall,
                                       pluginData: pluginData, unknown: lookup.unknown)
         // Only requests that may get an alert now: live, looked up, and without an open one.
@@ -164,19 +166,15 @@ public struct Observer: Sendable {
             if desired.source == .manifests { resolvedFromManifests.insert([request.user] + request.roles) }
             schedules.formUnion(desired.annotations[RequestAnnotation.schedules] ?? [])
         }
-        // Each schedule once; concurrently, as the alert backend bounds its own concurrency.
-        await withTaskGroup(of: (String, OnCallSnapshot.Lookup).self) { group in
-            for schedule in schedules.sorted() {
-                group.addTask { [alerts, logger] in
-                    do {
-                        return (schedule, .known(Set(try await alerts.onCallRecipients(schedule: schedule).map { $0.lowercased() })))
-                    } catch {
-                        logger.warning("on-call lookup failed", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
-                        return (schedule, .unknown(reason: "\(error)"))
-                    }
-                }
+        // Each schedule once, in one call so that the backend can share work between them.
+        for (schedule, result) in await alerts.onCallRecipients(schedules: schedules.sorted()) {
+            switch result {
+            case let .success(recipients):
+                snapshot.schedules[schedule] = .known(Set(recipients.map { $0.lowercased() }))
+            case let .failure(error):
+                logger.warning("on-call lookup failed", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
+                snapshot.schedules[schedule] = .unknown(reason: "\(error)")
             }
-            for await (schedule, lookup) in group { snapshot.schedules[schedule] = lookup }
         }
         return snapshot
     }
