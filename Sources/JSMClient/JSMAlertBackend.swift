@@ -8,7 +8,7 @@ import Logging
 /// request status; schedule and team names are resolved to ids once per run; on-call lists are
 /// account ids, turned into e-mail addresses through the users file or Jira's user API, and a
 /// list with anyone who cannot be named by address is an error, never a shorter list.
-public final class JSMAlertBackend: AlertBackend, Sendable {
+public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     public let configuration: JSMConfiguration
     let transport: APITransport
     let directory: JSMDirectory
@@ -207,22 +207,32 @@ public final class JSMAlertBackend: AlertBackend, Sendable {
 
     /// Every schedule's on-call accounts first, then their addresses together: one user-API call
     /// per 50 people rather than one per schedule.
-    public func onCallRecipients(schedules: [String]) async -> [String: Result<[String], any Error>] {
-        let accounts = await withTaskGroup(of: (String, Result<[String], any Error>).self) { group in
+    public func onCallRecipients(schedules: [String]) async -> [OnCallAnswer] {
+        let accounts = await withTaskGroup(of: OnCallAnswer.self) { group in
             for schedule in schedules {
                 group.addTask { [self] in
-                    do { return (schedule, .success(try await onCallAccounts(schedule))) } catch { return (schedule, .failure(error)) }
+                    do { return OnCallAnswer(schedule: schedule, recipients: try await onCallAccounts(schedule)) } catch {
+                        return OnCallAnswer(schedule: schedule, failure: error)
+                    }
                 }
             }
-            var results: [String: Result<[String], any Error>] = [:]
-            for await (schedule, result) in group { results[schedule] = result }
-            return results
+            var answers: [OnCallAnswer] = []
+            for await answer in group { answers.append(answer) }
+            return answers
         }
-        let everyone = Set(accounts.values.compactMap { try? $0.get() }.joined()).sorted()
-        let emails: Result<[String: String], any Error>
-        do { emails = .success(try await emailAddresses(of: everyone, operation: "read who is on call")) } catch { emails = .failure(error) }
-        return accounts.mapValues { result in
-            result.flatMap { accounts in emails.flatMap { emails in Result { try self.named(accounts, by: emails, operation: "read who is on call") } } }
+        let everyone = Set(accounts.compactMap(\.recipients).joined()).sorted()
+        let operation = "read who is on call"
+        let emails: [String: String]
+        do {
+            emails = try await emailAddresses(of: everyone, operation: operation)
+        } catch {
+            return accounts.map { $0.recipients == nil ? $0 : OnCallAnswer(schedule: $0.schedule, failure: error) }
+        }
+        return accounts.map { answer in
+            guard let people = answer.recipients else { return answer }
+            do { return OnCallAnswer(schedule: answer.schedule, recipients: try named(people, by: emails, operation: operation)) } catch {
+                return OnCallAnswer(schedule: answer.schedule, failure: error)
+            }
         }
     }
 

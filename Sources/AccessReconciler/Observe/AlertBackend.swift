@@ -31,9 +31,6 @@ public protocol AlertBackend: Sendable {
     /// The e-mail addresses on call now in `schedule` (a name, or an id when it is a UUID). Throws
     /// when anyone on call cannot be named by address: approval must never rest on a partial list.
     func onCallRecipients(schedule: String) async throws -> [String]
-    /// Who is on call in each of `schedules`, as `onCallRecipients(schedule:)` tells it; a failed
-    /// lookup fails only its own schedules. A backend may share work between them.
-    func onCallRecipients(schedules: [String]) async -> [String: Result<[String], any Error>]
     /// Where the client's pacing of each rate-limit bucket stands, for the report.
     func pacing() async -> [BucketPacing]
 }
@@ -42,24 +39,14 @@ extension AlertBackend {
     /// A backend that takes names as they are knows no unknown responder.
     public func unknownResponders(_ responders: [Responder]) async throws -> [Responder: String] { [:] }
 
-    /// Each schedule on its own, concurrently (the backend bounds its own concurrency and rate).
-    public func onCallRecipients(schedules: [String]) async -> [String: Result<[String], any Error>] {
-        await withTaskGroup(of: (String, Result<[String], any Error>).self) { group in
-            for schedule in schedules {
-                group.addTask {
-                    do {
-                        return (schedule, .success(try await onCallRecipients(schedule: schedule)))
-                    } catch {
-                        return (schedule, .failure(error))
-                    }
-                }
-            }
-            var results: [String: Result<[String], any Error>] = [:]
-            for await (schedule, result) in group { results[schedule] = result }
-            return results
-        }
-    }
-
     /// A backend without rate limits has no pacing to tell of.
     public func pacing() async -> [BucketPacing] { [] }
+}
+
+/// A backend that looks up many schedules' on-call lists better together than one by one (JSM
+/// names everyone on call with one user-API call per 50 people). Others are asked per schedule.
+public protocol BatchedOnCallLookup: AlertBackend {
+    /// Who is on call in each of `schedules`, as `onCallRecipients(schedule:)` tells it; a failed
+    /// lookup fails only its own schedules.
+    func onCallRecipients(schedules: [String]) async -> [OnCallAnswer]
 }

@@ -166,16 +166,40 @@ public struct Observer: Sendable {
             if desired.source == .manifests { resolvedFromManifests.insert([request.user] + request.roles) }
             schedules.formUnion(desired.annotations[RequestAnnotation.schedules] ?? [])
         }
-        // Each schedule once, in one call so that the backend can share work between them.
-        for (schedule, result) in await alerts.onCallRecipients(schedules: schedules.sorted()) {
-            switch result {
-            case let .success(recipients):
-                snapshot.schedules[schedule] = .known(Set(recipients.map { $0.lowercased() }))
-            case let .failure(error):
-                logger.warning("on-call lookup failed", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
-                snapshot.schedules[schedule] = .unknown(reason: "\(error)")
+        // Each schedule once: together when the backend shares work between them, otherwise
+        // concurrently (the backend bounds its own concurrency and rate).
+        let answers: [OnCallAnswer]
+        if let batched = alerts as? any BatchedOnCallLookup {
+            answers = await batched.onCallRecipients(schedules: schedules.sorted())
+        } else {
+            answers = await eachOnCall(schedules.sorted())
+        }
+        for answer in answers {
+            if let recipients = answer.recipients {
+                snapshot.schedules[answer.schedule] = .known(Set(recipients.map { $0.lowercased() }))
+            } else {
+                let reason = answer.failure ?? "no answer"
+                logger.warning("on-call lookup failed", metadata: ["schedule": "\(answer.schedule)", "error": "\(reason)"])
+                snapshot.schedules[answer.schedule] = .unknown(reason: reason)
             }
         }
         return snapshot
+    }
+
+    private func eachOnCall(_ schedules: [String]) async -> [OnCallAnswer] {
+        await withTaskGroup(of: OnCallAnswer.self) { group in
+            for schedule in schedules {
+                group.addTask { [alerts] in
+                    do {
+                        return OnCallAnswer(schedule: schedule, recipients: try await alerts.onCallRecipients(schedule: schedule))
+                    } catch {
+                        return OnCallAnswer(schedule: schedule, failure: error)
+                    }
+                }
+            }
+            var answers: [OnCallAnswer] = []
+            for await answer in group { answers.append(answer) }
+            return answers
+        }
     }
 }

@@ -1,0 +1,22 @@
+/// What a look-up of one schedule's on-call list gave: the people (as the backend names them), or
+/// why it failed. A plain value rather than a `Result`: with task groups of
+/// `(String, Result<[String], any Error>)` the release build (Swift 6.3) crashed reading the
+/// schedule names back, where the debug build and the tests did not.
+public struct OnCallAnswer: Sendable, Hashable {
+    public let schedule: String
+    /// Nil when the look-up failed.
+    public let recipients: [String]?
+    public let failure: String?
+
+    public init(schedule: String, recipients: [String]) {
+        self.schedule = schedule
+        self.recipients = recipients
+        failure = nil
+    }
+
+    public init(schedule: String, failure: any Error) {
+        self.schedule = schedule
+        recipients = nil
+        self.failure = "\(failure)"
+    }
+}
