@@ -98,8 +98,10 @@ public struct APITransport: Sendable {
         }
         let started = ContinuousClock.now
         var attempt = 0
-        func mayRetry(after wait: Duration) -> Bool {
-            attempt < retry.maxAttempts && ContinuousClock.now - started + wait <= retry.maxElapsed
+        // A throttle's wait is the service's own word on when to come back (a minute, for a 60-second
+        // bucket): bounded by the attempts, not by the time budget meant for a silent peer.
+        func mayRetry(after wait: Duration, throttled: Bool = false) -> Bool {
+            attempt < retry.maxAttempts && (throttled || ContinuousClock.now - started + wait <= retry.maxElapsed)
         }
         while true {
             attempt += 1
@@ -126,7 +128,7 @@ public struct APITransport: Sendable {
                 }
                 let failure = error(for: response, operation: request.operation)
                 let wait = response.status == 429 ? retry.throttleDelay(periodSeconds: dialect.throttlePeriod(response)) : retry.delay(after: attempt)
-                guard failure.isRetryableWithoutDoubt, mayRetry(after: wait) else { throw failure }
+                guard failure.isRetryableWithoutDoubt, mayRetry(after: wait, throttled: response.status == 429) else { throw failure }
                 logger.notice("\(dialect.service) answered \(response.status); retrying",
                               metadata: ["operation": "\(request.operation)", "attempt": "\(attempt)", "wait": "\(wait)"])
                 try await Task.sleep(for: wait)

@@ -8,7 +8,8 @@ public struct RetryPolicy: Sendable {
     /// shortened in tests.
     public var throttleUnit: Duration = .seconds(1)
     /// No retry starts once this much time has passed since the first attempt (waits included), so
-    /// a silent peer costs at most about this long per call.
+    /// a silent peer costs at most about this long per call. Waits for a throttle's period are
+    /// bounded by the attempts only.
     public var maxElapsed: Duration = .seconds(60)
 
     public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(20),

@@ -36,6 +36,18 @@ struct ResilienceTests {
         }
     }
 
+    @Test("a 60-second bucket's wait is taken even past the time budget for a silent peer: the throttled write is retried, not failed")
+    func longThrottleIsWaited() async throws {
+        try await OpsgenieHarness.with(configure: {
+            $0.retry.throttleUnit = .milliseconds(5)
+            $0.retry.maxElapsed = .milliseconds(50)
+        }) { harness async throws in
+            await harness.fake.script(.throttle(periodSeconds: 60))
+            _ = try await harness.backend.createAlert(OpsgenieHarness.draft("r1"))
+            #expect(await harness.fake.calls.compactMap(\.status).prefix(2) == [429, 202])
+        }
+    }
+
     @Test("retries give up after the configured attempts, with the last status")
     func retriesExhausted() async throws {
         try await OpsgenieHarness.with(configure: { $0.retry.maxAttempts = 3 }) { harness async throws in

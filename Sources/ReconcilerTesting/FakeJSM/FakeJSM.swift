@@ -26,7 +26,12 @@ public actor FakeJSM {
     public nonisolated let cloudID: String
     public let user: String
     public let apiToken: String
-    public private(set) var alerts: [FakeOpsgenieAlert] = []
+    public private(set) var alerts: [FakeOpsgenieAlert] = [] {
+        didSet { alertsVersion &+= 1 }
+    }
+    /// Counts changes to `alerts`, for `listings`.
+    private var alertsVersion = 0
+    private var listings = FakeListingCache()
     private var positionByID: [String: Int] = [:]
     private var openPositionByAlias: [String: Int] = [:]
     public private(set) var calls: [RecordedCall] = []
@@ -236,8 +241,10 @@ public actor FakeJSM {
         case let .success(parsed): query = parsed
         case let .failure(failure): return self.failure(422, failure.reason)
         }
-        var matching = alerts.filter { query.matches($0) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        if order == "desc" { matching.reverse() }
+        let matching = listings.alerts(key: "\(order) \(request.queryValue("query") ?? "")", version: alertsVersion) {
+            let sorted = alerts.filter { query.matches($0) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            return order == "desc" ? sorted.reversed() : sorted
+        }
         let page = Array(matching.dropFirst(offset).prefix(size))
         var links: [String: String] = [:]
         if offset + size < matching.count {

@@ -14,7 +14,12 @@ public actor FakeOpsgenie {
     }
 
     public let apiKey: String
-    public private(set) var alerts: [FakeOpsgenieAlert] = []
+    public private(set) var alerts: [FakeOpsgenieAlert] = [] {
+        didSet { alertsVersion &+= 1 }
+    }
+    /// Counts changes to `alerts`, for `listings`.
+    private var alertsVersion = 0
+    private var listings = FakeListingCache()
     /// Positions in `alerts` by id, and of the open alert by alias, so lookups stay cheap when
     /// the fake holds thousands of alerts (the benchmark's).
     private var positionByID: [String: Int] = [:]
@@ -217,8 +222,11 @@ public actor FakeOpsgenie {
         case let .success(parsed): query = parsed
         case let .failure(failure): return unprocessable(["query": failure.reason], requestID: requestID)
         }
-        var matching = alerts.filter { query.matches($0, looseTags: looseTagSearch) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        if order == "desc" { matching.reverse() }
+        let key = "\(order) \(looseTagSearch) \(request.queryValue("query") ?? "")"
+        let matching = listings.alerts(key: key, version: alertsVersion) {
+            let sorted = alerts.filter { query.matches($0, looseTags: looseTagSearch) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            return order == "desc" ? sorted.reversed() : sorted
+        }
         let page = Array(matching.dropFirst(offset).prefix(limit))
         var paging: [String: String] = ["first": pageURL(request, offset: 0, limit: limit)]
         if offset + limit < matching.count { paging["next"] = pageURL(request, offset: offset + limit, limit: limit) }
