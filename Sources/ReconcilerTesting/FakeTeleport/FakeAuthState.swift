@@ -9,13 +9,7 @@ import TeleportClient
 public actor FakeAuthState {
     public let cluster: String
     public var serverVersion = "17.4.2"
-    private(set) var requests: [String: Types_AccessRequestV3] = [:] {
-        didSet { sortedIDs = nil }
-    }
-    /// The request IDs in order, kept until a request changes: listing 10,000 requests page by
-    /// page sorted the messages for every page, most of the fake's CPU time in a run with
-    /// nothing to do.
-    private var sortedIDs: [String]?
+    private(set) var requests: [String: Types_AccessRequestV3] = [:]
     private(set) var pluginData: [String: [String: [String: String]]] = [:]
     /// Every call: method name and the caller (the client certificate's user).
     public private(set) var calls: [(method: String, caller: String)] = []
@@ -97,16 +91,14 @@ public actor FakeAuthState {
     /// cache skips them), ordered by ID (the default sort).
     private func visible(_ filter: Types_AccessRequestFilter?) -> [Types_AccessRequestV3] {
         let now = clock()
-        let ids = sortedIDs ?? requests.keys.sorted()
-        sortedIDs = ids
-        return ids.compactMap { requests[$0] }.filter { request in
+        return requests.values.filter { request in
             if let expires = ProtoMapping.date(request.metadata.hasExpires ? request.metadata.expires : nil), expires <= now { return false }
             guard let filter else { return true }
             if !filter.id.isEmpty && request.metadata.name != filter.id { return false }
             if !filter.user.isEmpty && request.spec.user != filter.user { return false }
             if filter.state != .none && request.spec.state != filter.state { return false }
             return true
-        }
+        }.sorted { $0.metadata.name < $1.metadata.name }
     }
 
     func list(_ request: Proto_ListAccessRequestsRequest) throws -> Proto_ListAccessRequestsResponse {
