@@ -2,7 +2,8 @@ import AccessReconciler
 import Foundation
 import ReconcilerTesting
 
-/// The planner alone on a generated workload, without I/O: the best of three runs.
+/// The planner alone on a generated workload, without I/O: the best of three runs. The
+/// observation is what a first look would give: the tagged alerts, and the alias lookups done.
 enum PlannerTiming {
     static func best(requests: Int) throws -> Double {
         let workload = GeneratedWorkload(requests: requests, now: Date())
@@ -12,8 +13,13 @@ enum PlannerTiming {
         let manifests = try ManifestLoader().load(path: file.path)
         var onCall = OnCallSnapshot()
         for (schedule, recipients) in workload.scenario.onCall { onCall.record(schedule: schedule, recipients: recipients) }
+        let pluginData = workload.scenario.pluginData.compactMapValues { $0.entries["opsgenie"].map(PluginEntry.init) }
+        // The requests a real look would have looked up by alias, so that creates are planned.
+        let tagged = Set(workload.scenario.alerts.compactMap(\.requestID))
+        let lookedUp = Set(Observer.requestsToLookUp(requests: workload.scenario.requests, pluginData: pluginData, tagged: tagged,
+                                                     now: workload.scenario.now))
         let observation = Observation(cluster: workload.scenario.cluster, requests: workload.scenario.requests, alerts: workload.scenario.alerts,
-                                      onCall: onCall, pluginData: workload.scenario.pluginData.compactMapValues { $0.entries["opsgenie"].map(PluginEntry.init) })
+                                      lookedUp: lookedUp, onCall: onCall, pluginData: pluginData)
         let planner = Planner(manifests: manifests, policy: PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: SandboxEnvironment.jobUser)))
         let clock = ContinuousClock()
         var best = Double.infinity

@@ -30,7 +30,9 @@ struct OpsgenieHarness {
         var configuration = OpsgenieConfiguration(baseURL: await fake.baseURL, apiKey: Secret(clientKey ?? apiKey))
         configuration.retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(40), throttleUnit: .milliseconds(20))
         configuration.statusPollInterval = .milliseconds(5)
-        configuration.requestTimeout = .seconds(5)
+        // Generous: when every suite starts at once on a loaded 2-core machine, a loopback answer
+        // has taken over 5 s, and the retry after a timeout changed the calls a test counts.
+        configuration.requestTimeout = .seconds(30)
         configuration.rateLimits = [.alertWrite: .fixed(10_000), .alertRead: .fixed(10_000), .schedule: .fixed(10_000), .heartbeat: .fixed(10_000)]
         configure(&configuration)
         return OpsgenieHarness(fake: fake, backend: OpsgenieAlertBackend(configuration: configuration, offsetCap: offsetCap), apiKey: apiKey)
