@@ -149,14 +149,10 @@ public struct APITransport: Sendable {
 
     /// Tells the bucket of a throttle, and says so when it slows the pace down.
     private func throttled(_ bucket: AdaptiveRateLimiter, _ ticket: AdaptiveRateLimiter.Ticket, name: String, period: Duration) async {
-        let before = await bucket.state
-        await bucket.throttled(ticket, period: period)
-        let after = await bucket.state
-        if after.pace < before.pace {
-            logger.notice("\(dialect.service) throttled; slowing down", metadata: [
-                "bucket": "\(name)", "pace": "\(Self.rounded(after.pace))/s", "was": "\(Self.rounded(before.pace))/s", "pause": "\(period)",
-            ])
-        }
+        guard let cut = await bucket.throttled(ticket, period: period), cut.now < cut.was else { return }
+        logger.notice("\(dialect.service) throttled; slowing down", metadata: [
+            "bucket": "\(name)", "pace": "\(Self.rounded(cut.now))/s", "was": "\(Self.rounded(cut.was))/s", "pause": "\(period)",
+        ])
     }
 
     /// What the pacing of each bucket that was used has learnt so far: pace, ceiling, throttles.

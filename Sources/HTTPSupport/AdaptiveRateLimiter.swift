@@ -122,18 +122,22 @@ public actor AdaptiveRateLimiter {
         queued = false
     }
 
-    /// The request was throttled; the bucket refills every `period`.
-    public func throttled(_ ticket: Ticket, period: Duration) {
+    /// The request was throttled; the bucket refills every `period`. Returns the pace before and
+    /// after when this throttle cut it, nil when an earlier cut already covered the request.
+    @discardableResult
+    public func throttled(_ ticket: Ticket, period: Duration) -> (was: Double, now: Double)? {
         throttles += 1
         let now = timing.now()
         pausedUntil = max(pausedUntil, now + period)
-        if let lastCut, ticket.sentAt <= lastCut { return }
+        if let lastCut, ticket.sentAt <= lastCut { return nil }
+        let was = pace
         let reached = min(pace, measuredRate(over: period, now: now, since: ticket.sentAt))
         pace = max(Self.minimumRate, policy.start * Self.floorShare, reached / 2)
         ceiling = pace
         tokens = 0
         refilled = pausedUntil
         lastCut = now
+        return (was, pace)
     }
 
     /// Requests sent per second over the last `period` (at least a second, the shortest bucket),

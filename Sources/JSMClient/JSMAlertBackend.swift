@@ -208,18 +208,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     /// Every schedule's on-call accounts first, then their addresses together: one user-API call
     /// per 50 people rather than one per schedule.
     public func onCallRecipients(schedules: [String]) async -> [OnCallAnswer] {
-        let accounts = await withTaskGroup(of: OnCallAnswer.self) { group in
-            for schedule in schedules {
-                group.addTask { [self] in
-                    do { return OnCallAnswer(schedule: schedule, recipients: try await onCallAccounts(schedule)) } catch {
-                        return OnCallAnswer(schedule: schedule, failure: error)
-                    }
-                }
-            }
-            var answers: [OnCallAnswer] = []
-            for await answer in group { answers.append(answer) }
-            return answers
-        }
+        let accounts = await OnCallAnswer.gather(schedules) { [self] in try await onCallAccounts($0) }
         let everyone = Set(accounts.compactMap(\.recipients).joined()).sorted()
         let operation = "read who is on call"
         let emails: [String: String]

@@ -172,7 +172,7 @@ public struct Observer: Sendable {
         if let batched = alerts as? any BatchedOnCallLookup {
             answers = await batched.onCallRecipients(schedules: schedules.sorted())
         } else {
-            answers = await eachOnCall(schedules.sorted())
+            answers = await OnCallAnswer.gather(schedules.sorted()) { [alerts] in try await alerts.onCallRecipients(schedule: $0) }
         }
         for answer in answers {
             if let recipients = answer.recipients {
@@ -184,22 +184,5 @@ public struct Observer: Sendable {
             }
         }
         return snapshot
-    }
-
-    private func eachOnCall(_ schedules: [String]) async -> [OnCallAnswer] {
-        await withTaskGroup(of: OnCallAnswer.self) { group in
-            for schedule in schedules {
-                group.addTask { [alerts] in
-                    do {
-                        return OnCallAnswer(schedule: schedule, recipients: try await alerts.onCallRecipients(schedule: schedule))
-                    } catch {
-                        return OnCallAnswer(schedule: schedule, failure: error)
-                    }
-                }
-            }
-            var answers: [OnCallAnswer] = []
-            for await answer in group { answers.append(answer) }
-            return answers
-        }
     }
 }

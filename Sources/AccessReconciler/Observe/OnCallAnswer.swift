@@ -20,3 +20,24 @@ public struct OnCallAnswer: Sendable, Hashable {
         self.failure = "\(failure)"
     }
 }
+
+extension OnCallAnswer {
+    /// Each of `schedules` looked up by `lookup`, concurrently (the backend bounds its own
+    /// concurrency and rate); a failed lookup fails only its own schedule.
+    public static func gather(_ schedules: [String], _ lookup: @escaping @Sendable (String) async throws -> [String]) async -> [OnCallAnswer] {
+        await withTaskGroup(of: OnCallAnswer.self) { group in
+            for schedule in schedules {
+                group.addTask {
+                    do {
+                        return OnCallAnswer(schedule: schedule, recipients: try await lookup(schedule))
+                    } catch {
+                        return OnCallAnswer(schedule: schedule, failure: error)
+                    }
+                }
+            }
+            var answers: [OnCallAnswer] = []
+            for await answer in group { answers.append(answer) }
+            return answers
+        }
+    }
+}
