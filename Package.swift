@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "HTTPSupport", targets: ["HTTPSupport"]),
         .library(name: "TeleportClient", targets: ["TeleportClient"]),
         .library(name: "ReconcilerTesting", targets: ["ReconcilerTesting"]),
+        .library(name: "ReconcilerMonitoring", targets: ["ReconcilerMonitoring"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -34,6 +36,14 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "ReconcilerMonitoring",
+            dependencies: [
+                "AccessReconciler",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
@@ -100,6 +110,7 @@ let package = Package(
                 "JSMClient",
                 "TeleportClient",
                 "ReconcilerTesting",
+                "ReconcilerMonitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -114,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessReconcilerTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting", "access-reconciler"]
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "access-reconciler"]
         ),
         .testTarget(
             name: "TeleportClientTests",
@@ -122,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting", "TeleportClient", "OpsgenieClient", "JSMClient", "access-reconciler"]
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "TeleportClient", "OpsgenieClient", "JSMClient", "access-reconciler"]
         ),
         .testTarget(
             name: "JSMClientTests",

@@ -22,7 +22,10 @@ public struct Reconciler: Sendable {
     /// Looks at both sides and plans; in `apply` mode carries the plan out and looks again.
     /// `clock` gives the time each plan is computed for (requests past their expiry count as expired).
     /// `stop` ends the run early: no write starts once it is requested, and no further look.
-    public func run(_ mode: RunReport.Mode, clock: @Sendable () -> Date = { Date() }, stop: RunStop = RunStop()) async throws -> RunReport {
+    /// `saved`: in `apply`, carry out only the writes of this saved plan that the first fresh look
+    /// plans too, then look once more for the report.
+    public func run(_ mode: RunReport.Mode, clock: @Sendable () -> Date = { Date() }, stop: RunStop = RunStop(),
+                    saved: SavedPlanRun? = nil) async throws -> RunReport {
         var policy = configuration.planningPolicy
         policy.tagLimit = alerts.tagLimit
         guard policy.ownerTag.utf16.count <= alerts.tagLimit else {
@@ -32,10 +35,28 @@ public struct Reconciler: Sendable {
         let planner = Planner(manifests: manifests, policy: policy)
         let applier = Applier(requests: requests, alerts: alerts, concurrency: configuration.maxConcurrentWrites, stop: stop, logger: logger)
         var rounds: [RunReport.Round] = []
+        var stale: [SavedPlan.Action] = []
         while true {
             let now = clock()
             stop.enter("looking at Teleport and the alerts (look \(rounds.count + 1))")
-            let plan = planner.plan(try await observer.observe(now: now), now: now)
+            var plan = planner.plan(try await observer.observe(now: now), now: now)
+            if let saved {
+                // The saved plan's writes, each only if the fresh look plans it too; one round of
+                // them, then a last look that tells what differences remain.
+                if !rounds.isEmpty {
+                    rounds.append(RunReport.Round(plan: plan))
+                    break
+                }
+                try saved.plan.check(cluster: plan.cluster, alertBackend: saved.alertBackend, now: now, maxAge: saved.maxAge, source: saved.source)
+                (plan, stale) = saved.plan.select(from: plan)
+                logger.info("saved plan matched against a fresh look", metadata: [
+                    "saved": "\(saved.plan.actions.count)", "still planned": "\(plan.actions.count)", "stale": "\(stale.count)",
+                ])
+                if plan.actions.isEmpty, stop.reason == nil {
+                    rounds.append(RunReport.Round(plan: plan))
+                    continue
+                }
+            }
             guard mode == .apply, !plan.actions.isEmpty, rounds.count < configuration.maxRounds, stop.reason == nil else {
                 rounds.append(RunReport.Round(plan: plan))
                 break
@@ -50,7 +71,9 @@ public struct Reconciler: Sendable {
         }
         stop.enter("reporting")
         var report = RunReport(mode: mode, rounds: rounds, manifests: ManifestSummary(manifests), stoppedBecause: stop.reason)
+        report.savedPlan = saved.map { RunReport.SavedPlanSummary(source: $0.source, generatedAt: $0.plan.generatedAt, actions: $0.plan.actions.count, stale: stale) }
         report.pacing = await alerts.pacing()
+        report.apiCalls = alerts.callCounts()
         return report
     }
 
@@ -65,6 +88,23 @@ public struct Reconciler: Sendable {
         case .text: return TextReport.render(report)
         case .json: return try ReportDocument(report).json() + "\n"
         }
+    }
+}
+
+/// A saved plan to carry out (`apply --plan`), with where it came from and how old it may be.
+public struct SavedPlanRun: Sendable {
+    public var plan: SavedPlan
+    /// The file, for errors and the report.
+    public var source: String
+    /// The backend this run writes to; a plan for the other is refused.
+    public var alertBackend: String
+    public var maxAge: TimeInterval
+
+    public init(plan: SavedPlan, source: String, alertBackend: String, maxAge: TimeInterval) {
+        self.plan = plan
+        self.source = source
+        self.alertBackend = alertBackend
+        self.maxAge = maxAge
     }
 }
 

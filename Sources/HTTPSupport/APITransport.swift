@@ -54,14 +54,18 @@ public struct APITransport: Sendable {
         public var errorDetails: @Sendable (Response) -> (message: String?, requestID: String?)
         /// The wait a 429 asks for, in seconds of `RetryPolicy.throttleUnit`.
         public var throttlePeriod: @Sendable (Response) -> Int
+        /// The path segments that name routes (`alerts`, `notes`), for the endpoint of each call in
+        /// the statistics; every other segment is a value.
+        public var routeSegments: Set<String>
 
         public init(service: String, authorization: @escaping @Sendable () -> String,
                     errorDetails: @escaping @Sendable (Response) -> (message: String?, requestID: String?),
-                    throttlePeriod: @escaping @Sendable (Response) -> Int) {
+                    throttlePeriod: @escaping @Sendable (Response) -> Int, routeSegments: Set<String> = []) {
             self.service = service
             self.authorization = authorization
             self.errorDetails = errorDetails
             self.throttlePeriod = throttlePeriod
+            self.routeSegments = routeSegments
         }
     }
 
@@ -73,6 +77,8 @@ public struct APITransport: Sendable {
     let retry: RetryPolicy
     let requestTimeout: Duration
     let logger: Logger
+    /// Calls, retries and 429s by endpoint, for the run's metrics.
+    public let statistics: CallStatistics
 
     /// `hosts`: the base URLs the credential may go to.
     public init(dialect: Dialect, hosts: [URL], rateLimits: [String: RatePolicy], maxConcurrentRequests: Int, retry: RetryPolicy,
@@ -88,6 +94,7 @@ public struct APITransport: Sendable {
         self.retry = retry
         self.requestTimeout = requestTimeout
         self.logger = logger
+        statistics = CallStatistics(literalSegments: dialect.routeSegments)
     }
 
     public func send(_ request: Request) async throws -> Response {
@@ -97,6 +104,7 @@ public struct APITransport: Sendable {
                            kind: .malformed("a link points to \(url.host ?? "another host"); not following it with the credential"))
         }
         let started = ContinuousClock.now
+        let endpoint = statistics.endpoint(method: request.method, url: url)
         var attempt = 0
         // A throttle's wait is the service's own word on when to come back (a minute, for a 60-second
         // bucket): bounded by the attempts, not by the time budget meant for a silent peer.
@@ -113,6 +121,7 @@ public struct APITransport: Sendable {
             } catch {
                 outcome = .failure(error)
             }
+            statistics.record(endpoint: endpoint, attempt: attempt, throttled: (try? outcome.get().status) == 429)
             switch outcome {
             case let .success(response):
                 if let bucket, let ticket {

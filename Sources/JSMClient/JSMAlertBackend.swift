@@ -29,7 +29,9 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
             service: "JSM Operations",
             authorization: { "Basic \(credential)" },
             errorDetails: { ((try? JSONDecoder().decode(JSMErrorBody.self, from: $0.body))?.text, nil) },
-            throttlePeriod: { Int($0.header("Retry-After") ?? "") ?? 1 })
+            throttlePeriod: { Int($0.header("Retry-After") ?? "") ?? 1 },
+            routeSegments: ["jsm", "ops", "api", "v1", "alerts", "notes", "close", "requests", "schedules", "on-calls", "teams",
+                            "rest", "3", "user", "bulk", "search"])
         transport = APITransport(dialect: dialect, hosts: [configuration.apiURL] + (configuration.siteURL.map { [$0] } ?? []),
                                  rateLimits: Dictionary(uniqueKeysWithValues: configuration.rateLimits.map { ($0.key.rawValue, $0.value) }),
                                  maxConcurrentRequests: configuration.maxConcurrentRequests, retry: configuration.retry,
@@ -194,6 +196,12 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     }
 
     // MARK: On call
+
+    public func callCounts() -> [EndpointCalls] {
+        transport.statistics.snapshot.map {
+            EndpointCalls(backend: "jsm", endpoint: $0.key, calls: $0.value.calls, retries: $0.value.retries, throttled: $0.value.throttled)
+        }.sorted { $0.endpoint < $1.endpoint }
+    }
 
     public func pacing() async -> [BucketPacing] {
         await transport.pacing().map { BucketPacing(bucket: "JSM \($0.key)", pace: $0.value.pace, ceiling: $0.value.ceiling, throttles: $0.value.throttles) }

@@ -195,6 +195,12 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
 
     // MARK: On call
 
+    public func callCounts() -> [EndpointCalls] {
+        transport.api.statistics.snapshot.map {
+            EndpointCalls(backend: "opsgenie", endpoint: $0.key, calls: $0.value.calls, retries: $0.value.retries, throttled: $0.value.throttled)
+        }.sorted { $0.endpoint < $1.endpoint }
+    }
+
     public func pacing() async -> [BucketPacing] {
         await transport.api.pacing().map { BucketPacing(bucket: "Opsgenie \($0.key)", pace: $0.value.pace, ceiling: $0.value.ceiling, throttles: $0.value.throttles) }
     }

@@ -11,6 +11,7 @@ struct AccessReconcilerCommand: AsyncParsableCommand {
         Exit codes: 0 in sync or applied; 2 plan --detailed-exitcode found changes; 1 error.
         Settings come from flags, then environment variables, then the configuration file, then defaults.
         """,
+        version: BuildInfo.description,
         subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, SandboxCommand.self, SettingsCommand.self]
     )
 }

@@ -2,59 +2,125 @@ import AccessReconciler
 import ArgumentParser
 import Foundation
 import Logging
+import ReconcilerMonitoring
 
-/// Shared steps of the commands: logging, configuration and manifests, and turning library errors
-/// into a one-line message and exit code 1.
+/// Shared steps of the commands: settings, the log in its format, turning library errors into one
+/// message and exit code 1, and the run's metrics at exit.
 enum CommandRunner {
-    static func bootstrapLogging(level: String) {
-        let parsed = Logger.Level(rawValue: level.lowercased()) ?? .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = parsed
-            return handler
+    /// What a command's body works with.
+    struct Context {
+        var settings: RunSettings
+        let runID: String
+    }
+
+    /// How a command's body ended: its exit code, and its report when it got that far.
+    struct Ending {
+        var exitCode: Int32
+        var report: RunReport?
+
+        init(_ status: ExitStatus, report: RunReport? = nil) {
+            exitCode = status.rawValue
+            self.report = report
+        }
+
+        init(exitCode: Int32, report: RunReport?) {
+            self.exitCode = exitCode
+            self.report = report
         }
     }
 
-    /// Runs `body`, printing any error to standard error and exiting 1.
-    static func run(_ body: () async throws -> ExitStatus) async throws {
-        let status: ExitStatus
+    /// Resolves the settings, starts the log, runs `body`, and writes and pushes the metrics when
+    /// they are configured (`publishMetrics`), whether the body succeeded or not. An error is one
+    /// line on standard error (a JSON line with `--log-format json`) and exit code 1.
+    static func run(options: SharedOptions, publishMetrics: Bool = true, _ body: (inout Context) async throws -> Ending) async throws {
+        let started = Date()
+        let runID = LogOutput.newRunID()
+        var context: Context
         do {
-            status = try await body()
-        } catch let error as ExitCode {
-            throw error
+            context = Context(settings: try options.resolveSettings(), runID: runID)
         } catch {
-            FileHandle.standardError.write(Data("access-reconciler: error: \(error)\n".utf8))
+            // The format the settings would have named is not known: take the flag's or the variable's.
+            let format = options.logFormat ?? ProcessInfo.processInfo.environment["ACCESS_RECONCILER_LOG_FORMAT"]
+            LogOutput.bootstrap(format: format == "json" ? .json : .text, level: "warning", runID: runID)
+            LogOutput.say(.error, "\(error)")
             throw ExitCode(ExitStatus.failure.rawValue)
         }
-        if status != .success { throw ExitCode(status.rawValue) }
+        let monitoring = context.settings.monitoring
+        LogOutput.bootstrap(format: monitoring.logFormat, level: monitoring.logLevel, runID: runID)
+        for warning in context.settings.warnings { LogOutput.say(.warning, warning) }
+        var ending: Ending
+        do {
+            ending = try await body(&context)
+        } catch let error as ExitCode {
+            ending = Ending(exitCode: error.rawValue, report: nil)
+        } catch {
+            LogOutput.say(.error, "\(error)")
+            ending = Ending(.failure)
+        }
+        if publishMetrics {
+            await publish(ending, settings: context.settings, started: started)
+        }
+        if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
+    }
+
+    /// Writes the metrics file and pushes to the Pushgateway, as configured. A failure to do so is
+    /// said on standard error; it does not change the run's exit code, which tells of the work.
+    static func publish(_ ending: Ending, settings: RunSettings, started: Date) async {
+        let monitoring = settings.monitoring
+        guard monitoring.metricsFile != nil || monitoring.pushgatewayURL != nil else { return }
+        let file = monitoring.metricsFile.map(MetricsFile.init(path:))
+        let earlier: (lastSuccess: Date?, cluster: String?) = file?.readBack() ?? (nil, nil)
+        let cluster = ending.report?.finalPlan.cluster ?? settings.core.teleportCluster ?? earlier.cluster ?? "unknown"
+        let text = RunMetrics(.init(cluster: cluster, startedAt: started, finishedAt: Date(), exitCode: ending.exitCode, report: ending.report,
+                                    previousSuccess: earlier.lastSuccess, version: BuildInfo.version, commit: BuildInfo.commit)).text()
+        if let file {
+            do {
+                try file.write(text)
+            } catch {
+                LogOutput.say(.error, "metrics not written: \(error)")
+            }
+        }
+        if let url = monitoring.pushgatewayURL {
+            do {
+                try await Pushgateway(baseURL: url).push(text, cluster: cluster)
+            } catch {
+                LogOutput.say(.error, "metrics not pushed to the Pushgateway: \(error is PushgatewayError ? "\(error)" : APIErrorText.describe(error))")
+            }
+        }
+    }
+
+    /// Writes to standard output.
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     static func loadManifests(_ configuration: ReconcilerConfiguration) throws -> ManifestSet {
         try ManifestLoader().load(path: configuration.manifestsPath)
     }
 
-    /// The run's settings; a deprecated name used is reported on standard error.
-    static func settings(_ options: SharedOptions) throws -> RunSettings {
-        let settings = try options.resolveSettings()
-        for warning in settings.warnings {
-            FileHandle.standardError.write(Data("access-reconciler: warning: \(warning)\n".utf8))
-        }
-        return settings
-    }
-
     /// load → observe → plan → (apply) → report, against the configured Teleport and alert backend.
     /// `apply` first takes the run lock. The run stops starting writes at its deadline or on
     /// SIGTERM, lets writes in flight finish and reports; a watchdog ends a run that cannot report
-    /// within a grace period after that.
-    static func reconcile(_ mode: RunReport.Mode, options: SharedOptions, detailedExitCode: Bool) async throws -> ExitStatus {
-        var settings = try settings(options)
-        let manifests = try loadManifests(settings.core)
-        let runID = String(UUID().uuidString.prefix(8)).lowercased()
+    /// within a grace period after that. `saveTo`: `plan --out`; `savedPlan`: `apply --plan`.
+    static func reconcile(_ mode: RunReport.Mode, context: inout Context, detailedExitCode: Bool,
+                          saveTo: String? = nil, savedPlan: String? = nil) async throws -> Ending {
+        let manifests = try loadManifests(context.settings.core)
+        let backendName = context.settings.backend.rawValue
+        // A saved plan is read, and its age checked, before anything is connected or locked.
+        let saved = try savedPlan.map { path in
+            let plan = try SavedPlan.read(path: path)
+            if plan.alertBackend != backendName {
+                throw SavedPlanError.otherBackend(file: path, saved: plan.alertBackend, configured: backendName)
+            }
+            try plan.checkAge(now: Date(), maxAge: context.settings.core.planMaxAge, source: path)
+            return SavedPlanRun(plan: plan, source: path, alertBackend: backendName, maxAge: context.settings.core.planMaxAge)
+        }
         let lock = mode == .apply
-            ? try RunLock(path: settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: settings.core.teleportAddress), runID: runID)
+            ? try RunLock(path: context.settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: context.settings.core.teleportAddress),
+                          runID: context.runID)
             : nil
-        let (backends, close) = try await BackendConnector.connect(&settings)
-        let configuration = settings.core
+        let (backends, close) = try await BackendConnector.connect(&context.settings)
+        let configuration = context.settings.core
         let stop = RunStop()
         let guardian = RunGuardian(stop: stop, timeout: configuration.timeout, teleportAddress: configuration.teleportAddress ?? "")
         guardian.start()
@@ -62,19 +128,26 @@ enum CommandRunner {
         let report: RunReport
         do {
             report = try await Reconciler(configuration: configuration, manifests: manifests,
-                                          requests: backends.requests, alerts: backends.alerts).run(mode, stop: stop)
+                                          requests: backends.requests, alerts: backends.alerts).run(mode, stop: stop, saved: saved)
         } catch {
             await close()
             throw error
         }
         await close()
         withExtendedLifetime(lock) {}
+        if let saveTo {
+            try SavedPlan(report.plan, alertBackend: backendName).write(to: saveTo)
+        }
         write(try Reconciler.render(report, format: configuration.format))
-        if guardian.terminated { throw ExitCode(143) }
-        return report.exitStatus(detailedExitCode: detailedExitCode)
+        if guardian.terminated { return Ending(exitCode: 143, report: report) }
+        return Ending(report.exitStatus(detailedExitCode: detailedExitCode), report: report)
     }
+}
 
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+/// An error in words for a log line.
+enum APIErrorText {
+    static func describe(_ error: Error) -> String {
+        if let urlError = error as? URLError { return "network error \(urlError.code.rawValue)" }
+        return "\(error)"
     }
 }

@@ -2,6 +2,7 @@ import AccessReconciler
 import Foundation
 import JSMClient
 import OpsgenieClient
+import ReconcilerMonitoring
 
 /// Which alerting service the job keeps in step with Teleport.
 enum AlertBackendKind: String, CaseIterable, Sendable {
@@ -16,6 +17,7 @@ struct RunSettings: Sendable {
     var backend = AlertBackendKind.opsgenie
     var opsgenie = OpsgenieSettings()
     var jsm = JSMSettings()
+    var monitoring = MonitoringSettings()
     /// Deprecated names that were used, to print before the run.
     var warnings: [String] = []
 
@@ -33,6 +35,7 @@ struct RunSettings: Sendable {
         declarations: ReconcilerSettings.general.map(\.declaration) + ReconcilerSettings.teleport.map(\.declaration)
             + [backendSetting.declaration] + ReconcilerSettings.alerting.map(\.declaration)
             + ReconcilerSettings.autoApproval.map(\.declaration) + ReconcilerSettings.run.map(\.declaration)
+            + MonitoringSettings.settings.map(\.declaration)
             + OpsgenieSettings.settings.map(\.declaration) + JSMSettings.settings.map(\.declaration),
         aliases: OpsgenieSettings.deprecatedNames,
         refusedFileKeys: OpsgenieSettings.refusedFileKeys + JSMSettings.refusedFileKeys
@@ -54,6 +57,7 @@ struct RunSettings: Sendable {
         _ = try layers.resolve([backendSetting], into: AlertBackendKind.opsgenie)
         _ = try layers.resolve(OpsgenieSettings.settings, into: OpsgenieSettings())
         _ = try layers.resolve(JSMSettings.settings, into: JSMSettings())
+        _ = try layers.resolve(MonitoringSettings.settings, into: MonitoringSettings())
     }
 
     static func resolve(_ layers: SettingLayers) throws -> RunSettings {
@@ -62,6 +66,7 @@ struct RunSettings: Sendable {
         settings.backend = try layers.resolve([backendSetting], into: settings.backend)
         settings.opsgenie = try layers.resolve(OpsgenieSettings.settings, into: settings.opsgenie)
         settings.jsm = try layers.resolve(JSMSettings.settings, into: settings.jsm)
+        settings.monitoring = try layers.resolve(MonitoringSettings.settings, into: settings.monitoring)
         settings.warnings = layers.warnings
         return settings
     }

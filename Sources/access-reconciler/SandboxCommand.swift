@@ -1,12 +1,13 @@
 import AccessReconciler
 import ArgumentParser
 import Foundation
+import ReconcilerMonitoring
 import ReconcilerTesting
 
 /// `sandbox`: the job end to end on this machine, with nothing to set up: a fake Teleport Auth
 /// Service (gRPC, mutual TLS) and a fake Opsgenie or JSM Operations (HTTP) on loopback, seeded with
 /// a morning after an outage; then `plan`, `apply` and `plan` again with the real clients over real
-/// sockets.
+/// sockets. With `--serve`, the fakes keep running for `plan` and `apply` by hand.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
@@ -28,9 +29,24 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error.", valueName: "level"))
     var logLevel = "warning"
 
+    @Flag(name: .long, help: "Start the fakes and keep them running until interrupted; print the configuration that reaches them.")
+    var serve = false
+
     func run() async throws {
-        CommandRunner.bootstrapLogging(level: logLevel)
-        try await CommandRunner.run {
+        LogOutput.bootstrap(format: .text, level: logLevel, runID: LogOutput.newRunID())
+        do {
+            let status = try await serve ? SandboxServer(scenario: scenario, manifests: manifests, backend: alertBackend).run() : runOnce()
+            if status != .success { throw ExitCode(status.rawValue) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            LogOutput.say(.error, "\(error)")
+            throw ExitCode(ExitStatus.failure.rawValue)
+        }
+    }
+
+    /// plan, apply, plan again; success when the last look finds nothing to write.
+    private func runOnce() async throws -> ExitStatus {
             let manifestSet = try ManifestLoader().load(path: manifests)
             let seeded = try Scenario.load(path: scenario)
             let sandbox = try await SandboxEnvironment.start(scenario: seeded, backend: alertBackend)
@@ -63,7 +79,6 @@ struct SandboxCommand: AsyncParsableCommand {
             }
             CommandRunner.write("The last look found nothing to write: Teleport and \(alertBackend == .jsm ? "JSM Operations" : "Opsgenie") agree. Findings left are for people to act on.\n")
             return .success
-        }
     }
 }
 

@@ -10,8 +10,10 @@ struct SharedOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file (YAML). Env: ACCESS_RECONCILER_CONFIG.", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error: trace, debug, info, notice, warning, error.", valueName: "level"))
-    var logLevel: String = "warning"
+    @Option(help: .setting("--log-level")) var logLevel: String?
+    @Option(help: .setting("--log-format")) var logFormat: String?
+    @Option(help: .setting("--metrics-file")) var metricsFile: String?
+    @Option(help: .setting("--pushgateway-url")) var pushgatewayUrl: String?
 
     @Option(help: .setting("--manifests")) var manifests: String?
     @Option(help: .setting("--format")) var format: String?
@@ -37,6 +39,7 @@ struct SharedOptions: ParsableArguments {
     @Option(help: .setting("--concurrency")) var concurrency: String?
     @Option(help: .setting("--timeout")) var timeout: String?
     @Option(help: .setting("--lock-file")) var lockFile: String?
+    @Option(help: .setting("--plan-max-age")) var planMaxAge: String?
     @Option(help: .setting("--opsgenie-url")) var opsgenieUrl: String?
     @Option(help: .setting("--opsgenie-api-key-file")) var opsgenieApiKeyFile: String?
     @Option(help: .setting("--opsgenie-write-rate")) var opsgenieWriteRate: String?
@@ -82,7 +85,7 @@ struct SharedOptions: ParsableArguments {
     /// The flag of a settings property: `teleportWebProxyUrl` → `--teleport-web-proxy-url`; nil for
     /// the options that are not settings.
     static func settingFlag(property: String) -> String? {
-        guard !["config", "logLevel"].contains(property) else { return nil }
+        guard property != "config" else { return nil }
         var flag = "--"
         for character in property {
             if character.isUppercase { flag += "-" + character.lowercased() } else { flag.append(character) }

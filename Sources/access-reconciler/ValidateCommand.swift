@@ -11,16 +11,15 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var options: SharedOptions
 
     func run() async throws {
-        CommandRunner.bootstrapLogging(level: options.logLevel)
-        try await CommandRunner.run {
-            let configuration = try CommandRunner.settings(options).core
+        try await CommandRunner.run(options: options, publishMetrics: false) { context in
+            let configuration = context.settings.core
             let manifests = try CommandRunner.loadManifests(configuration)
             let summary = ManifestSummary(manifests)
             let skipped = summary.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             CommandRunner.write("Manifests OK: \(summary.roles) roles, \(summary.users) users in \(manifests.files.count) file(s)"
                 + (skipped.isEmpty ? "" : "; skipped \(skipped.joined(separator: ", "))") + ".\n\n")
             CommandRunner.write(RoutingTable(manifests: manifests, policy: configuration.planningPolicy).render())
-            return .success
+            return CommandRunner.Ending(.success)
         }
     }
 }

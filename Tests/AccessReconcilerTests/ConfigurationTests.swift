@@ -262,6 +262,7 @@ struct SettingsTableTests {
         case "DURATION": return "90s"
         case "N", "PER_SECOND": return "7"
         case "P1..P5": return "P2"
+        case "LEVEL": return "info"
         default: return "x"
         }
     }

@@ -33,6 +33,8 @@ public protocol AlertBackend: Sendable {
     func onCallRecipients(schedule: String) async throws -> [String]
     /// Where the client's pacing of each rate-limit bucket stands, for the report.
     func pacing() async -> [BucketPacing]
+    /// The calls sent so far, by endpoint, for the metrics.
+    func callCounts() -> [EndpointCalls]
 }
 
 extension AlertBackend {
@@ -41,6 +43,9 @@ extension AlertBackend {
 
     /// A backend without rate limits has no pacing to tell of.
     public func pacing() async -> [BucketPacing] { [] }
+
+    /// A backend that sends nothing over HTTP has no calls to count.
+    public func callCounts() -> [EndpointCalls] { [] }
 }
 
 /// A backend that looks up many schedules' on-call lists better together than one by one (JSM

@@ -9,6 +9,21 @@ public struct Plan: Sendable, Hashable {
     /// Writes, ordered by request and, within a request: create, approve, notes, close.
     public var actions: [PlannedAction]
     public var findings: [Finding]
+    /// What the look behind the plan saw, for the metrics.
+    public var seen = Seen()
+
+    /// Counts of what one look saw.
+    public struct Seen: Sendable, Hashable {
+        /// Access requests pending and not expired.
+        public var pendingRequests = 0
+        /// Open alerts: the job's, and those found by a request's alias.
+        public var openAlerts = 0
+
+        public init(pendingRequests: Int = 0, openAlerts: Int = 0) {
+            self.pendingRequests = pendingRequests
+            self.openAlerts = openAlerts
+        }
+    }
 
     public init(cluster: String, generatedAt: Date, actions: [PlannedAction], findings: [Finding]) {
         self.cluster = cluster

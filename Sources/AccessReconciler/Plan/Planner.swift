@@ -17,10 +17,13 @@ public struct Planner: Sendable {
         // Sorted through keys computed once: the actions themselves are large values.
         let keys = work.actions.map { (requestID: $0.requestID, rank: $0.rank) }
         let order = keys.indices.sorted { (keys[$0].requestID, keys[$0].rank, $0) < (keys[$1].requestID, keys[$1].rank, $1) }
-        return Plan(cluster: observation.cluster, generatedAt: now,
-                    actions: order.map { work.actions[$0] },
-                    findings: work.findings.sorted { ($0.requestID ?? "", $0.kind.rawValue, $0.alertID ?? "", $0.message)
-                        < ($1.requestID ?? "", $1.kind.rawValue, $1.alertID ?? "", $1.message) })
+        var plan = Plan(cluster: observation.cluster, generatedAt: now,
+                        actions: order.map { work.actions[$0] },
+                        findings: work.findings.sorted { ($0.requestID ?? "", $0.kind.rawValue, $0.alertID ?? "", $0.message)
+                            < ($1.requestID ?? "", $1.kind.rawValue, $1.alertID ?? "", $1.message) })
+        plan.seen = Plan.Seen(pendingRequests: observation.requests.count { $0.state == .pending && !$0.isExpired(at: now) },
+                              openAlerts: observation.alerts.count)
+        return plan
     }
 }
 

@@ -100,6 +100,18 @@ public struct ReportDocument: Codable, Sendable, Hashable {
     public var stoppedBecause: String?
     /// Where the alert backend's pacing of each rate-limit bucket ended, sorted by bucket.
     public var pacing: [BucketPacing]?
+    /// `apply --plan`: the saved plan, and its actions skipped as stale; absent otherwise.
+    public var savedPlan: SavedPlanEntry?
+
+    public struct SavedPlanEntry: Codable, Sendable, Hashable {
+        public var file: String
+        /// RFC 3339, UTC: when the saved plan's look was made.
+        public var generatedAt: String
+        /// Actions the saved plan held.
+        public var actions: Int
+        /// Saved actions the fresh look no longer planned; not carried out.
+        public var stale: [SavedPlan.Action]
+    }
 
     public init(_ report: RunReport) {
         let plan = report.finalPlan
@@ -111,6 +123,9 @@ public struct ReportDocument: Codable, Sendable, Hashable {
         manifests = report.manifests
         stoppedBecause = report.stoppedBecause
         pacing = report.pacing.isEmpty ? nil : report.pacing.sorted { $0.bucket < $1.bucket }
+        savedPlan = report.savedPlan.map {
+            SavedPlanEntry(file: $0.source, generatedAt: ISO8601DateFormatter().string(from: $0.generatedAt), actions: $0.actions, stale: $0.stale)
+        }
         actions = report.rounds.enumerated().flatMap { number, round in
             round.plan.actions.enumerated().map { index, action in
                 Self.entry(action, round: number + 1, outcome: index < round.outcomes.count ? round.outcomes[index] : nil)

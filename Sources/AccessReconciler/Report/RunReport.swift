@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything a run has to tell: each round's plan and, in `apply`, what became of it; and what
 /// was read.
 public struct RunReport: Sendable {
@@ -24,6 +26,20 @@ public struct RunReport: Sendable {
     public var stoppedBecause: String?
     /// The alert backend's pacing at the end of the run.
     public var pacing: [BucketPacing] = []
+    /// The alert backend's calls by endpoint, for the metrics.
+    public var apiCalls: [EndpointCalls] = []
+    /// In `apply --plan`: the saved plan, and its actions that the fresh look no longer plans.
+    public var savedPlan: SavedPlanSummary?
+
+    /// The saved plan an `apply --plan` run carried out.
+    public struct SavedPlanSummary: Sendable, Hashable {
+        public var source: String
+        public var generatedAt: Date
+        /// Saved actions, stale ones included.
+        public var actions: Int
+        /// Saved actions skipped because the fresh look no longer plans them.
+        public var stale: [SavedPlan.Action]
+    }
 
     public init(mode: Mode, rounds: [Round], manifests: ManifestSummary, stoppedBecause: String? = nil) {
         precondition(!rounds.isEmpty, "a run has at least one look")
@@ -50,10 +66,16 @@ public struct RunReport: Sendable {
     public var hasFailures: Bool { outcomes.contains { $0.status == .failed } }
 
     /// The exit status scripts and cron read: 0 in sync or applied, 2 drift (with
-    /// `--detailed-exitcode`, plan only), 1 a failed write, writes left after the last round, or a
-    /// request that could not be looked up.
+    /// `--detailed-exitcode`: `plan`, and `apply --plan` when differences remain), 1 a failed write,
+    /// writes left after the last round (`apply` without a saved plan), or a request that could not
+    /// be looked up.
     public func exitStatus(detailedExitCode: Bool) -> ExitStatus {
         if finalPlan.hasUnknowns || stoppedBecause != nil { return .failure }
+        if mode == .apply, savedPlan != nil {
+            // Every saved action done or stale is success; what the plan did not hold may remain.
+            if hasFailures { return .failure }
+            return detailedExitCode && !finalPlan.isInSync ? .drift : .success
+        }
         switch mode {
         case .plan: return detailedExitCode && !plan.isInSync ? .drift : .success
         case .apply: return hasFailures || !finalPlan.actions.isEmpty ? .failure : .success

@@ -29,6 +29,13 @@ public enum TextReport {
                 lines.append(line)
             }
         }
+        if let saved = document.savedPlan {
+            lines.append("")
+            lines.append("Saved plan \(saved.file) (made \(saved.generatedAt), \(saved.actions) action(s)): \(saved.stale.count) stale, skipped")
+            for action in saved.stale {
+                lines.append("  - \(action.kind.rawValue) request \(action.requestId)\(action.alertId.map { ", alert \($0)" } ?? ""): no longer planned by the fresh look")
+            }
+        }
         if !document.findings.isEmpty {
             lines.append("")
             lines.append("Findings (\(document.findings.count))")
@@ -91,8 +98,12 @@ public enum TextReport {
                 parts.append("stopped early: \(reason); the next run continues")
             } else if counts.total(.failed) > 0 {
                 parts.append("stopped after \(looks) because a write failed; the next run tries again")
+            } else if left > 0, let saved = document.savedPlan {
+                parts.append("\(saved.stale.count) saved action(s) stale; \(left) write(s) the saved plan does not hold remain (see `plan`)")
             } else if left > 0 {
                 parts.append("\(left) write(s) still needed after \(looks)")
+            } else if let saved = document.savedPlan {
+                parts.append("\(saved.stale.count) saved action(s) stale; in agreement after \(looks)")
             } else if document.findings.contains(where: { $0.kind == .lookupFailed }) {
                 parts.append("not every request could be looked at after \(looks)")
             } else {

@@ -38,6 +38,8 @@ public struct ReconcilerConfiguration: Sendable {
     /// The file `apply` locks so that runs on this machine never overlap; nil: one per Teleport
     /// address in the temporary folder.
     public var lockFile: String?
+    /// `apply --plan` refuses a saved plan older than this, in seconds.
+    public var planMaxAge: Double = 3600
 
     public init() {}
 

@@ -124,6 +124,10 @@ public enum ReconcilerSettings {
                     default: "one per Teleport address in the temporary folder", help: "The file `apply` locks so that runs on this machine never overlap.")) {
             $0.lockFile = try $1.nonEmpty("a file path")
         },
+        Entry(.init(key: "plan_max_age", flag: "--plan-max-age", environment: "ACCESS_RECONCILER_PLAN_MAX_AGE", valueName: "DURATION",
+                    default: "`1h`", help: "`apply --plan` refuses a plan saved longer ago than this.")) {
+            $0.planMaxAge = try $1.duration(example: "1h or 30m")
+        },
     ]
 
     /// The configuration the layers give, after the checks that involve several settings.
