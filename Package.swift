@@ -125,7 +125,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessReconcilerTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "access-reconciler"]
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "access-reconciler",
+                           .product(name: "Yams", package: "Yams"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "TeleportClientTests",

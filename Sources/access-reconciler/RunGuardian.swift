@@ -1,6 +1,7 @@
 import AccessReconciler
 import Dispatch
 import Foundation
+import ReconcilerMonitoring
 import Synchronization
 
 /// Keeps a run within its deadline: at the deadline, or on SIGTERM (what Kubernetes sends), it
@@ -55,9 +56,8 @@ final class RunGuardian: @unchecked Sendable {
     private func endAfterGrace(exitCode: Int32) async {
         try? await Task.sleep(for: .seconds(grace))
         guard !Task.isCancelled else { return }
-        let message = "access-reconciler: error: \(stop.reason ?? "the run was stopped"), and it did not finish within \(Int(grace)) s more; "
-            + "it was \(stop.phase) (Teleport at \(teleportAddress)). Nothing more is written; the next run continues.\n"
-        FileHandle.standardError.write(Data(message.utf8))
+        LogOutput.say(.error, "\(stop.reason ?? "the run was stopped"), and it did not finish within \(Int(grace)) s more; "
+            + "it was \(stop.phase) (Teleport at \(teleportAddress)). Nothing more is written; the next run continues.")
         exit(exitCode)
     }
 }
