@@ -39,6 +39,7 @@ public actor InMemoryAlertBackend: AlertBackend {
 
     /// Closes an alert by hand, as a person in the Opsgenie UI would.
     public func closeByHand(_ id: String) { alerts[id]?.status = .closed }
+    public func setOnCall(_ onCall: [String: [String]]) { self.onCall = onCall }
 
     public func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] {
         try check()
