@@ -20,7 +20,8 @@ if [ "$commit" != unknown ]; then
   printf '// Written by scripts/build-release.sh for this build.\nlet buildCommit: String? = "%s"\n' "$commit" > "$stamp"
 fi
 
-# The Swift runtime and Foundation linked in: the runtime image needs only the C libraries.
-swift build -c release --product access-reconciler --static-swift-stdlib
+# Linked against the toolchain's shared runtime: the Dockerfile's runtime stage is the matching
+# slim Swift image, which has it and libcurl (Foundation's HTTP) and nothing to build with.
+swift build -c release --product access-reconciler
 cp "$(swift build -c release --show-bin-path)/access-reconciler" "$out/access-reconciler"
 "$out/access-reconciler" --version

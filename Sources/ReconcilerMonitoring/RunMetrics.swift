@@ -39,7 +39,8 @@ public struct RunMetrics: Sendable {
         public var lastSuccess: Date? { succeeded ? finishedAt : previousSuccess }
     }
 
-    public static let prefix = "access_reconciler_"
+    public static let namespace = "access_reconciler"
+    public static let prefix = namespace + "_"
     public static let lastSuccessName = prefix + "last_success_timestamp_seconds"
 
     public let run: Run
@@ -53,7 +54,8 @@ public struct RunMetrics: Sendable {
         let registry = PrometheusCollectorRegistry()
         let cluster = ("cluster", run.cluster)
         func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ value: Double) {
-            registry.makeGauge(name: Self.prefix + name, labels: [cluster] + labels, help: help).set(value)
+            let descriptor = MetricNameDescriptor(namespace: Self.namespace, metricName: name, unitName: "", helpText: help)
+            registry.makeGauge(descriptor: descriptor, labels: [cluster] + labels).set(value)
         }
         gauge("build_info", "Always 1; the labels name the build.", [("version", run.version), ("commit", run.commit)], 1)
         gauge("last_run_timestamp_seconds", "When the last run ended (Unix time).", [], run.finishedAt.timeIntervalSince1970)

@@ -141,6 +141,33 @@ struct UnattendedRunTests {
         }
     }
 
+    @Test("sandbox --serve keeps the fakes running, prints a configuration that plan reaches them with, and cleans up on SIGINT")
+    func sandboxServe() async throws {
+        let serve = try ChildRun.start(arguments: ["sandbox", "--serve", "--scenario", TestRepository.root + "/" + Self.morning,
+                                                   "--manifests", TestRepository.root + "/manifests"],
+                                       environment: ["PATH": "/usr/bin:/bin"], captureOutput: true)
+        var config: String?
+        for _ in 0..<300 where config == nil {
+            config = serve.stdout.split(separator: "\n").first { $0.hasPrefix("CONFIG ") }.map { String($0.dropFirst("CONFIG ".count)) }
+            if config == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let path = try #require(config, "no CONFIG line: \(serve.stdout) \(serve.stderr)")
+        let secret = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("api-key").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: secret)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600, "the credential file is the owner's only")
+        #expect(!serve.stdout.contains(try String(contentsOfFile: secret, encoding: .utf8)), "the credential is not printed")
+
+        let plan = try ChildRun.start(arguments: ["plan", "--config", path, "--detailed-exitcode"], environment: ["PATH": "/usr/bin:/bin"],
+                                      captureOutput: true)
+        #expect(await plan.wait() == 2, "the morning after an outage has writes to plan: \(plan.stderr)")
+        #expect(plan.stdout.contains("Plan: 1 alert(s) to create, 1 request(s) to approve"), "\(plan.stdout.suffix(300))")
+
+        serve.signal(SIGINT)
+        #expect(await serve.wait() == 0)
+        #expect(!FileManager.default.fileExists(atPath: path), "the configuration folder is removed at the end")
+        #expect(serve.stdout.hasSuffix("Sandbox stopped.\n"))
+    }
+
     @Test("--version prints the version and the commit")
     func version() throws {
         let child = try ChildRun.start(arguments: ["--version"], environment: [:], captureOutput: true)
