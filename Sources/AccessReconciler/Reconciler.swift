@@ -82,6 +82,17 @@ public struct Reconciler: Sendable {
         try await run(mode, clock: { now })
     }
 
+    /// The report as the configured format prints it, as bytes for standard output.
+    public static func renderData(_ report: RunReport, format: ReportFormat) throws -> Data {
+        switch format {
+        case .text: return Data(TextReport.render(report).utf8)
+        case .json:
+            var data = try ReportDocument(report).jsonData()
+            data.append(UInt8(ascii: "\n"))
+            return data
+        }
+    }
+
     /// The report as the configured format prints it.
     public static func render(_ report: RunReport, format: ReportFormat) throws -> String {
         switch format {

@@ -33,6 +33,7 @@ enum CommandRunner {
     /// they are configured (`publishMetrics`), whether the body succeeded or not. An error is one
     /// line on standard error (a JSON line with `--log-format json`) and exit code 1.
     static func run(options: SharedOptions, publishMetrics: Bool = true, _ body: (inout Context) async throws -> Ending) async throws {
+        MallocArenas.limit()
         let started = Date()
         let runID = LogOutput.newRunID()
         var context: Context
@@ -138,7 +139,7 @@ enum CommandRunner {
         if let saveTo {
             try SavedPlan(report.plan, alertBackend: backendName).write(to: saveTo)
         }
-        write(try Reconciler.render(report, format: configuration.format))
+        FileHandle.standardOutput.write(try Reconciler.renderData(report, format: configuration.format))
         if guardian.terminated { return Ending(exitCode: 143, report: report) }
         return Ending(report.exitStatus(detailedExitCode: detailedExitCode), report: report)
     }

@@ -160,8 +160,14 @@ public struct ReportDocument: Codable, Sendable, Hashable {
 
     /// Pretty-printed JSON with sorted keys, so that reports diff cleanly.
     public func json() throws -> String {
+        String(decoding: try jsonData(), as: UTF8.self)
+    }
+
+    /// The same as bytes: what the command writes, without the two copies a `String` between the
+    /// encoder and standard output would take (a catch-up's report runs to tens of megabytes).
+    public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        return try encoder.encode(self)
     }
 }
