@@ -85,6 +85,10 @@ struct DeployFilesTests {
         let settings = try Self.resolvedConfiguration()
         #expect(settings.core.timeout < Double(deadline), "the job's own timeout ends it before Kubernetes does")
         #expect(mounts.contains { $0["mountPath"] as? String == "/tmp" }, "the lock file has a writable folder")
+        let volumes = try #require(pod["volumes"] as? [[String: Any]])
+        #expect(!volumes.contains { $0["hostPath"] != nil }, "no hostPath: the restricted Pod Security Standard refuses it")
+        #expect(Self.value(container, "securityContext", "capabilities", "drop") as? [String] == ["ALL"])
+        #expect(Self.value(pod, "securityContext", "seccompProfile", "type") as? String == "RuntimeDefault")
     }
 
     /// The ConfigMap's config.yaml, resolved as the job resolves it, with the manifests beside it.
@@ -101,11 +105,11 @@ struct DeployFilesTests {
         #expect(settings.core.teleportIdentityFile == "/var/run/teleport/identity")
         #expect(settings.opsgenie.apiKeyFile == "/var/run/secrets/opsgenie/api-key")
         #expect(settings.monitoring.logFormat == .json)
-        #expect(settings.monitoring.metricsFile?.hasPrefix("/var/lib/node-exporter/textfile/") == true)
+        #expect(settings.monitoring.pushgatewayURL != nil, "a CronJob's metrics go to a Pushgateway")
         let cronJob = try Self.kubernetes("CronJob", "access-reconciler")
         let mounts = try #require(Self.value(cronJob, "spec", "jobTemplate", "spec", "template", "spec", "containers", "0", "volumeMounts") as? [[String: Any]])
         let paths = mounts.compactMap { $0["mountPath"] as? String }
-        for file in [settings.core.teleportIdentityFile ?? "", settings.opsgenie.apiKeyFile ?? "", settings.monitoring.metricsFile ?? "", settings.core.lockFile ?? ""] {
+        for file in [settings.core.teleportIdentityFile ?? "", settings.opsgenie.apiKeyFile ?? "", settings.core.lockFile ?? ""] {
             #expect(paths.contains { file.hasPrefix($0 + "/") }, "\(file) is in a mounted folder")
         }
     }
