@@ -42,6 +42,7 @@ let package = Package(
             name: "ReconcilerMonitoring",
             dependencies: [
                 "AccessReconciler",
+                "HTTPSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

@@ -47,7 +47,7 @@ public struct Reconciler: Sendable {
                     rounds.append(RunReport.Round(plan: plan))
                     break
                 }
-                try saved.plan.check(cluster: plan.cluster, alertBackend: saved.alertBackend, now: now, maxAge: saved.maxAge, source: saved.source)
+                try saved.plan.checkCluster(plan.cluster, source: saved.source)
                 (plan, stale) = saved.plan.select(from: plan)
                 logger.info("saved plan matched against a fresh look", metadata: [
                     "saved": "\(saved.plan.actions.count)", "still planned": "\(plan.actions.count)", "stale": "\(stale.count)",
@@ -95,27 +95,25 @@ public struct Reconciler: Sendable {
 
     /// The report as the configured format prints it.
     public static func render(_ report: RunReport, format: ReportFormat) throws -> String {
-        switch format {
-        case .text: return TextReport.render(report)
-        case .json: return try ReportDocument(report).json() + "\n"
-        }
+        String(decoding: try renderData(report, format: format), as: UTF8.self)
     }
 }
 
-/// A saved plan to carry out (`apply --plan`), with where it came from and how old it may be.
+/// A saved plan to carry out (`apply --plan`), and the file it came from. Made only for a plan of
+/// the backend the run writes to and no older than `maxAge`: both are known before anything is
+/// connected; the cluster is checked at the first look.
 public struct SavedPlanRun: Sendable {
-    public var plan: SavedPlan
+    public let plan: SavedPlan
     /// The file, for errors and the report.
-    public var source: String
-    /// The backend this run writes to; a plan for the other is refused.
-    public var alertBackend: String
-    public var maxAge: TimeInterval
+    public let source: String
 
-    public init(plan: SavedPlan, source: String, alertBackend: String, maxAge: TimeInterval) {
+    public init(plan: SavedPlan, source: String, alertBackend: String, maxAge: TimeInterval, now: Date) throws {
+        if alertBackend != plan.alertBackend {
+            throw SavedPlanError.otherBackend(file: source, saved: plan.alertBackend, configured: alertBackend)
+        }
+        try plan.checkAge(now: now, maxAge: maxAge, source: source)
         self.plan = plan
         self.source = source
-        self.alertBackend = alertBackend
-        self.maxAge = maxAge
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTPSupport
 
 /// Pushes a run's metrics to a Prometheus Pushgateway: `POST /metrics/job/access-reconciler/cluster/<name>`.
 /// A POST replaces only the metric names it carries, so a failed run, which carries no
@@ -36,18 +37,28 @@ public struct Pushgateway: Sendable {
         request.httpBody = Data(text.utf8)
         let session = URLSession(configuration: .ephemeral)
         defer { session.finishTasksAndInvalidate() }
-        let (data, response) = try await session.data(for: request)
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            throw PushgatewayError.unreachable(APITransport.describe(error, service: "the Pushgateway"))
+        }
         guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
             let code = (response as? HTTPURLResponse)?.statusCode ?? 0
-            throw PushgatewayError(status: code, message: String(decoding: data.prefix(300), as: UTF8.self))
+            throw PushgatewayError.refused(status: code, message: String(decoding: data.prefix(300), as: UTF8.self))
         }
     }
 }
 
-/// The Pushgateway refused the metrics.
-public struct PushgatewayError: Error, Sendable, CustomStringConvertible {
-    public var status: Int
-    public var message: String
+/// The metrics did not reach the Pushgateway, or it refused them.
+public enum PushgatewayError: Error, Sendable, CustomStringConvertible {
+    case unreachable(String)
+    case refused(status: Int, message: String)
 
-    public var description: String { "the Pushgateway answered \(status): \(message.trimmingCharacters(in: .whitespacesAndNewlines))" }
+    public var description: String {
+        switch self {
+        case let .unreachable(reason): return reason
+        case let .refused(status, message): return "the Pushgateway answered \(status): \(message.trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+    }
 }

@@ -66,13 +66,13 @@ public struct RunMetrics: Sendable {
         gauge("last_run_exit_code", "The last run's exit code (143: terminated).", [], Double(run.exitCode))
         gauge("run_duration_seconds", "How long the last run took.", [], run.finishedAt.timeIntervalSince(run.startedAt))
         guard let report = run.report else { return registry.emitToString() }
-        let document = ReportDocument(report)
-        gauge("rounds", "Looks at both sides the last run made.", [], Double(document.rounds))
+        let counts = ReportDocument.Counts(report)
+        gauge("rounds", "Looks at both sides the last run made.", [], Double(report.rounds.count))
         let outcomes: [(ReportDocument.Status, String)] = [(.done, "done"), (.failed, "failed"), (.skipped, "skipped"), (.planned, "pending")]
         for kind in PlannedAction.Kind.allCases {
             for (status, outcome) in outcomes {
                 gauge("writes", "Writes of the last run by kind and outcome: done, failed, skipped, or pending (planned and not made).",
-                      [("kind", kind.rawValue), ("outcome", outcome)], Double(document.counts.count(kind, status)))
+                      [("kind", kind.rawValue), ("outcome", outcome)], Double(counts.count(kind, status)))
             }
         }
         let plan = report.finalPlan
@@ -80,7 +80,7 @@ public struct RunMetrics: Sendable {
             gauge("findings", "Findings of the last run's last look, by kind.", [("kind", kind.rawValue)],
                   Double(plan.findings.count { $0.kind == kind }))
         }
-        gauge("drift", "Drift findings of the last look: manifests and the live cluster disagree.", [], Double(document.counts.drift))
+        gauge("drift", "Drift findings of the last look: manifests and the live cluster disagree.", [], Double(counts.drift))
         gauge("in_sync", "1 when the last look found nothing to write, no drift and nothing unknown.", [], plan.isInSync ? 1 : 0)
         gauge("pending_requests", "Access requests pending at the last look.", [], Double(plan.seen.pendingRequests))
         gauge("open_alerts", "Open alerts the job owns or found by a request's alias, at the last look.", [], Double(plan.seen.openAlerts))

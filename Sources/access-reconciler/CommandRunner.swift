@@ -85,7 +85,7 @@ enum CommandRunner {
             do {
                 try await Pushgateway(baseURL: url).push(text, cluster: cluster)
             } catch {
-                LogOutput.say(.error, "metrics not pushed to the Pushgateway: \(error is PushgatewayError ? "\(error)" : APIErrorText.describe(error))")
+                LogOutput.say(.error, "metrics not pushed to the Pushgateway: \(error)")
             }
         }
     }
@@ -107,14 +107,10 @@ enum CommandRunner {
                           saveTo: String? = nil, savedPlan: String? = nil) async throws -> Ending {
         let manifests = try loadManifests(context.settings.core)
         let backendName = context.settings.backend.rawValue
-        // A saved plan is read, and its age checked, before anything is connected or locked.
+        // A saved plan is read and checked before anything is connected or locked.
         let saved = try savedPlan.map { path in
-            let plan = try SavedPlan.read(path: path)
-            if plan.alertBackend != backendName {
-                throw SavedPlanError.otherBackend(file: path, saved: plan.alertBackend, configured: backendName)
-            }
-            try plan.checkAge(now: Date(), maxAge: context.settings.core.planMaxAge, source: path)
-            return SavedPlanRun(plan: plan, source: path, alertBackend: backendName, maxAge: context.settings.core.planMaxAge)
+            try SavedPlanRun(plan: SavedPlan.read(path: path), source: path, alertBackend: backendName,
+                             maxAge: context.settings.core.planMaxAge, now: Date())
         }
         let lock = mode == .apply
             ? try RunLock(path: context.settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: context.settings.core.teleportAddress),
@@ -142,13 +138,5 @@ enum CommandRunner {
         FileHandle.standardOutput.write(try Reconciler.renderData(report, format: configuration.format))
         if guardian.terminated { return Ending(exitCode: 143, report: report) }
         return Ending(report.exitStatus(detailedExitCode: detailedExitCode), report: report)
-    }
-}
-
-/// An error in words for a log line.
-enum APIErrorText {
-    static func describe(_ error: Error) -> String {
-        if let urlError = error as? URLError { return "network error \(urlError.code.rawValue)" }
-        return "\(error)"
     }
 }

@@ -47,38 +47,48 @@ struct SandboxCommand: AsyncParsableCommand {
 
     /// plan, apply, plan again; success when the last look finds nothing to write.
     private func runOnce() async throws -> ExitStatus {
-            let manifestSet = try ManifestLoader().load(path: manifests)
-            let seeded = try Scenario.load(path: scenario)
-            let sandbox = try await SandboxEnvironment.start(scenario: seeded, backend: alertBackend)
-            await sandbox.addDirectory(of: manifestSet)
-            CommandRunner.write("""
-                Sandbox: fake Teleport Auth Service (gRPC, mutual TLS) at \(sandbox.teleport.address), cluster \(seeded.cluster);
-                fake \(alertBackend == .jsm ? "JSM Operations at \(await sandbox.jsm.baseURL.absoluteString)" : "Opsgenie at \(sandbox.opsgenieURL.absoluteString)"); \(seeded.requests.count) access requests and \(seeded.alerts.count) alerts from \(scenario).
-
-
-                """)
-            var finalPlan: Plan?
-            do {
-                for (step, mode) in [("1. plan", RunReport.Mode.plan), ("2. apply", .apply), ("3. plan again", .plan)] {
-                    CommandRunner.write("=== \(step)\n")
-                    let clients = try await sandbox.clients()
-                    let report = try await Reconciler(configuration: sandbox.configuration(), manifests: manifestSet,
-                                                      requests: clients.teleport, alerts: clients.alerts).run(mode)
-                    await clients.teleport.close()
-                    CommandRunner.write(try Reconciler.render(report, format: format) + "\n")
-                    finalPlan = report.finalPlan
-                }
-            } catch {
-                await sandbox.stop()
-                throw error
+        let (sandbox, manifestSet, fakes) = try await Self.startFakes(scenario: scenario, manifests: manifests, backend: alertBackend)
+        CommandRunner.write("Sandbox: \(fakes)\n\n\n")
+        var finalPlan: Plan?
+        do {
+            for (step, mode) in [("1. plan", RunReport.Mode.plan), ("2. apply", .apply), ("3. plan again", .plan)] {
+                CommandRunner.write("=== \(step)\n")
+                let clients = try await sandbox.clients()
+                let report = try await Reconciler(configuration: sandbox.configuration(), manifests: manifestSet,
+                                                  requests: clients.teleport, alerts: clients.alerts).run(mode)
+                await clients.teleport.close()
+                CommandRunner.write(try Reconciler.render(report, format: format) + "\n")
+                finalPlan = report.finalPlan
             }
+        } catch {
             await sandbox.stop()
-            guard let finalPlan, finalPlan.actions.isEmpty else {
-                CommandRunner.write("The last look still found writes to make.\n")
-                return .failure
-            }
-            CommandRunner.write("The last look found nothing to write: Teleport and \(alertBackend == .jsm ? "JSM Operations" : "Opsgenie") agree. Findings left are for people to act on.\n")
-            return .success
+            throw error
+        }
+        await sandbox.stop()
+        guard let finalPlan, finalPlan.actions.isEmpty else {
+            CommandRunner.write("The last look still found writes to make.\n")
+            return .failure
+        }
+        CommandRunner.write("The last look found nothing to write: Teleport and \(alertBackend == .jsm ? "JSM Operations" : "Opsgenie") agree. Findings left are for people to act on.\n")
+        return .success
+    }
+}
+
+extension SandboxCommand {
+    /// The fakes seeded from the scenario file, with the manifests' users in the fake directory,
+    /// and what runs where, in words.
+    static func startFakes(scenario: String, manifests: String, backend: SandboxBackend) async throws
+        -> (sandbox: SandboxEnvironment, manifests: ManifestSet, description: String) {
+        let manifestSet = try ManifestLoader().load(path: manifests)
+        let seeded = try Scenario.load(path: scenario)
+        let sandbox = try await SandboxEnvironment.start(scenario: seeded, backend: backend)
+        await sandbox.addDirectory(of: manifestSet)
+        let service = backend == .jsm ? "JSM Operations at \(await sandbox.jsm.baseURL.absoluteString)" : "Opsgenie at \(sandbox.opsgenieURL.absoluteString)"
+        let description = """
+            fake Teleport Auth Service (gRPC, mutual TLS) at \(sandbox.teleport.address), cluster \(seeded.cluster);
+            fake \(service); \(seeded.requests.count) access requests and \(seeded.alerts.count) alerts from \(scenario).
+            """
+        return (sandbox, manifestSet, description)
     }
 }
 

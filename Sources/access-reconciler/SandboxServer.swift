@@ -12,18 +12,13 @@ struct SandboxServer {
     let backend: SandboxBackend
 
     func run() async throws -> ExitStatus {
-        let manifestSet = try ManifestLoader().load(path: manifests)
-        let seeded = try Scenario.load(path: scenario)
-        let sandbox = try await SandboxEnvironment.start(scenario: seeded, backend: backend)
-        await sandbox.addDirectory(of: manifestSet)
+        let (sandbox, _, fakes) = try await SandboxCommand.startFakes(scenario: scenario, manifests: manifests, backend: backend)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("access-reconciler-sandbox-\(UUID().uuidString.prefix(8))").path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let config = try await writeConfiguration(sandbox: sandbox, folder: folder)
-            let service = backend == .jsm ? "JSM Operations at \(await sandbox.jsm.baseURL.absoluteString)" : "Opsgenie at \(sandbox.opsgenieURL.absoluteString)"
             CommandRunner.write("""
-                Sandbox serving: fake Teleport Auth Service (gRPC, mutual TLS) at \(sandbox.teleport.address), cluster \(seeded.cluster);
-                fake \(service); \(seeded.requests.count) access requests and \(seeded.alerts.count) alerts from \(scenario).
+                Sandbox serving: \(fakes)
                 CONFIG \(config)
 
                 Try, in another terminal:

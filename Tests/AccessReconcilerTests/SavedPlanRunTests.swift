@@ -19,18 +19,27 @@ struct SavedPlanRunTests {
 
     static let requester = "0193a1b2-0000-7000-8000-000000000001"
 
-    func run(_ backends: (requests: InMemoryAccessRequests, alerts: InMemoryAlertBackend), saved: SavedPlan) async throws -> RunReport {
+    typealias Backends = (requests: InMemoryAccessRequests, alerts: InMemoryAlertBackend)
+
+    func reconciler(_ backends: Backends) -> Reconciler {
+        Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests, alerts: backends.alerts)
+    }
+
+    /// What `plan --out` would save now.
+    func savedPlan(_ backends: Backends) async throws -> SavedPlan {
+        SavedPlan(try await reconciler(backends).run(.plan, now: scenario.now).plan, alertBackend: "opsgenie")
+    }
+
+    func run(_ backends: Backends, saved: SavedPlan) async throws -> RunReport {
         let now = scenario.now
-        return try await Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests, alerts: backends.alerts)
-            .run(.apply, clock: { now }, saved: SavedPlanRun(plan: saved, source: "catch-up.json", alertBackend: "opsgenie", maxAge: 3600))
+        return try await reconciler(backends)
+            .run(.apply, clock: { now }, saved: try SavedPlanRun(plan: saved, source: "catch-up.json", alertBackend: "opsgenie", maxAge: 3600, now: now))
     }
 
     @Test("a saved approval is decided again: the requester went off call after the plan, so no approval, and it is reported stale")
     func approvalDecidedAgain() async throws {
         let backends = scenario.makeBackends()
-        let planned = try await Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests, alerts: backends.alerts)
-            .run(.plan, now: scenario.now)
-        let saved = SavedPlan(planned.plan, alertBackend: "opsgenie")
+        let saved = try await savedPlan(backends)
         #expect(saved.actions.contains { $0.kind == .approveRequest && $0.requestId == Self.requester })
 
         var onCall = scenario.onCall
@@ -54,9 +63,7 @@ struct SavedPlanRunTests {
     @Test("a saved plan of another cluster is refused at the first look, before any write")
     func otherClusterRefused() async throws {
         let backends = scenario.makeBackends()
-        let planned = try await Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests, alerts: backends.alerts)
-            .run(.plan, now: scenario.now)
-        var saved = SavedPlan(planned.plan, alertBackend: "opsgenie")
+        var saved = try await savedPlan(backends)
         saved.cluster = "staging.example.com"
         await #expect(throws: SavedPlanError.otherCluster(file: "catch-up.json", saved: "staging.example.com", live: scenario.cluster)) {
             _ = try await run(backends, saved: saved)

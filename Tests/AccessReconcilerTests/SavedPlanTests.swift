@@ -100,18 +100,22 @@ struct SavedPlanTests {
     @Test("a plan of another cluster or backend, older than the limit, or from the future is refused")
     func refusals() throws {
         let saved = SavedPlan(Self.plan([Self.create("r1")], at: Self.now), alertBackend: "opsgenie")
-        try saved.check(cluster: "prod", alertBackend: "opsgenie", now: Self.now.addingTimeInterval(3599), maxAge: 3600, source: "p.json")
+        func run(backend: String = "opsgenie", at now: Date) throws -> SavedPlanRun {
+            try SavedPlanRun(plan: saved, source: "p.json", alertBackend: backend, maxAge: 3600, now: now)
+        }
+        _ = try run(at: Self.now.addingTimeInterval(3599))
+        try saved.checkCluster("prod", source: "p.json")
         #expect(throws: SavedPlanError.otherCluster(file: "p.json", saved: "prod", live: "staging")) {
-            try saved.check(cluster: "staging", alertBackend: "opsgenie", now: Self.now, maxAge: 3600, source: "p.json")
+            try saved.checkCluster("staging", source: "p.json")
         }
         #expect(throws: SavedPlanError.otherBackend(file: "p.json", saved: "opsgenie", configured: "jsm")) {
-            try saved.check(cluster: "prod", alertBackend: "jsm", now: Self.now, maxAge: 3600, source: "p.json")
+            try run(backend: "jsm", at: Self.now)
         }
         #expect(throws: SavedPlanError.tooOld(file: "p.json", age: 3601, maxAge: 3600)) {
-            try saved.check(cluster: "prod", alertBackend: "opsgenie", now: Self.now.addingTimeInterval(3601), maxAge: 3600, source: "p.json")
+            try run(at: Self.now.addingTimeInterval(3601))
         }
         #expect(throws: SavedPlanError.self) {
-            try saved.checkAge(now: Self.now.addingTimeInterval(-600), maxAge: 3600, source: "p.json")
+            try run(at: Self.now.addingTimeInterval(-600))
         }
     }
 }

@@ -108,15 +108,11 @@ public struct SavedPlan: Codable, Sendable, Hashable {
         return (plan, stale)
     }
 
-    /// Refuses a plan of another cluster or backend, or older than `maxAge` at `now`.
-    public func check(cluster: String, alertBackend: String, now: Date, maxAge: TimeInterval, source: String) throws {
-        if alertBackend != self.alertBackend {
-            throw SavedPlanError.otherBackend(file: source, saved: self.alertBackend, configured: alertBackend)
-        }
+    /// Refuses a plan made for another cluster than the one the first look saw.
+    public func checkCluster(_ cluster: String, source: String) throws {
         if cluster != self.cluster {
             throw SavedPlanError.otherCluster(file: source, saved: self.cluster, live: cluster)
         }
-        try checkAge(now: now, maxAge: maxAge, source: source)
     }
 
     /// Refuses a plan older than `maxAge` at `now` (or made in the future, beyond a minute of skew).

@@ -35,6 +35,18 @@ public struct ReportDocument: Codable, Sendable, Hashable {
             (done, skipped, failed, planned) = (zero, zero, zero, zero)
         }
 
+        /// The counts of a run, without the document's list of actions (the metrics need only these).
+        public init(_ report: RunReport) {
+            self.init()
+            for round in report.rounds {
+                for (index, action) in round.plan.actions.enumerated() {
+                    self[Status(index < round.outcomes.count ? round.outcomes[index] : nil)][action.kind.rawValue, default: 0] += 1
+                }
+            }
+            findings = report.finalPlan.findings.count
+            drift = report.finalPlan.findings.filter(\.isDrift).count
+        }
+
         /// The count of one kind with one status.
         public func count(_ kind: PlannedAction.Kind, _ status: Status) -> Int { self[status][kind.rawValue] ?? 0 }
 
@@ -134,28 +146,14 @@ public struct ReportDocument: Codable, Sendable, Hashable {
         findings = plan.findings.map {
             FindingEntry(kind: $0.kind, drift: $0.isDrift, requestId: $0.requestID, alertId: $0.alertID, message: $0.message)
         }
-        var counts = Counts()
-        for action in actions { counts[action.status][action.kind.rawValue, default: 0] += 1 }
-        counts.findings = plan.findings.count
-        counts.drift = plan.findings.filter(\.isDrift).count
-        self.counts = counts
+        counts = Counts(report)
     }
 
     private static func entry(_ action: PlannedAction, round: Int, outcome: ActionOutcome?) -> Action {
-        var entry = Action(kind: action.kind, round: round, requestId: action.requestID, alertId: action.alertID, reason: action.reason,
-                           status: Status(outcome), detail: outcome.flatMap { $0.detail.isEmpty ? nil : $0.detail })
-        switch action {
-        case let .createAlert(create):
-            entry.alias = create.draft.alias
-            entry.responders = create.draft.responders.map(\.description)
-        case let .approveRequest(approve):
-            entry.schedules = approve.schedules
-        case let .closeAlert(close):
-            entry.resolution = close.resolution
-        case .addNote, .recordAlert, .recordResolution:
-            break
-        }
-        return entry
+        let described = SavedPlan.Action(action)
+        return Action(kind: described.kind, round: round, requestId: described.requestId, alertId: described.alertId, alias: described.alias,
+                      responders: described.responders, resolution: described.resolution, schedules: described.schedules,
+                      reason: described.reason, status: Status(outcome), detail: outcome.flatMap { $0.detail.isEmpty ? nil : $0.detail })
     }
 
     /// Pretty-printed JSON with sorted keys, so that reports diff cleanly.
