@@ -40,7 +40,7 @@ indirect enum FakeOpsgenieQuery {
         case let .term(field, comparison, value):
             switch field {
             case "status": return alert.status == value
-            case "tag", "tags" where looseTags: return alert.tags.contains { $0.lowercased().hasPrefix(value.lowercased()) }
+            case "tag" where looseTags, "tags" where looseTags: return alert.tags.contains { $0.lowercased().hasPrefix(value.lowercased()) }
             case "tag", "tags": return alert.tags.contains(value)
             case "alias": return alert.alias == value
             case "message": return alert.message == value
