@@ -460,4 +460,31 @@ struct PlannerTests {
         #expect(first == second)
         #expect(first.actions.map(\.requestID) == first.actions.map(\.requestID).sorted())
     }
+
+    @Test("planning in shares at the same time gives the same plan as one pass", arguments: [2, 3, 7])
+    func sharesGiveTheSamePlan(workers: Int) {
+        let states: [RequestState] = [.pending, .approved, .denied, .pending, .promoted, .pending]
+        var requests = (1...90).map { number in
+            request(String(format: "r%03d", number), user: number % 4 == 0 ? "bob" : "alice@example.com", state: states[number % states.count],
+                    reviews: number % 5 == 0 ? [AccessReview(author: "lead@example.com", proposedState: .approved, reason: "ok", created: TestSupport.time(-5))] : [],
+                    annotations: number % 9 == 0 ? ["teleport.dev/schedules": ["platform"]] : PlannerTests.annotations)
+        }
+        requests.append(request("r010", state: .denied))  // listed twice: the last copy counts
+        var alerts = (1...90).filter { $0 % 4 != 1 }.map { alert(String(format: "a%03d", $0), request: String(format: "r%03d", $0)) }
+        alerts += (91...99).map { alert("a\($0)", request: "r\($0)") }  // requests gone: alerts closed as expired
+        alerts.append(Alert(id: "x1", alias: "someone-else/1", tags: ["access-reconciler"], details: ["teleport-cluster": "teleport.example.com"],
+                            createdAt: TestSupport.time(-20)))
+        alerts.append(pluginAlert("a002", request: "r002"))  // the listed copy wins
+        var recorded: [String: PluginEntry] = [:]  // requests ending in 3 have lost their record: adopted
+        for alert in alerts { if let id = alert.requestID, !id.hasSuffix("3") { recorded[id] = PluginEntry(["alert_id": alert.id]) } }
+        let observed = observation(requests, alerts: alerts, onCall: ["platform": ["alice@example.com", "bob@example.com"]], pluginData: recorded,
+                                   lookedUp: Set(requests.map(\.id) + ["r200", "r201"]), unknown: ["r030": "HTTP 503", "r077": "HTTP 503"])
+        let policy = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler"))
+        let one = Planner(manifests: manifests, policy: policy, workers: 1).plan(observed, now: Self.now)
+        let shared = Planner(manifests: manifests, policy: policy, workers: workers, minimumShare: 1).plan(observed, now: Self.now)
+        #expect(Set(one.actions.map(\.kind)) == [.createAlert, .approveRequest, .addNote, .closeAlert, .recordAlert, .recordResolution])
+        #expect(one.findings.contains { $0.kind == .unrecognisedAlert })
+        #expect(one.findings.contains { $0.kind == .lookupFailed && $0.requestID == "r077" })
+        #expect(shared == one)
+    }
 }

@@ -6,9 +6,15 @@ public enum AlertAlias {
     public static func forRequest(_ requestID: String) -> String { prefix + requestID }
 
     /// The request ID an alias points at, or nil for aliases of other alerts.
+    /// Byte-wise: the planner asks this of every alert, and Foundation's substring search was a
+    /// measurable part of planning 100,000 requests.
     public static func requestID(from alias: String) -> String? {
-        guard alias.hasPrefix(prefix) else { return nil }
-        let id = String(alias.dropFirst(prefix.count))
-        return id.isEmpty || id.contains("/") ? nil : id
+        let bytes = alias.utf8
+        guard bytes.count > prefixBytes.count, bytes.starts(with: prefixBytes) else { return nil }
+        let id = bytes.dropFirst(prefixBytes.count)
+        guard !id.contains(UInt8(ascii: "/")) else { return nil }
+        return String(Substring(id))
     }
+
+    private static let prefixBytes = Array(prefix.utf8)
 }

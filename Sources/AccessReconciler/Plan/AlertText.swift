@@ -36,17 +36,33 @@ public enum AlertText {
         return "\(base)/web/requests/\(id)"
     }
 
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
-
     /// Go's RFC 822 layout (`02 Jan 06 15:04 UTC`), which Teleport's plugin uses in its texts.
+    /// Computed from the Unix time (proleptic Gregorian calendar, UTC): a Calendar lookup for
+    /// every alert was a measurable part of planning a large catch-up.
     public static func rfc822(_ date: Date) -> String {
-        let parts = utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return "\(two(parts.day)) \(months[(parts.month ?? 1) - 1]) \(two((parts.year ?? 0) % 100)) \(two(parts.hour)):\(two(parts.minute)) UTC"
+        // Clamped so that no date, however far off, traps the conversion (±300,000 years).
+        let seconds = Int(min(max(date.timeIntervalSince1970, -1e13), 1e13).rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civilDate(daysSince1970: days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let shortYear = ((year % 100) + 100) % 100
+        return "\(two(day)) \(months[month - 1]) \(two(shortYear)) \(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)) UTC"
+    }
+
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Year, month (1–12) and day of a count of days since 1970-01-01 (Howard Hinnant's
+    /// `civil_from_days`).
+    static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,26 +1,40 @@
 import Foundation
+import Synchronization
 
 /// The pure heart of the job: from what was observed, the manifests and the policy, at time `now`,
 /// computes the ordered writes that bring alerts and requests into agreement. No I/O, no clock.
 public struct Planner: Sendable {
     public let policy: PlanningPolicy
     public let resolver: AnnotationResolver
+    /// How many shares of the requests are planned at the same time.
+    public let workers: Int
+    /// The fewest requests in a share: below that, splitting costs more than it saves.
+    public let minimumShare: Int
 
-    public init(manifests: ManifestSet, policy: PlanningPolicy) {
+    /// `workers` defaults to the processors available (at most four). The plan is the same
+    /// whatever the workers and the share size.
+    public init(manifests: ManifestSet, policy: PlanningPolicy, workers: Int? = nil, minimumShare: Int = 5_000) {
         self.policy = policy
         self.resolver = AnnotationResolver(manifests: manifests)
+        self.workers = max(1, workers ?? min(4, ProcessInfo.processInfo.activeProcessorCount))
+        self.minimumShare = max(1, minimumShare)
     }
 
     public func plan(_ observation: Observation, now: Date) -> Plan {
-        var work = PlanWork(observation: observation, policy: policy, resolver: resolver, now: now)
-        work.run()
-        // Sorted through keys computed once: the actions themselves are large values.
-        let keys = work.actions.map { (requestID: $0.requestID, rank: $0.rank) }
-        let order = keys.indices.sorted { (keys[$0].requestID, keys[$0].rank, $0) < (keys[$1].requestID, keys[$1].rank, $1) }
+        let input = PlanInput(observation: observation)
+        let shares = input.shares(min(workers, max(1, input.requestOrder.count / minimumShare)))
+        let results = Mutex([(actions: [PlannedAction], findings: [Finding])?](repeating: nil, count: shares.count))
+        DispatchQueue.concurrentPerform(iterations: shares.count) { share in
+            var work = PlanWork(input: input, policy: policy, resolver: resolver, now: now)
+            work.run(shares[share])
+            let result = work.sortedResults()
+            results.withLock { $0[share] = result }
+        }
+        // Shares are contiguous ranges of request IDs, in order, and the first holds the findings
+        // that name no request: put side by side, their sorted results are sorted.
+        let passes = results.withLock { $0.map { $0! } }
         var plan = Plan(cluster: observation.cluster, generatedAt: now,
-                        actions: order.map { work.actions[$0] },
-                        findings: work.findings.sorted { ($0.requestID ?? "", $0.kind.rawValue, $0.alertID ?? "", $0.message)
-                            < ($1.requestID ?? "", $1.kind.rawValue, $1.alertID ?? "", $1.message) })
+                        actions: passes.flatMap(\.actions), findings: passes.flatMap(\.findings))
         plan.seen = Plan.Seen(pendingRequests: observation.requests.count { $0.state == .pending && !$0.isExpired(at: now) },
                               openAlerts: observation.alerts.count)
         return plan
@@ -30,6 +44,7 @@ public struct Planner: Sendable {
 /// One planning pass; a separate value so that the planner's rules read top to bottom. Its rules
 /// for approvals and for open alerts are in `PlanWork+Approval.swift` and `PlanWork+Alerts.swift`.
 struct PlanWork {
+    let input: PlanInput
     let observation: Observation
     let policy: PlanningPolicy
     let resolver: AnnotationResolver
@@ -46,68 +61,62 @@ struct PlanWork {
     /// The requester's on-call address by user.
     var addressCache: [String: Result<String, OnCallIdentity.Unknown>] = [:]
 
-    init(observation: Observation, policy: PlanningPolicy, resolver: AnnotationResolver, now: Date) {
-        self.observation = observation
+    init(input: PlanInput, policy: PlanningPolicy, resolver: AnnotationResolver, now: Date) {
+        self.input = input
+        self.observation = input.observation
         self.policy = policy
         self.resolver = resolver
         self.now = now
     }
 
-    mutating func run() {
-        for (requestID, reason) in observation.unknown.sorted(by: { $0.key < $1.key }) {
+    /// The actions ordered by request and, within a request, by rank (create, approve, notes,
+    /// close) and then as planned; the findings by request, kind, alert and text.
+    func sortedResults() -> (actions: [PlannedAction], findings: [Finding]) {
+        // Sorted through keys computed once: the actions themselves are large values.
+        let keys = actions.map { (requestID: $0.requestID, rank: $0.rank) }
+        let order = keys.indices.sorted { (keys[$0].requestID, keys[$0].rank, $0) < (keys[$1].requestID, keys[$1].rank, $1) }
+        return (order.map { actions[$0] },
+                findings.sorted { ($0.requestID ?? "", $0.kind.rawValue, $0.alertID ?? "", $0.message)
+                    < ($1.requestID ?? "", $1.kind.rawValue, $1.alertID ?? "", $1.message) })
+    }
+
+    /// Plans one share of the requests (all of them when there is one share).
+    mutating func run(_ share: PlanInput.Share) {
+        for (requestID, reason) in input.unknown[share.unknown] {
             findings.append(Finding(kind: .lookupFailed, requestID: requestID,
                                     message: "\(reason); nothing is created, closed or approved for this request in this run"))
         }
-        let openAlerts = uniqueOpenAlerts()
-        var alertsByRequest: [String: [Alert]] = [:]
-        for alert in openAlerts {
-            guard let requestID = alert.requestID else {
-                if alert.origin == .tagged && AlertDetails.belongs(alert, to: observation.cluster) {
-                    findings.append(Finding(kind: .unrecognisedAlert, alertID: alert.id,
-                                            message: "alert \(alert.id) carries the tag \(policy.ownerTag) but its alias \"\(alert.alias)\" names no access request; left alone"))
-                }
-                continue
+        let alerts = observation.alerts
+        if share.isFirst {
+            for alert in input.unrecognisedAlerts.map({ alerts[$0] }) {
+                findings.append(Finding(kind: .unrecognisedAlert, alertID: alert.id,
+                                        message: "alert \(alert.id) carries the tag \(policy.ownerTag) but its alias \"\(alert.alias)\" names no access request; left alone"))
             }
-            guard AlertDetails.belongs(alert, to: observation.cluster) else { continue }
-            alertsByRequest[requestID, default: []].append(alert)
         }
-        // In ID order; a request listed twice counts once (the last copy, as a dictionary would keep).
         let requests = observation.requests
-        let order = requests.indices.sorted { requests[$0].id < requests[$1].id || (requests[$0].id == requests[$1].id && $0 < $1) }
-        var requestsByID: [String: Int] = [:]
-        requestsByID.reserveCapacity(requests.count)
-        for (position, index) in order.enumerated() {
-            if position + 1 < order.count, requests[order[position + 1]].id == requests[index].id { continue }
-            requestsByID[requests[index].id] = index
-            planRequest(requests[index], openAlerts: alertsByRequest[requests[index].id] ?? [])
+        // A request's own rules, then its open alerts' (the order within a request that sorting keeps).
+        for index in input.requestOrder[share.requests] {
+            let request = requests[index]
+            let open = input.alertsByRequest[request.id]
+            planRequest(request, openAlert: open?.first.map { alerts[$0] })
+            guard let open, observation.unknown[request.id] == nil else { continue }
+            for alert in open { planAlert(alerts[alert], requestID: request.id, request: request) }
         }
-        for requestID in alertsByRequest.keys.sorted() where observation.unknown[requestID] == nil {
-            for alert in alertsByRequest[requestID]! {
-                planAlert(alert, requestID: requestID, request: requestsByID[requestID].map { requests[$0] })
-            }
+        for requestID in input.orphanedRequestIDs[share.orphanedRequests] where observation.unknown[requestID] == nil {
+            for alert in input.alertsByRequest[requestID]! { planAlert(alerts[alert], requestID: requestID, request: nil) }
         }
-        for requestID in observation.lookedUp.sorted() where alertsByRequest[requestID] == nil && observation.unknown[requestID] == nil {
-            planResolutionRecord(requestID, request: requestsByID[requestID].map { requests[$0] })
+        for requestID in input.lookedUp[share.lookedUp] where input.alertsByRequest[requestID] == nil && observation.unknown[requestID] == nil {
+            planResolutionRecord(requestID, request: input.requestsByID[requestID].map { requests[$0] })
         }
-    }
-
-    /// Open alerts, each once (the listed copy over one found by alias), ordered by id.
-    func uniqueOpenAlerts() -> [Alert] {
-        var byID: [String: Alert] = [:]
-        for alert in observation.alerts where alert.status == .open {
-            if byID[alert.id]?.origin == .tagged { continue }
-            byID[alert.id] = alert
-        }
-        return byID.keys.sorted().map { byID[$0]! }
     }
 
     // MARK: Requests
 
-    mutating func planRequest(_ request: AccessRequest, openAlerts: [Alert]) {
+    mutating func planRequest(_ request: AccessRequest, openAlert: Alert?) {
         let (desired, routing) = desiredState(for: request)
         report(desired, for: request)
         guard request.state == .pending, !request.isExpired(at: now), observation.unknown[request.id] == nil else { return }
-        if let alert = openAlerts.first {
+        if let alert = openAlert {
             planAlertRecord(request, alert: alert)
         } else {
             planAlertCreation(request, routing: routing)

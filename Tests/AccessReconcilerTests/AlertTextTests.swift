@@ -1,0 +1,54 @@
+import AccessReconciler
+import Foundation
+import Testing
+
+@Suite("Alert texts and aliases")
+struct AlertTextTests {
+    /// Go's `02 Jan 06 15:04 UTC` as Foundation's formatter writes it, the reference for the
+    /// job's own arithmetic.
+    static let reference: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.dateFormat = "dd MMM yy HH:mm 'UTC'"
+        return formatter
+    }()
+
+    @Test("RFC 822 times agree with a Gregorian calendar: leap days, year and century ends, before 1970")
+    func rfc822MatchesTheCalendar() {
+        let fixed: [(String, String)] = [
+            ("1970-01-01T00:00:00Z", "01 Jan 70 00:00 UTC"),
+            ("1969-12-31T23:59:59Z", "31 Dec 69 23:59 UTC"),
+            ("2000-02-29T12:34:56Z", "29 Feb 00 12:34 UTC"),
+            ("2024-02-29T23:59:00Z", "29 Feb 24 23:59 UTC"),
+            ("2100-03-01T00:00:00Z", "01 Mar 00 00:00 UTC"),
+            ("2026-11-25T07:30:00Z", "25 Nov 26 07:30 UTC"),
+        ]
+        for (iso, expected) in fixed {
+            #expect(AlertText.rfc822(ISO8601DateFormatter().date(from: iso)!) == expected, "\(iso)")
+        }
+        // Every 7 hours and 13 minutes from 1900 to 2200 (over 360,000 instants).
+        var seconds = -2_208_988_800.0
+        var mismatches: [String] = []
+        while seconds < 7_258_118_400, mismatches.count < 5 {
+            let date = Date(timeIntervalSince1970: seconds)
+            let expected = Self.reference.string(from: date)
+            if AlertText.rfc822(date) != expected { mismatches.append("\(seconds): \(AlertText.rfc822(date)) != \(expected)") }
+            seconds += 26_000.5
+        }
+        #expect(mismatches.isEmpty)
+    }
+
+    @Test("an alias names a request only with the shared prefix and one path segment after it")
+    func aliasParsing() {
+        #expect(AlertAlias.requestID(from: "teleport-access-request/0d4c5e9a-1") == "0d4c5e9a-1")
+        #expect(AlertAlias.requestID(from: AlertAlias.forRequest("r1")) == "r1")
+        #expect(AlertAlias.requestID(from: "teleport-access-request/") == nil)
+        #expect(AlertAlias.requestID(from: "teleport-access-request/a/b") == nil)
+        #expect(AlertAlias.requestID(from: "teleport-access-request") == nil)
+        #expect(AlertAlias.requestID(from: "other/r1") == nil)
+        #expect(AlertAlias.requestID(from: "Teleport-Access-Request/r1") == nil)
+        #expect(AlertAlias.requestID(from: "teleport-access-request/ünïcode") == "ünïcode")
+    }
+}
