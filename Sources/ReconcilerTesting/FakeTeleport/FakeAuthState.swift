@@ -98,9 +98,16 @@ public actor FakeAuthState {
     /// cache skips them), ordered by ID (the default sort).
     private func visible(_ filter: Types_AccessRequestFilter?) -> [Types_AccessRequestV3] {
         let now = clock()
-        let names = namesInOrder ?? requests.keys.sorted()
-        namesInOrder = names
-        return names.compactMap { requests[$0] }.filter { request in
+        let candidates: [Types_AccessRequestV3]
+        if let filter, !filter.id.isEmpty {
+            // The job re-reads one request before each approval: no need to walk all of them.
+            candidates = requests[filter.id].map { [$0] } ?? []
+        } else {
+            let names = namesInOrder ?? requests.keys.sorted()
+            namesInOrder = names
+            candidates = names.compactMap { requests[$0] }
+        }
+        return candidates.filter { request in
             if let expires = ProtoMapping.date(request.metadata.hasExpires ? request.metadata.expires : nil), expires <= now { return false }
             guard let filter else { return true }
             if !filter.id.isEmpty && request.metadata.name != filter.id { return false }

@@ -46,10 +46,9 @@ public enum HTTPReply: Sendable {
     /// Close the connection without answering, as a crashed proxy or a network cut would.
     case dropConnection
 
-    /// A JSON response. Keys are not sorted: Foundation sorts them with a locale-aware comparison,
-    /// which made listing pages of 100 alerts most of the fakes' CPU time in the benchmark.
+    /// A JSON response, keys in byte order (`FakeJSONWriter`, or Foundation for values it leaves).
     public static func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> HTTPReply {
-        let body = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        let body = FakeJSONWriter.data(object) ?? (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return .response(status: status, headers: headers.merging(["content-type": "application/json"]) { $1 }, body: body)
     }
 }
