@@ -87,6 +87,8 @@ public struct APITransport: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = maxConcurrentRequests
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        // No response cache at all: an API answer is never read from one, so none is kept.
+        configuration.urlCache = nil
         session = CredentialScope.session(configuration: configuration)
         scopes = hosts.map(CredentialScope.init)
         limiter = ConcurrencyLimiter(limit: maxConcurrentRequests)
