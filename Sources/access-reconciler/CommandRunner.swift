@@ -92,7 +92,26 @@ enum CommandRunner {
 
     /// Writes to standard output.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        write(Data(text.utf8))
+    }
+
+    /// Writes to standard output. A reader that has gone (`plan | head`) ends the output quietly:
+    /// where SIGPIPE is ignored (it is in runs that open connections), Foundation's non-throwing
+    /// write traps on the EPIPE that follows. The run's work and exit status stand; the rest of the output has
+    /// nowhere to go. Any other failure (a full disk behind a redirect) is said on standard error.
+    static func write(_ data: Data) {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: data)
+        } catch {
+            if Self.isBrokenPipe(error) { return }
+            LogOutput.say(.error, "standard output could not be written: \(error)")
+        }
+    }
+
+    static func isBrokenPipe(_ error: Error) -> Bool {
+        let error = error as NSError
+        if error.domain == NSPOSIXErrorDomain && error.code == Int(EPIPE) { return true }
+        return (error.userInfo[NSUnderlyingErrorKey] as? Error).map(isBrokenPipe) ?? false
     }
 
     static func loadManifests(_ configuration: ReconcilerConfiguration) throws -> ManifestSet {
@@ -135,7 +154,7 @@ enum CommandRunner {
         if let saveTo {
             try SavedPlan(report.plan, alertBackend: backendName).write(to: saveTo)
         }
-        FileHandle.standardOutput.write(try Reconciler.renderData(report, format: configuration.format))
+        write(try Reconciler.renderData(report, format: configuration.format))
         if guardian.terminated { return Ending(exitCode: 143, report: report) }
         return Ending(report.exitStatus(detailedExitCode: detailedExitCode), report: report)
     }

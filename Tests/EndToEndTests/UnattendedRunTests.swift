@@ -168,6 +168,25 @@ struct UnattendedRunTests {
         #expect(serve.stdout.hasSuffix("Sandbox stopped.\n"))
     }
 
+    @Test("a reader that goes away (`sandbox | head`) ends the output quietly: no crash, the run's own exit status")
+    func readerGone() throws {
+        let pipe = Pipe()
+        try pipe.fileHandleForReading.close()
+        let errURL = URL(fileURLWithPath: try TestSupportPaths.temporaryDirectory() + "/stderr")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = try TestSupportPaths.executable()
+        process.arguments = ["sandbox"]
+        process.standardOutput = pipe.fileHandleForWriting
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        process.waitUntilExit()
+        let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        #expect(process.terminationReason == .exit, "ended by signal \(process.terminationStatus); stderr: \(stderr.suffix(400))")
+        #expect(process.terminationStatus == 0)
+        #expect(!stderr.contains("Fatal error") && !stderr.contains("Backtrace"))
+    }
+
     @Test("--version prints the version and the commit")
     func version() throws {
         let child = try ChildRun.start(arguments: ["--version"], environment: [:], captureOutput: true)
