@@ -97,18 +97,19 @@ enum CommandRunner {
 
     /// Writes to standard output. A reader that has gone (`plan | head`) ends the output quietly:
     /// where SIGPIPE is ignored (it is in runs that open connections), Foundation's non-throwing
-    /// write traps on the EPIPE that follows. The run's work and exit status stand; the rest of the output has
-    /// nowhere to go. Any other failure (a full disk behind a redirect) is said on standard error.
+    /// write traps on the EPIPE that follows. The run's work and exit status stand; the rest of
+    /// the output has nowhere to go. Any other failure (a full disk behind a redirect) is said on
+    /// standard error.
     static func write(_ data: Data) {
         do {
             try FileHandle.standardOutput.write(contentsOf: data)
         } catch {
             if Self.isBrokenPipe(error) { return }
-            LogOutput.say(.error, "standard output could not be written: \(error)")
+            LogOutput.say(.error, "standard output could not be written (the run's writes and exit code are not affected): \(error)")
         }
     }
 
-    static func isBrokenPipe(_ error: Error) -> Bool {
+    private static func isBrokenPipe(_ error: Error) -> Bool {
         let error = error as NSError
         if error.domain == NSPOSIXErrorDomain && error.code == Int(EPIPE) { return true }
         return (error.userInfo[NSUnderlyingErrorKey] as? Error).map(isBrokenPipe) ?? false

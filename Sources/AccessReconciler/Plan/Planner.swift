@@ -45,6 +45,7 @@ public struct Planner: Sendable {
 /// for approvals and for open alerts are in `PlanWork+Approval.swift` and `PlanWork+Alerts.swift`.
 struct PlanWork {
     let input: PlanInput
+    /// `input.observation`, held apart so that the rules read it without copying it out of `input`.
     let observation: Observation
     let policy: PlanningPolicy
     let resolver: AnnotationResolver
@@ -88,7 +89,8 @@ struct PlanWork {
         }
         let alerts = observation.alerts
         if share.isFirst {
-            for alert in input.unrecognisedAlerts.map({ alerts[$0] }) {
+            for index in input.unrecognisedAlerts {
+                let alert = alerts[index]
                 findings.append(Finding(kind: .unrecognisedAlert, alertID: alert.id,
                                         message: "alert \(alert.id) carries the tag \(policy.ownerTag) but its alias \"\(alert.alias)\" names no access request; left alone"))
             }

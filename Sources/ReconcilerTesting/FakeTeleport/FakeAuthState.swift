@@ -11,7 +11,8 @@ public actor FakeAuthState {
     public var serverVersion = "17.4.2"
     private(set) var requests: [String: Types_AccessRequestV3] = [:]
     /// The requests' names sorted, kept until a request is added or removed: a listing pages
-    /// through 10,000 requests ten times, and sorting them for each page was most of the fake's CPU.
+    /// through 10,000 requests ten times, and sorting them for each page was 18% of the fake's CPU
+    /// in a 10,000-request no-op.
     private var namesInOrder: [String]?
     private(set) var pluginData: [String: [String: [String: String]]] = [:]
     /// Every call: method name and the caller (the client certificate's user).
