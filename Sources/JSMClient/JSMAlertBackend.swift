@@ -18,8 +18,9 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     static let pageSize = 100
     /// `offset + size` must stay below this.
     static let offsetCap = 20_000
-    /// Statuses of an alert that is still open; `resolved` and `closed` are done.
-    static let openStatuses = ["open", "acked", "snoozed"]
+    /// Statuses of an alert that is done (`AlertResponse.status`); every other one (`open`,
+    /// `acked`, `snoozed`) is still open.
+    static let doneStatuses: Set<String> = ["closed", "resolved"]
 
     public init(configuration: JSMConfiguration, logger: Logger = Logger(label: "access-reconciler.jsm")) {
         self.configuration = configuration
@@ -390,7 +391,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
             guard let kind = responder.type.flatMap(Responder.Kind.init(rawValue:)) else { return nil }
             return Responder(kind: kind, id: responder.id)
         }
-        let open = openStatuses.contains(item.status ?? "")
+        let open = !doneStatuses.contains((item.status ?? "").lowercased())
         return Alert(id: item.id, alias: item.alias ?? "", message: item.message ?? "", status: open ? .open : .closed,
                      tags: item.tags ?? [], details: item.extraProperties ?? [:], responders: responders, createdAt: created,
                      count: item.count ?? 1, origin: .tagged)
@@ -401,7 +402,11 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         return try? Date(text, strategy: .iso8601)
     }
 
-    static let openQuery = "(" + openStatuses.map { "status:\($0)" }.joined(separator: " OR ") + ")"
+    /// The search term for alerts that may be open. The search syntax documents `status` with the
+    /// values `open` and `closed` only, and does not say whether an acknowledged or snoozed alert
+    /// is `status:open` to it: `NOT status:closed` finds them under either reading, and each
+    /// alert's own `status` decides (`resolved` ones are dropped).
+    static let openQuery = "NOT status:closed"
 
     static func quoted(_ value: String) -> String {
         "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""

@@ -79,7 +79,9 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
         var seen = Set<String>()
         var windowStart: Int64?
         while true {
-            let query = base + (windowStart.map { " AND createdAt>=\($0)" } ?? "")
+            // `createdAt>` one millisecond earlier: the search syntax documents `<` and `>` on epoch
+            // milliseconds, not `>=`.
+            let query = base + (windowStart.map { " AND createdAt>\($0 - 1)" } ?? "")
             var request = OpsgenieTransport.Request(
                 method: "GET", path: ["v2", "alerts"],
                 query: [URLQueryItem(name: "query", value: query), URLQueryItem(name: "offset", value: "0"),

@@ -30,8 +30,10 @@ public final class SandboxEnvironment: Sendable {
     /// The job's Teleport user.
     public static let jobUser = "access-reconciler"
 
-    /// Starts the fakes and seeds them from `scenario`, moved in time to `now`.
+    /// Starts the fakes and seeds them from `scenario`, moved in time to `now`; both alert fakes
+    /// read listing queries with `queryGrammar`.
     public static func start(scenario original: Scenario, now: Date = Date(), backend: SandboxBackend = .opsgenie,
+                             queryGrammar: FakeQueryGrammar = .documented,
                              opsgenieFaults: FakeOpsgenieFaults = FakeOpsgenieFaults()) async throws -> SandboxEnvironment {
         let scenario = original.shifted(to: now)
         let teleport = try await FakeTeleport.start(cluster: scenario.cluster)
@@ -55,6 +57,8 @@ public final class SandboxEnvironment: Sendable {
                 createdAt: alert.createdAt, count: alert.count))
         }
         let jsm = try await FakeJSM.start(user: jsmUser, apiToken: apiKey, faults: backend == .jsm ? opsgenieFaults : FakeOpsgenieFaults())
+        await opsgenie.setQueryGrammar(queryGrammar)
+        await jsm.setQueryGrammar(queryGrammar)
         await seedJSM(jsm, from: scenario)
         let identityFile = try teleport.identityFile(user: jobUser, validFor: 4 * 3600)
         return SandboxEnvironment(teleport: teleport, opsgenie: opsgenie, jsm: jsm, backend: backend, identityFile: identityFile,

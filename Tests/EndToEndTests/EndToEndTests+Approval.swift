@@ -24,11 +24,11 @@ extension EndToEndTests {
         await sandbox.teleport.state.request(id)?.reviews.map(\.author) ?? []
     }
 
-    @Test("no second automated approval: a request that Teleport's approval bot approved once stays for a person", arguments: SandboxBackend.allCases)
-    func noSecondAutomatedApproval(_ backend: SandboxBackend) async throws {
+    @Test("no second automated approval: a request that Teleport's approval bot approved once stays for a person", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func noSecondAutomatedApproval(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
         let bot = AccessReview(author: "@teleport-access-approval-bot", proposedState: .approved, created: Date().addingTimeInterval(-60))
         let (world, request) = approvalWorld(reviews: [bot])
-        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
+        try await withSandbox(scenario: world, backend: backend, grammar: grammar) { sandbox async throws in
             await sandbox.teleport.state.seed(sandbox.scenario.requests, thresholds: [(2, 1)])
             let report = try await run(.apply, sandbox)
             #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 0)
@@ -38,10 +38,10 @@ extension EndToEndTests {
         }
     }
 
-    @Test("the request's own schedules annotation decides too: on call only in a schedule it does not name, no approval, and drift", arguments: SandboxBackend.allCases)
-    func scheduleIntersection(_ backend: SandboxBackend) async throws {
+    @Test("the request's own schedules annotation decides too: on call only in a schedule it does not name, no approval, and drift", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func scheduleIntersection(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
         let (world, request) = approvalWorld(liveSchedules: ["another-schedule"])
-        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
+        try await withSandbox(scenario: world, backend: backend, grammar: grammar) { sandbox async throws in
             let report = try await run(.apply, sandbox)
             #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 0)
             #expect(await sandbox.teleport.state.request(request.id)?.state == .pending)
@@ -51,10 +51,10 @@ extension EndToEndTests {
         }
     }
 
-    @Test("the job's own user name with a '+' is used raw, so Teleport takes its review", arguments: SandboxBackend.allCases)
-    func reviewerWithPlus(_ backend: SandboxBackend) async throws {
+    @Test("the job's own user name with a '+' is used raw, so Teleport takes its review", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func reviewerWithPlus(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
         let (world, request) = approvalWorld()
-        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
+        try await withSandbox(scenario: world, backend: backend, grammar: grammar) { sandbox async throws in
             let identity = try sandbox.teleport.identityFile(user: "access-reconciler+ops@example.com")
             let report = try await run(.apply, sandbox, identityFile: identity)
             #expect(report.outcomes.contains { $0.action.kind == .approveRequest && $0.status == .done }, "\(TextReport.render(report))")
@@ -63,12 +63,12 @@ extension EndToEndTests {
         }
     }
 
-    @Test("by default the requester is its Teleport user name; the email trait counts only when chosen", arguments: SandboxBackend.allCases)
-    func requesterIdentity(_ backend: SandboxBackend) async throws {
+    @Test("by default the requester is its Teleport user name; the email trait counts only when chosen", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func requesterIdentity(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
         // bob's manifest has the email trait Bob.Builder@example.com, who is on call in dba-oncall.
         let (world, request) = approvalWorld(user: "bob", roles: ["db-reader-payments"], liveSchedules: ["dba-oncall"],
                                              onCall: ["dba-oncall": ["bob.builder@example.com"]])
-        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
+        try await withSandbox(scenario: world, backend: backend, grammar: grammar) { sandbox async throws in
             let byDefault = try await run(.apply, sandbox)
             #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 0)
             #expect(byDefault.finalPlan.findings.contains { $0.kind == .identityUnknown && $0.requestID == request.id })

@@ -28,8 +28,9 @@ extension EndToEndTests {
         PluginWindow(name: "pending, no plugin data: the alert is adopted, not raised again", state: .pending, pluginData: nil, closes: false),
     ]
 
-    @Test("catches up what the plugin left", arguments: SandboxBackend.allCases, pluginWindows)
-    func pluginWindow(_ backend: SandboxBackend, _ window: PluginWindow) async throws {
+    @Test("catches up what the plugin left", arguments: everyFake, pluginWindows)
+    func pluginWindow(_ fake: (SandboxBackend, FakeQueryGrammar), _ window: PluginWindow) async throws {
+        let (backend, grammar) = fake
         let now = Date()
         let id = "0193a1b2-0000-7000-8000-0000000000a1"
         let created = now.addingTimeInterval(-3600)
@@ -43,7 +44,7 @@ extension EndToEndTests {
         let alert = Alert(id: "plugin-alert", alias: AlertAlias.forRequest(id), message: "Access request from myuser@example.com", createdAt: created)
         let world = Scenario(cluster: "teleport.example.com", now: now, requests: [request], alerts: [alert],
                              pluginData: window.pluginData.map { [id: RequestPluginData(entries: [backend.pluginName: $0])] } ?? [:])
-        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
+        try await withSandbox(scenario: world, backend: backend, grammar: grammar) { sandbox async throws in
             let first = try await run(.apply, sandbox)
             #expect(first.exitStatus(detailedExitCode: false) == .success, "\(TextReport.render(first))")
             let alerts = await sandbox.alerting.alerts
@@ -70,8 +71,8 @@ extension EndToEndTests {
         }
     }
 
-    @Test("a resolved request whose alert the plugin closed costs one lookup in its life, then none", arguments: SandboxBackend.allCases)
-    func oneLookupPerResolvedRequest(_ backend: SandboxBackend) async throws {
+    @Test("a resolved request whose alert the plugin closed costs one lookup in its life, then none", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func oneLookupPerResolvedRequest(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
         let now = Date()
         let id = "0193a1b2-0000-7000-8000-0000000000b1"
         let request = AccessRequest(id: id, user: "bob", roles: ["editor"], state: .approved, created: now.addingTimeInterval(-3600),
@@ -79,7 +80,7 @@ extension EndToEndTests {
         let closed = Alert(id: "plugin-alert", alias: AlertAlias.forRequest(id), status: .closed, createdAt: now.addingTimeInterval(-3600))
         let world = Scenario(cluster: "teleport.example.com", now: now, requests: [request], alerts: [closed],
                              pluginData: [id: RequestPluginData(entries: [backend.pluginName: ["alert_id": "plugin-alert", "resolution": "approved"]])])
-        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
+        try await withSandbox(scenario: world, backend: backend, grammar: grammar) { sandbox async throws in
             let lookups: @Sendable () async -> Int = {
                 await sandbox.alerting.calls.filter { $0.request.queryValue("query")?.contains("alias:") == true }.count
             }

@@ -26,12 +26,16 @@ struct EndToEndTests {
         manifests = try ManifestLoader().load(path: Self.repositoryRoot + "/manifests")
     }
 
-    /// Runs `body` against both fakes seeded with `scenario`; afterwards checks every exchange with
-    /// the backend's fake against the project's description and stops the fakes, also on failure.
-    func withSandbox(scenario: Scenario, backend: SandboxBackend = .opsgenie, opsgenieFaults: FakeOpsgenieFaults = FakeOpsgenieFaults(),
-                     sourceLocation: Testing.SourceLocation = #_sourceLocation,
+    /// Every backend under every reading of the search syntax: the suite runs against each.
+    static let everyFake = SandboxBackend.allCases.flatMap { backend in FakeQueryGrammar.allCases.map { (backend, $0) } }
+
+    /// Runs `body` against both fakes seeded with `scenario`, listings read with `grammar`;
+    /// afterwards checks every exchange with the backend's fake against the project's description
+    /// and stops the fakes, also on failure.
+    func withSandbox(scenario: Scenario, backend: SandboxBackend = .opsgenie, grammar: FakeQueryGrammar = .documented,
+                     opsgenieFaults: FakeOpsgenieFaults = FakeOpsgenieFaults(), sourceLocation: Testing.SourceLocation = #_sourceLocation,
                      _ body: (SandboxEnvironment) async throws -> Void) async throws {
-        let sandbox = try await SandboxEnvironment.start(scenario: scenario, backend: backend, opsgenieFaults: opsgenieFaults)
+        let sandbox = try await SandboxEnvironment.start(scenario: scenario, backend: backend, queryGrammar: grammar, opsgenieFaults: opsgenieFaults)
         await sandbox.addDirectory(of: manifests)
         try await withStopping(sandbox, stop: { sandbox in
             await Self.checkExchanges(sandbox, sourceLocation: sourceLocation)
@@ -81,9 +85,9 @@ struct EndToEndTests {
         return (alerting, teleport)
     }
 
-    @Test("plan writes nothing and --detailed-exitcode gives 2", arguments: SandboxBackend.allCases)
-    func planWritesNothing(_ backend: SandboxBackend) async throws {
-        try await withSandbox(scenario: scenario, backend: backend) { sandbox async throws in
+    @Test("plan writes nothing and --detailed-exitcode gives 2", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func planWritesNothing(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
+        try await withSandbox(scenario: scenario, backend: backend, grammar: grammar) { sandbox async throws in
             let report = try await run(.plan, sandbox)
             // JSM holds the scenario's alerts but no record of them: the job would record the
             // three it finds (og-2, og-6, og-7) besides the six writes both backends need.
@@ -93,9 +97,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test("a fresh catch-up: alerts created, resolutions and expiry closed with notes, the on-call requester approved; a second apply writes nothing", arguments: SandboxBackend.allCases)
-    func catchUp(_ backend: SandboxBackend) async throws {
-        try await withSandbox(scenario: scenario, backend: backend) { sandbox async throws in
+    @Test("a fresh catch-up: alerts created, resolutions and expiry closed with notes, the on-call requester approved; a second apply writes nothing", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func catchUp(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
+        try await withSandbox(scenario: scenario, backend: backend, grammar: grammar) { sandbox async throws in
             let first = try await run(.apply, sandbox)
             #expect(first.exitStatus(detailedExitCode: false) == .success, "\(TextReport.render(first))")
             #expect(first.finalPlan.actions.isEmpty)
@@ -132,9 +136,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test("a request Teleport's hosted plugin already alerted on gets no second alert", arguments: SandboxBackend.allCases)
-    func hostedPluginAlert(_ backend: SandboxBackend) async throws {
-        try await withSandbox(scenario: scenario, backend: backend) { sandbox async throws in
+    @Test("a request Teleport's hosted plugin already alerted on gets no second alert", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func hostedPluginAlert(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
+        try await withSandbox(scenario: scenario, backend: backend, grammar: grammar) { sandbox async throws in
             _ = try await run(.apply, sandbox)
             let alerts = await sandbox.alerting.alerts.filter { $0.alias == AlertAlias.forRequest(Self.id(6)) }
             #expect(alerts.count == 1)
@@ -142,9 +146,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test("Teleport unavailable: the run fails and nothing is written to the alert backend", arguments: SandboxBackend.allCases)
-    func teleportDown(_ backend: SandboxBackend) async throws {
-        try await withSandbox(scenario: scenario, backend: backend) { sandbox async throws in
+    @Test("Teleport unavailable: the run fails and nothing is written to the alert backend", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func teleportDown(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
+        try await withSandbox(scenario: scenario, backend: backend, grammar: grammar) { sandbox async throws in
             await sandbox.teleport.state.setDown(true)
             let error = await #expect(throws: TeleportError.self) { try await run(.apply, sandbox) }
             #expect(error?.description.contains("cannot be reached") == true)
@@ -153,9 +157,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test("an alert backend with 30% 503s and throttling answers: converges within three runs, every alert raised once", arguments: SandboxBackend.allCases)
-    func noisyBackend(_ backend: SandboxBackend) async throws {
-        try await withSandbox(scenario: scenario, backend: backend, opsgenieFaults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 7)) { sandbox async throws in
+    @Test("an alert backend with 30% 503s and throttling answers: converges within three runs, every alert raised once", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func noisyBackend(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
+        try await withSandbox(scenario: scenario, backend: backend, grammar: grammar, opsgenieFaults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 7)) { sandbox async throws in
             // Throttling comes as scripted 429s (both bucket periods), not from a bucket counting
             // real seconds, so that the outcome does not depend on the machine's speed.
             await sandbox.alerting.script([.throttle(periodSeconds: 1), .throttle(periodSeconds: 60), .throttle(periodSeconds: 1)])
@@ -174,9 +178,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test("a throttled run slows that bucket down and says where its pace settled, in the text and the JSON report", arguments: SandboxBackend.allCases)
-    func throttledRunReportsPacing(_ backend: SandboxBackend) async throws {
-        try await withSandbox(scenario: scenario, backend: backend) { sandbox async throws in
+    @Test("a throttled run slows that bucket down and says where its pace settled, in the text and the JSON report", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
+    func throttledRunReportsPacing(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
+        try await withSandbox(scenario: scenario, backend: backend, grammar: grammar) { sandbox async throws in
             await sandbox.alerting.script([.throttle(periodSeconds: 60)])
             let report = try await run(.apply, sandbox, retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100),
                                                                            throttleUnit: .milliseconds(10)))

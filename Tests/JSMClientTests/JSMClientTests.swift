@@ -114,6 +114,29 @@ struct JSMClientTests {
         }
     }
 
+    @Test("listings send only documented search terms: the documented fake refuses status:acked, the client still finds acked and snoozed alerts", arguments: FakeQueryGrammar.allCases)
+    func documentedQueries(_ grammar: FakeQueryGrammar) async throws {
+        try await JSMHarness.with(grammar: grammar) { harness async throws in
+            var ids: [String: String] = [:]
+            for status in ["open", "acked", "snoozed", "resolved", "closed"] {
+                let id = try await harness.client.createAlert(JSMHarness.draft(status))
+                await harness.fake.setStatus(status, alertID: id)
+                ids[status] = id
+            }
+            let listed = try await harness.client.listOpenAlerts(taggedWith: ["access-reconciler", "teleport-cluster:c"])
+            #expect(Set(listed.map(\.id)) == Set([ids["open"]!, ids["acked"]!, ids["snoozed"]!]))
+            let queries = await harness.fake.calls.filter { $0.path.hasSuffix("/v1/alerts") && $0.method == "GET" }.compactMap { $0.request.queryValue("query") }
+            #expect(!queries.isEmpty && queries.allSatisfy { !$0.contains("acked") && !$0.contains("snoozed") }, "\(queries)")
+
+            // The same listing with the terms the client sent before: refused by the documented reading.
+            let old = try await harness.get("/v1/alerts", query: ["query": "tag:\"access-reconciler\" AND (status:open OR status:acked OR status:snoozed)"])
+            #expect(old == (grammar == .documented ? 422 : 200))
+            #expect(try await harness.get("/v1/alerts", query: ["query": "NOT status:closed AND tag:\"access-reconciler\""]) == 200)
+            #expect(try await harness.get("/v1/alerts", query: ["query": "tags:\"access-reconciler\""]) == (grammar == .documented ? 422 : 200))
+            #expect(try await harness.get("/v1/alerts", query: ["query": "createdAt>=1"]) == (grammar == .documented ? 422 : 200))
+        }
+    }
+
     @Test("a create whose answer was lost is looked up by alias, not sent again; a 429 waits for Retry-After")
     func lostAnswerAndThrottle() async throws {
         try await JSMHarness.with { harness async throws in

@@ -1,5 +1,8 @@
 import AccessReconciler
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HTTPSupport
 @testable import JSMClient
 import ReconcilerTesting
@@ -16,10 +19,11 @@ struct JSMHarness {
     static let conformance = Result { try OpenAPIConformance(descriptionAt: TestRepository.jsmContract) }
 
     static func with(knownEmails: [String: String] = [:], siteURL: Bool = true, faults: FakeOpsgenieFaults = FakeOpsgenieFaults(),
-                     sourceLocation: Testing.SourceLocation = #_sourceLocation,
+                     grammar: FakeQueryGrammar = .documented, sourceLocation: Testing.SourceLocation = #_sourceLocation,
                      _ body: (JSMHarness) async throws -> Void) async throws {
         let token = "ATATT-test-" + UUID().uuidString
         let fake = try await FakeJSM.start(user: "bot@example.com", apiToken: token, faults: faults)
+        await fake.setQueryGrammar(grammar)
         let url = await fake.baseURL
         var configuration = JSMConfiguration(apiURL: url, cloudID: fake.cloudID, siteURL: siteURL ? url : nil, user: "bot@example.com",
                                              apiToken: Secret(token))
@@ -40,6 +44,16 @@ struct JSMHarness {
             }
             await harness.fake.stop()
         }, body)
+    }
+
+    /// The status of a GET of an operations path (`/v1/...`) sent as the client would send it.
+    func get(_ path: String, query: [String: String]) async throws -> Int {
+        var components = URLComponents(url: await fake.baseURL.appendingPathComponent("jsm/ops/api/\(fake.cloudID)" + path), resolvingAgainstBaseURL: false)!
+        components.queryItems = query.map { URLQueryItem(name: $0.key, value: $0.value) }
+        var request = URLRequest(url: components.url!)
+        request.setValue("Basic " + Data("bot@example.com:\(token)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
     static func draft(_ request: String = "r1", responders: [Responder] = []) -> AlertDraft {

@@ -40,6 +40,8 @@ public actor FakeJSM {
     public var rateLimits: [String: FakeRateLimit] = [:]
     /// Status polls answered 404 before a request's status is shown.
     public var statusDelayPolls = 1
+    /// How much of the search syntax listings accept.
+    public var queryGrammar = FakeQueryGrammar.documented
     private var scripted: [FakeOpsgenieScriptedFault] = []
     private var schedules: [String: Schedule] = [:]
     private var teams: [String: String] = [:]
@@ -91,6 +93,7 @@ public actor FakeJSM {
 
     public func setRateLimit(_ bucket: String, _ limit: FakeRateLimit?) { rateLimits[bucket] = limit }
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
+    public func setQueryGrammar(_ grammar: FakeQueryGrammar) { queryGrammar = grammar }
     public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
 
     /// The account of an e-mail address (the same one each time); `hidden` changes whether the
@@ -241,6 +244,7 @@ public actor FakeJSM {
         case let .success(parsed): query = parsed
         case let .failure(failure): return self.failure(422, failure.reason)
         }
+        if let problem = queryGrammar.problem(in: query) { return failure(422, problem) }
         let matching = listings.alerts(key: "\(order) \(request.queryValue("query") ?? "")", version: alertsVersion) {
             let sorted = alerts.filter { query.matches($0) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
             return order == "desc" ? sorted.reversed() : sorted

@@ -33,6 +33,8 @@ public actor FakeOpsgenie {
     public var offsetCap = 20_000
     /// Makes `tag:` terms match loosely (prefix, any case), as a search engine may.
     public var looseTagSearch = false
+    /// How much of the search syntax listings accept.
+    public var queryGrammar = FakeQueryGrammar.documented
     /// The most requests the fake was serving at once.
     public private(set) var maxInFlight = 0
     private var inFlight = 0
@@ -92,6 +94,7 @@ public actor FakeOpsgenie {
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
     public func setOffsetCap(_ cap: Int) { offsetCap = cap }
     public func setLooseTagSearch(_ loose: Bool) { looseTagSearch = loose }
+    public func setQueryGrammar(_ grammar: FakeQueryGrammar) { queryGrammar = grammar }
 
     /// Queues faults for the next requests, in order.
     public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
@@ -222,6 +225,7 @@ public actor FakeOpsgenie {
         case let .success(parsed): query = parsed
         case let .failure(failure): return unprocessable(["query": failure.reason], requestID: requestID)
         }
+        if let problem = queryGrammar.problem(in: query) { return unprocessable(["query": problem], requestID: requestID) }
         let key = "\(order) \(looseTagSearch) \(request.queryValue("query") ?? "")"
         let matching = listings.alerts(key: key, version: alertsVersion) {
             let sorted = alerts.filter { query.matches($0, looseTags: looseTagSearch) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }

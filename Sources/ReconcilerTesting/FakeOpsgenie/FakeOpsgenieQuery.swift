@@ -1,14 +1,17 @@
 import Foundation
 
-/// The subset of Opsgenie's alert search syntax the fake understands: `field:value` and
-/// `field>value` (also `<`, `>=`, `<=`) terms, values optionally in double quotes (with `\"` and
-/// `\\` escapes), joined by `AND` and `OR` (AND binds tighter), with parentheses. Fields: `status`,
-/// `tag`/`tags`, `alias`, `message`, `createdAt` (epoch milliseconds). Matching is exact.
+/// The subset of the alert search syntax (Opsgenie's, which JSM Operations inherited) the fakes
+/// understand: `field:value` and `field>value` (also `<`, `>=`, `<=`) terms, values optionally in
+/// double quotes (with `\"` and `\\` escapes), joined by `AND` and `OR` (AND binds tighter), `NOT`
+/// before a term or a parenthesis, and parentheses. Fields: `status`, `tag`/`tags`, `alias`,
+/// `message`, `createdAt` (epoch milliseconds). Matching is exact. Which of these a fake accepts
+/// is its `FakeQueryGrammar`'s decision.
 indirect enum FakeOpsgenieQuery {
     case all
     case term(field: String, comparison: String, value: String)
     case and(FakeOpsgenieQuery, FakeOpsgenieQuery)
     case or(FakeOpsgenieQuery, FakeOpsgenieQuery)
+    case not(FakeOpsgenieQuery)
 
     struct QueryError: Error {
         var reason: String
@@ -37,6 +40,7 @@ indirect enum FakeOpsgenieQuery {
         case .all: return true
         case let .and(left, right): return left.matches(alert, looseTags: looseTags) && right.matches(alert, looseTags: looseTags)
         case let .or(left, right): return left.matches(alert, looseTags: looseTags) || right.matches(alert, looseTags: looseTags)
+        case let .not(inner): return !inner.matches(alert, looseTags: looseTags)
         case let .term(field, comparison, value):
             switch field {
             case "status": return alert.status == value
@@ -85,6 +89,7 @@ indirect enum FakeOpsgenieQuery {
             guard position < tokens.count else { throw QueryError(reason: "the query ends too early") }
             let token = tokens[position]
             position += 1
+            if token.uppercased() == "NOT" { return .not(try primary()) }
             if token == "(" {
                 let inner = try disjunction()
                 guard position < tokens.count, tokens[position] == ")" else { throw QueryError(reason: "a parenthesis is not closed") }
@@ -93,6 +98,16 @@ indirect enum FakeOpsgenieQuery {
             }
             guard let term = FakeOpsgenieQuery.term(token) else { throw QueryError(reason: "cannot read query term `\(token)`") }
             return term
+        }
+    }
+
+    /// Every term of the query, for a grammar to check.
+    var terms: [(field: String, comparison: String, value: String)] {
+        switch self {
+        case .all: return []
+        case let .term(field, comparison, value): return [(field, comparison, value)]
+        case let .and(left, right), let .or(left, right): return left.terms + right.terms
+        case let .not(inner): return inner.terms
         }
     }
 
