@@ -6,8 +6,8 @@ import Logging
 /// The alert side over Jira Service Management Operations (`/jsm/ops/api/{cloudId}/v1`, Basic
 /// authentication, URLSession). Lists are complete or fail; writes are confirmed through the
 /// request status; schedule and team names are resolved to ids once per run; on-call lists are
-/// account ids, turned into e-mail addresses through the users file or Jira's user API, and a
-/// list with anyone who cannot be named by address is an error, never a shorter list.
+/// account ids, turned into e-mail addresses through the users file or Jira's user API, and the
+/// accounts that cannot be named by address are reported beside the addresses, never dropped.
 public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     public let configuration: JSMConfiguration
     let transport: APITransport
@@ -91,8 +91,12 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
                 let alert = try Self.alert(from: item, operation: operation)
                 if alert.status == .open { result.append(alert) }
             }
-            guard page.links?.next != nil, !values.isEmpty else { return result }
             offset += values.count
+            // Another page while either part of the answer says so: the narrative documents
+            // `links.next`, the schema the total `count`. Pages are counted by offset, so the
+            // form of `links.next` (a URL or a path) does not matter.
+            let more = page.links?.next != nil || page.count.map { offset < $0 } == true
+            guard more, !values.isEmpty else { return result }
         }
     }
 
@@ -208,31 +212,42 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         await transport.pacing().map { BucketPacing(bucket: "JSM \($0.key)", pace: $0.value.pace, ceiling: $0.value.ceiling, throttles: $0.value.throttles) }
     }
 
+    /// The addresses on call in `schedule`; throws when anyone on call has no known address, as
+    /// the port asks of a single lookup. The run itself uses the batched lookup, which keeps a
+    /// partial answer for what it proves.
     public func onCallRecipients(schedule: String) async throws -> [String] {
         let operation = "read who is on call in \(schedule)"
         let accounts = try await onCallAccounts(schedule)
-        return try named(accounts, by: try await emailAddresses(of: accounts, operation: operation), operation: operation)
+        let named = Self.named(accounts, by: try await emailAddresses(of: accounts, operation: operation))
+        guard named.unnamed.isEmpty else {
+            throw APIError(service: "JSM Operations", operation: operation, kind: .incomplete(
+                "no e-mail address for account(s) \(named.unnamed.joined(separator: ", ")): \(Self.unnamedReason)"))
+        }
+        return named.addresses
     }
 
     /// Every schedule's on-call accounts first, then their addresses together: one user-API call
-    /// per 50 people rather than one per schedule.
+    /// per 50 people rather than one per schedule. An account without a known address is named in
+    /// the answer's `unnamed`: it can match nobody, and it does not hide who else is on call.
     public func onCallRecipients(schedules: [String]) async -> [OnCallAnswer] {
         let accounts = await OnCallAnswer.gather(schedules) { [self] in try await onCallAccounts($0) }
         let everyone = Set(accounts.compactMap(\.recipients).joined()).sorted()
-        let operation = "read who is on call"
         let emails: [String: String]
         do {
-            emails = try await emailAddresses(of: everyone, operation: operation)
+            emails = try await emailAddresses(of: everyone, operation: "read who is on call")
         } catch {
             return accounts.map { $0.recipients == nil ? $0 : OnCallAnswer(schedule: $0.schedule, failure: error) }
         }
         return accounts.map { answer in
             guard let people = answer.recipients else { return answer }
-            do { return OnCallAnswer(schedule: answer.schedule, recipients: try named(people, by: emails, operation: operation)) } catch {
-                return OnCallAnswer(schedule: answer.schedule, failure: error)
-            }
+            let named = Self.named(people, by: emails)
+            return OnCallAnswer(schedule: answer.schedule, recipients: named.addresses, unnamed: named.unnamed,
+                                unnamedReason: named.unnamed.isEmpty ? nil : Self.unnamedReason)
         }
     }
+
+    /// Why an account on call can have no address.
+    static let unnamedReason = "the user API shows no e-mail address (hidden by the user's profile visibility, or this account cannot browse users) and jsm.users_file does not list it"
 
     /// The account ids on call in a schedule, read once per run.
     private func onCallAccounts(_ schedule: String) async throws -> [String] {
@@ -246,19 +261,14 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         }
     }
 
-    /// The addresses of `accounts`; anyone without one fails the whole list: approval must never
-    /// rest on a partial one.
-    private func named(_ accounts: [String], by emails: [String: String], operation: String) throws -> [String] {
-        let unnamed = accounts.filter { emails[$0] == nil }
-        guard unnamed.isEmpty else {
-            throw APIError(service: "JSM Operations", operation: operation, kind: .incomplete(
-                "no e-mail address for account(s) \(Set(unnamed).sorted().joined(separator: ", ")): hidden by the user's profile visibility, or the account cannot browse users; list them in jsm.users_file"))
-        }
-        return accounts.map { emails[$0]! }
+    /// The addresses of `accounts` that have one, and the accounts (sorted, once each) that have none.
+    static func named(_ accounts: [String], by emails: [String: String]) -> (addresses: [String], unnamed: [String]) {
+        (accounts.compactMap { emails[$0] }, Set(accounts.filter { emails[$0] == nil }).sorted())
     }
 
     /// E-mail addresses of accounts: the users file first, then Jira's user API in bulk (50 a
-    /// call). Accounts left without an address (hidden, unknown, no site to ask) are absent.
+    /// call, following `isLast` where the site pages shorter). Accounts left without an address
+    /// (hidden, unknown, no site to ask, a value that is no address) are absent.
     private func emailAddresses(of accounts: [String], operation: String) async throws -> [String: String] {
         var found: [String: String] = [:]
         var missing: [String] = []
@@ -269,17 +279,26 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         missing.sort()
         if !missing.isEmpty, let site = configuration.siteURL {
             for batch in stride(from: 0, to: missing.count, by: 50).map({ Array(missing[$0..<min($0 + 50, missing.count)]) }) {
-                let query = batch.map { URLQueryItem(name: "accountId", value: $0) } + [
-                    URLQueryItem(name: "startAt", value: "0"), URLQueryItem(name: "maxResults", value: String(batch.count)),
-                ]
-                let url = Self.url(site, ["rest", "api", "3", "user", "bulk"], query: query)
-                let page = try decode(JiraUserPage.self, try await transport.send(.init(method: "GET", url: url, bucket: JSMBucket.user.rawValue,
-                                                                                        operation: operation + " (e-mail addresses)")),
-                                      operation: operation)
-                for user in page.values ?? [] {
-                    guard let email = user.emailAddress, !email.isEmpty else { continue }
-                    found[user.accountId] = email
-                    await directory.remember(email: email, of: user.accountId)
+                var startAt = 0
+                while startAt < batch.count {
+                    let query = batch.map { URLQueryItem(name: "accountId", value: $0) } + [
+                        URLQueryItem(name: "startAt", value: String(startAt)), URLQueryItem(name: "maxResults", value: String(batch.count)),
+                    ]
+                    let url = Self.url(site, ["rest", "api", "3", "user", "bulk"], query: query)
+                    let page = try decode(JiraUserPage.self, try await transport.send(.init(method: "GET", url: url, bucket: JSMBucket.user.rawValue,
+                                                                                            operation: operation + " (e-mail addresses)")),
+                                          operation: operation)
+                    let users = page.values ?? []
+                    for user in users {
+                        // `emailAddress` is null or absent when hidden; anything without an `@`
+                        // is taken as hidden too, never as an address to compare with.
+                        guard let email = user.emailAddress, email.contains("@") else { continue }
+                        found[user.accountId] = email
+                        await directory.remember(email: email, of: user.accountId)
+                    }
+                    // A site may answer fewer users than asked for: go on while it says more are left.
+                    guard page.isLast == false, !users.isEmpty else { break }
+                    startAt += users.count
                 }
             }
         }
@@ -344,12 +363,12 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
                                                  bucket: JSMBucket.alertRead.rawValue, operation: request.operation, accepting: [404])
         for _ in 0..<configuration.statusPollAttempts {
             let statusResponse = try await transport.send(statusRequest)
-            if statusResponse.status == 404 {
-                // Not processed yet, as with Opsgenie.
+            let status = statusResponse.status == 404 ? nil : try decode(JSMRequestStatus.self, statusResponse, operation: request.operation)
+            guard let status, !status.isPending else {
+                // Not processed yet: a 404, as with Opsgenie, or an answer with no outcome.
                 try await Task.sleep(for: configuration.statusPollInterval)
                 continue
             }
-            let status = try decode(JSMRequestStatus.self, statusResponse, operation: request.operation)
             guard status.isSuccess == true else {
                 throw APIError(service: "JSM Operations", operation: request.operation, kind: .rejected(status: status.status ?? "unknown"),
                                message: status.status)

@@ -25,6 +25,12 @@ struct JSMRequestStatus: Decodable {
     var isSuccess: Bool?
     var status: String?
     var alertId: String?
+    var processedAt: String?
+
+    /// A status that shows no outcome yet: not a success, and no processing time. The pending
+    /// answer is undocumented (Opsgenie answers 404 until then); this reading keeps waiting instead
+    /// of taking a request still in the queue for a failed one.
+    var isPending: Bool { isSuccess != true && (processedAt ?? "").isEmpty }
 }
 
 /// `AlertResponse`, the fields the job reads.

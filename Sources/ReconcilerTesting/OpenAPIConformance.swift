@@ -169,6 +169,9 @@ public struct OpenAPIConformance: @unchecked Sendable {
 
     private func validate(_ value: Any, schema rawSchema: [String: Any], at path: String) -> [String] {
         guard let schema = resolve(rawSchema) else { return [] }
+        if value is NSNull {
+            return schema["nullable"] as? Bool == true ? [] : ["\(path): null, which the description does not allow here"]
+        }
         if let alternatives = schema["oneOf"] as? [Any] {
             let results = alternatives.compactMap { $0 as? [String: Any] }.map { validate(value, schema: $0, at: path) }
             return results.contains { $0.isEmpty } ? [] : ["\(path): matches none of the \(results.count) forms (\(results.first?.first ?? ""))"]

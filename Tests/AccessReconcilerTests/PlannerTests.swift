@@ -246,6 +246,30 @@ struct PlannerTests {
         #expect(result.findings[0].message.contains("platform (HTTP 503)"))
     }
 
+    @Test("a partial on-call list is used for what it proves: a named requester is approved, anyone else is unknown, never off call")
+    func onCallPartial() throws {
+        var snapshot = OnCallSnapshot()
+        snapshot.schedules["platform"] = .partial(["bob@example.com"], unnamed: ["5b00c0ffee"], reason: "the address is hidden")
+        let alerts = [alert("a1", request: "r1"), alert("a2", request: "r2")]
+        var observed = observation([request("r1", user: "bob@example.com"), request("r2", user: "carol@example.com")], alerts: alerts)
+        observed.onCall = snapshot
+        let result = plan(observed)
+        #expect(result.actions.map(\.kind) == [.approveRequest])
+        guard case let .approveRequest(approve) = try #require(result.actions.first) else { return }
+        #expect(approve.requestID == "r1" && approve.schedules == ["platform"])
+        let unknown = result.findings.filter { $0.kind == .onCallUnknown }
+        #expect(unknown.map(\.requestID) == ["r2"])
+        let finding = try #require(unknown.first)
+        #expect(finding.message.contains("5b00c0ffee") && finding.message.contains("the address is hidden"), "\(finding.message)")
+
+        // A schedule of unnamed people only is no proof either way.
+        snapshot.schedules["platform"] = .partial([], unnamed: ["5b00c0ffee"], reason: "the address is hidden")
+        observed.onCall = snapshot
+        let none = plan(observed)
+        #expect(none.actions.isEmpty)
+        #expect(none.findings.filter { $0.kind == .onCallUnknown }.map(\.requestID) == ["r1", "r2"])
+    }
+
     @Test("the policy can limit auto-approval to listed roles and a maximum duration")
     func approvalPolicy() throws {
         let onCall = ["platform": ["alice@example.com"]]

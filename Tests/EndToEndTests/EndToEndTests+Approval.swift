@@ -92,3 +92,28 @@ extension EndToEndTests {
         }
     }
 }
+
+extension EndToEndTests {
+    @Test("JSM: one on-call account hides its address; the visible requester is approved, the hidden one never, and the finding names the account", arguments: FakeQueryGrammar.allCases)
+    func hiddenOnCallAccount(_ grammar: FakeQueryGrammar) async throws {
+        let (base, visible) = approvalWorld(onCall: ["teleport-access-alert-schedules": ["MyUser@Example.com", "carol@example.com"]])
+        var hiddenRequest = visible
+        hiddenRequest.id = "0193a1b2-0000-7000-8000-0000000000c2"
+        hiddenRequest.user = "carol@example.com"
+        var world = base
+        world.requests.append(hiddenRequest)
+        try await withSandbox(scenario: world, backend: .jsm, grammar: grammar) { sandbox async throws in
+            let carol = await sandbox.jsm.account(email: "carol@example.com", hidden: true)
+            let report = try await run(.apply, sandbox)
+            #expect(await sandbox.teleport.state.request(visible.id)?.state == .approved)
+            #expect(await reviews(sandbox, visible.id) == ["access-reconciler"])
+            #expect(await sandbox.teleport.state.request(hiddenRequest.id)?.state == .pending)
+            #expect(await reviews(sandbox, hiddenRequest.id) == [])
+            let unknown = report.finalPlan.findings.filter { $0.kind == .onCallUnknown }
+            #expect(unknown.map(\.requestID) == [hiddenRequest.id])
+            let finding = try #require(unknown.first)
+            #expect(finding.message.contains(carol.id) && finding.message.contains("jsm.users_file"), "\(finding.message)")
+            #expect(report.exitStatus(detailedExitCode: false) == .success, "\(TextReport.render(report))")
+        }
+    }
+}

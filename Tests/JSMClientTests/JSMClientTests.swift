@@ -96,19 +96,20 @@ struct JSMClientTests {
         }
     }
 
-    @Test("on call in many schedules: one user-API call for everyone; a hidden address fails only the schedules it is on call in")
+    @Test("on call in many schedules: one user-API call for everyone; an account with a hidden address is named as unnamed, and the visible ones are kept")
     func onCallBatched() async throws {
         try await JSMHarness.with { harness async throws in
             let hidden = await harness.fake.account(email: "carol@example.com", hidden: true)
             await harness.fake.addSchedule(name: "primary", onCall: ["alice@example.com"])
-            await harness.fake.addSchedule(name: "secondary", onCall: ["bob@example.com", "alice@example.com"])
+            await harness.fake.addSchedule(name: "secondary", onCall: ["bob@example.com", "carol@example.com"])
             await harness.fake.addSchedule(name: "tertiary", onCall: ["carol@example.com"])
             let answers = await harness.client.onCallRecipients(schedules: ["primary", "secondary", "tertiary", "missing"])
             let bySchedule = Dictionary(uniqueKeysWithValues: answers.map { ($0.schedule, $0) })
-            #expect(bySchedule["primary"]?.recipients == ["alice@example.com"])
-            #expect(bySchedule["secondary"]?.recipients?.sorted() == ["alice@example.com", "bob@example.com"])
-            #expect(bySchedule["tertiary"]?.recipients == nil && bySchedule["tertiary"]?.failure?.contains(hidden.id) == true,
-                    "a hidden address fails its schedule")
+            #expect(bySchedule["primary"]?.recipients == ["alice@example.com"] && bySchedule["primary"]?.unnamed == [])
+            #expect(bySchedule["secondary"]?.recipients == ["bob@example.com"] && bySchedule["secondary"]?.unnamed == [hidden.id],
+                    "the visible account is kept beside the hidden one")
+            #expect(bySchedule["tertiary"]?.recipients == [] && bySchedule["tertiary"]?.unnamed == [hidden.id])
+            #expect(bySchedule["secondary"]?.unnamedReason?.contains("jsm.users_file") == true)
             #expect(bySchedule["missing"]?.recipients == nil && bySchedule["missing"]?.failure != nil, "an unknown schedule fails")
             #expect(await harness.fake.callCounts()["GET /rest/api/3/user/bulk"] == 1)
         }
@@ -134,6 +135,33 @@ struct JSMClientTests {
             #expect(try await harness.get("/v1/alerts", query: ["query": "NOT status:closed AND tag:\"access-reconciler\""]) == 200)
             #expect(try await harness.get("/v1/alerts", query: ["query": "tags:\"access-reconciler\""]) == (grammar == .documented ? 422 : 200))
             #expect(try await harness.get("/v1/alerts", query: ["query": "createdAt>=1"]) == (grammar == .documented ? 422 : 200))
+        }
+    }
+
+    @Test("the other reading of each silent point: hidden address as null, empty or left out; a pending status of 200 without an outcome; pages told by count alone; short user pages", arguments: FakeJSMReadings.HiddenAddress.allCases)
+    func otherReadings(_ hidden: FakeJSMReadings.HiddenAddress) async throws {
+        try await JSMHarness.with { harness async throws in
+            var readings = FakeJSMReadings.alternative
+            readings.hiddenAddress = hidden
+            await harness.fake.setReadings(readings)
+            await harness.fake.setStatusDelayPolls(2)
+            let id = try await harness.client.createAlert(JSMHarness.draft("r0"))
+            #expect(await harness.fake.alerts.map(\.id) == [id], "the create waited through the pending answers and was sent once")
+
+            // 150 open alerts: two pages, the second told only by the total count.
+            for n in 1...149 {
+                await harness.fake.seed(FakeOpsgenieAlert(alias: AlertAlias.forRequest("s\(n)"), message: "m", tags: ["access-reconciler", "teleport-cluster:c"],
+                                                          createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(n))))
+            }
+            #expect(try await harness.client.listOpenAlerts(taggedWith: ["access-reconciler", "teleport-cluster:c"]).count == 150)
+
+            // Five people on call, one hidden; the site answers two users a page.
+            let people = ["a", "b", "c", "d"].map { "\($0)@example.com" }
+            let secret = await harness.fake.account(email: "e@example.com", hidden: true)
+            await harness.fake.addSchedule(name: "primary", onCall: people + ["e@example.com"])
+            let answer = try #require(await harness.client.onCallRecipients(schedules: ["primary"]).first)
+            #expect(answer.recipients?.sorted() == people)
+            #expect(answer.unnamed == [secret.id])
         }
     }
 

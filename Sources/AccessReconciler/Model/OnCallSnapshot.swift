@@ -4,6 +4,10 @@ public struct OnCallSnapshot: Sendable, Hashable, Codable {
     public enum Lookup: Sendable, Hashable, Codable {
         /// The on-call recipients, lower-cased (backends name people by e-mail address).
         case known(Set<String>)
+        /// Some of the people on call are named (lower-cased), others are not (`unnamed`, as the
+        /// backend identifies them, with why). A named requester is on call; anyone else is
+        /// unknown, since an unnamed account might be them.
+        case partial(Set<String>, unnamed: [String], reason: String)
         /// The lookup failed; the reason is for the report.
         case unknown(reason: String)
     }

@@ -175,7 +175,11 @@ public struct Observer: Sendable {
             answers = await OnCallAnswer.gather(schedules.sorted()) { [alerts] in try await alerts.onCallRecipients(schedule: $0) }
         }
         for answer in answers {
-            if let recipients = answer.recipients {
+            if let recipients = answer.recipients, !answer.unnamed.isEmpty {
+                let reason = answer.unnamedReason ?? "the backend cannot name them"
+                logger.notice("some people on call cannot be named", metadata: ["schedule": "\(answer.schedule)", "accounts": "\(answer.unnamed)"])
+                snapshot.schedules[answer.schedule] = .partial(Set(recipients.map { $0.lowercased() }), unnamed: answer.unnamed, reason: reason)
+            } else if let recipients = answer.recipients {
                 snapshot.schedules[answer.schedule] = .known(Set(recipients.map { $0.lowercased() }))
             } else {
                 let reason = answer.failure ?? "no answer"

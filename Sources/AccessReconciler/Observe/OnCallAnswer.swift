@@ -4,19 +4,29 @@
 /// schedule names back, where the debug build and the tests did not.
 public struct OnCallAnswer: Sendable, Hashable {
     public let schedule: String
-    /// Nil when the look-up failed.
+    /// The people on call whom the backend could name; nil when the look-up failed.
     public let recipients: [String]?
+    /// People on call whom the backend could not name (JSM: account ids without a known e-mail
+    /// address). They match nobody, and they make a requester who is not among `recipients`
+    /// unknown rather than off call.
+    public let unnamed: [String]
+    /// Why `unnamed` could not be named, for the report.
+    public let unnamedReason: String?
     public let failure: String?
 
-    public init(schedule: String, recipients: [String]) {
+    public init(schedule: String, recipients: [String], unnamed: [String] = [], unnamedReason: String? = nil) {
         self.schedule = schedule
         self.recipients = recipients
+        self.unnamed = unnamed
+        self.unnamedReason = unnamedReason
         failure = nil
     }
 
     public init(schedule: String, failure: any Error) {
         self.schedule = schedule
         recipients = nil
+        unnamed = []
+        unnamedReason = nil
         self.failure = "\(failure)"
     }
 }

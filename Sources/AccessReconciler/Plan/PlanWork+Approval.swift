@@ -31,6 +31,13 @@ extension PlanWork {
             switch observation.onCall.schedules[schedule] {
             case let .known(recipients)?:
                 if recipients.contains(address) { onCallIn.append(schedule) }
+            case let .partial(recipients, unnamed, reason)?:
+                // What the named part proves holds; the unnamed part can only leave it unknown.
+                if recipients.contains(address) {
+                    onCallIn.append(schedule)
+                } else {
+                    unknown.append("\(schedule) (on call too: \(unnamed.joined(separator: ", ")), whose address is unknown: \(reason))")
+                }
             case let .unknown(reason)?:
                 unknown.append("\(schedule) (\(reason))")
             case nil:

@@ -42,6 +42,8 @@ public actor FakeJSM {
     public var statusDelayPolls = 1
     /// How much of the search syntax listings accept.
     public var queryGrammar = FakeQueryGrammar.documented
+    /// How it answers where the documents are silent.
+    public var readings = FakeJSMReadings()
     private var scripted: [FakeOpsgenieScriptedFault] = []
     private var schedules: [String: Schedule] = [:]
     private var teams: [String: String] = [:]
@@ -94,6 +96,7 @@ public actor FakeJSM {
     public func setRateLimit(_ bucket: String, _ limit: FakeRateLimit?) { rateLimits[bucket] = limit }
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
     public func setQueryGrammar(_ grammar: FakeQueryGrammar) { queryGrammar = grammar }
+    public func setReadings(_ readings: FakeJSMReadings) { self.readings = readings }
     public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
 
     /// The account of an e-mail address (the same one each time); `hidden` changes whether the
@@ -256,9 +259,13 @@ public actor FakeJSM {
             components.path = "/v1/alerts"
             components.queryItems = request.query.filter { $0.name != "offset" }.map { URLQueryItem(name: $0.name, value: $0.value) }
                 + [URLQueryItem(name: "offset", value: String(offset + size))]
-            links["next"] = components.string
+            links["next"] = readings.paging == .nextURLOnly ? baseURL.absoluteString + "/jsm/ops/api/\(cloudID)" + components.string! : components.string
         }
-        return .json(200, ["values": page.map(json), "count": matching.count, "links": links])
+        switch readings.paging {
+        case .nextAndCount: return .json(200, ["values": page.map(json), "count": matching.count, "links": links])
+        case .countOnly: return .json(200, ["values": page.map(json), "count": matching.count])
+        case .nextURLOnly: return .json(200, ["values": page.map(json), "links": links])
+        }
     }
 
     private func getAlert(_ id: String) -> HTTPReply {
@@ -339,7 +346,10 @@ public actor FakeJSM {
         guard let status = statuses[id] else { return failure(404, "request is not found") }
         if let left = pollsLeft[id], left > 0 {
             pollsLeft[id] = left - 1
-            return failure(404, "request is not found")
+            switch readings.pendingStatus {
+            case .notFound: return failure(404, "request is not found")
+            case .noOutcome: return .json(200, ["action": status["action"] ?? "", "isSuccess": false, "status": "Request is being processed"])
+            }
         }
         return .json(200, status)
     }
@@ -368,11 +378,16 @@ public actor FakeJSM {
         guard !ids.isEmpty else { return failure(400, "accountId is required") }
         let startAt = Int(request.queryValue("startAt") ?? "0") ?? 0
         let maxResults = Int(request.queryValue("maxResults") ?? "10") ?? 10
-        let known = ids.compactMap { accounts[$0] }
-        let page = Array(known.dropFirst(startAt).prefix(maxResults))
+        let known = ids.compactMap { accounts[$0] }.filter { !$0.hidden || readings.hiddenAddress != .userLeftOut }
+        let page = Array(known.dropFirst(startAt).prefix(min(maxResults, readings.userPageLimit ?? maxResults)))
         let values: [[String: Any]] = page.map { account in
             var user: [String: Any] = ["accountId": account.id, "accountType": "atlassian", "active": true, "displayName": account.email]
-            if !account.hidden { user["emailAddress"] = account.email }
+            switch (account.hidden, readings.hiddenAddress) {
+            case (false, _): user["emailAddress"] = account.email
+            case (true, .null): user["emailAddress"] = NSNull()
+            case (true, .empty): user["emailAddress"] = ""
+            case (true, .absent), (true, .userLeftOut): break
+            }
             return user
         }
         return .json(200, ["values": values, "startAt": startAt, "maxResults": maxResults, "total": known.count,
