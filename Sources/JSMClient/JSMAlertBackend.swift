@@ -18,6 +18,8 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     static let pageSize = 100
     /// `offset + size` must stay below this.
     static let offsetCap = 20_000
+    /// Pages of schedules read for one name (50 a page) before the lookup gives up.
+    static let schedulePageLimit = 20
     /// Statuses of an alert that is done (`AlertResponse.status`); every other one (`open`,
     /// `acked`, `snoozed`) is still open.
     static let doneStatuses: Set<String> = ["closed", "resolved"]
@@ -326,10 +328,21 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         switch responder.kind {
         case .schedule:
             return try await directory.scheduleID(name) { [self] in
-                let url = opsURL(["schedules"], query: [URLQueryItem(name: "query", value: name), URLQueryItem(name: "size", value: "50")])
-                let page = try decode(JSMSchedulePage.self, try await transport.send(.init(
-                    method: "GET", url: url, bucket: JSMBucket.schedule.rawValue, operation: "find schedule \(name)")), operation: operation)
-                let matches = (page.values ?? []).filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+                // `query` is documented to match the name exactly (ignoring case); the pages are
+                // followed all the same, in case a site matches more widely, and the name is
+                // compared here.
+                var matches: [JSMSchedulePage.Schedule] = []
+                var offset = 0
+                for _ in 0..<Self.schedulePageLimit {
+                    let url = opsURL(["schedules"], query: [URLQueryItem(name: "query", value: name), URLQueryItem(name: "size", value: "50"),
+                                                            URLQueryItem(name: "offset", value: String(offset))])
+                    let page = try decode(JSMSchedulePage.self, try await transport.send(.init(
+                        method: "GET", url: url, bucket: JSMBucket.schedule.rawValue, operation: "find schedule \(name)")), operation: operation)
+                    let values = page.values ?? []
+                    matches += values.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+                    offset += values.count
+                    guard page.links?.next != nil, !values.isEmpty else { break }
+                }
                 guard matches.count == 1 else { throw JSMNameError(kind: "schedule", name: name, matches: matches.count) }
                 return matches[0].id
             }

@@ -138,7 +138,7 @@ struct JSMClientTests {
         }
     }
 
-    @Test("the other reading of each silent point: hidden address as null, empty or left out; a pending status of 200 without an outcome; pages told by count alone; short user pages", arguments: FakeJSMReadings.HiddenAddress.allCases)
+    @Test("the other reading of each silent point: hidden address as null, empty or left out; a pending status of 200 without an outcome; pages told by count alone; short user pages; a wide schedule search", arguments: FakeJSMReadings.HiddenAddress.allCases)
     func otherReadings(_ hidden: FakeJSMReadings.HiddenAddress) async throws {
         try await JSMHarness.with { harness async throws in
             var readings = FakeJSMReadings.alternative
@@ -155,7 +155,9 @@ struct JSMClientTests {
             }
             #expect(try await harness.client.listOpenAlerts(taggedWith: ["access-reconciler", "teleport-cluster:c"]).count == 150)
 
-            // Five people on call, one hidden; the site answers two users a page.
+            // Five people on call, one hidden; the site answers two users a page. Its schedule
+            // search matches any name containing the text: "primary" is on the second page.
+            for n in 1...60 { await harness.fake.addSchedule(name: "a-primary-\(n)", onCall: []) }
             let people = ["a", "b", "c", "d"].map { "\($0)@example.com" }
             let secret = await harness.fake.account(email: "e@example.com", hidden: true)
             await harness.fake.addSchedule(name: "primary", onCall: people + ["e@example.com"])

@@ -358,13 +358,18 @@ public actor FakeJSM {
 
     private func listSchedules(_ request: HTTPRequestRecord) -> HTTPReply {
         guard let size = Int(request.queryValue("size") ?? "25"), (1...50).contains(size) else { return failure(422, "size must be between 1 and 50") }
+        guard let offset = Int(request.queryValue("offset") ?? "0"), offset >= 0 else { return failure(422, "offset must not be negative") }
         let query = request.queryValue("query")
         let matching = schedules.values.filter { schedule in
             guard let query else { return true }
+            if readings.scheduleQuery == .contains { return schedule.name.lowercased().contains(query.lowercased()) }
             if query.hasSuffix("*") { return schedule.name.lowercased().hasPrefix(query.dropLast().lowercased()) }
             return schedule.name.caseInsensitiveCompare(query) == .orderedSame
-        }.sorted { $0.name < $1.name }.prefix(size)
-        return .json(200, ["values": matching.map { ["id": $0.id, "name": $0.name, "enabled": true, "timezone": "UTC"] as [String: Any] }, "links": [String: String]()])
+        }.sorted { $0.name < $1.name }
+        let page = matching.dropFirst(offset).prefix(size)
+        var links: [String: String] = [:]
+        if offset + size < matching.count { links["next"] = "/v1/schedules?query=\(query ?? "")&size=\(size)&offset=\(offset + size)" }
+        return .json(200, ["values": page.map { ["id": $0.id, "name": $0.name, "enabled": true, "timezone": "UTC"] as [String: Any] }, "links": links])
     }
 
     private func onCalls(_ request: HTTPRequestRecord, scheduleID: String) -> HTTPReply {

@@ -33,20 +33,31 @@ public struct FakeJSMReadings: Sendable, Hashable {
         case nextURLOnly
     }
 
+    /// How `listSchedules` reads `query` (documented: the exact name, ignoring case, or a prefix
+    /// ending in `*`).
+    public enum ScheduleQuery: String, Sendable, Hashable, CaseIterable {
+        case exact
+        /// Any name that contains the text, ignoring case, as a search box might.
+        case contains
+    }
+
     public var hiddenAddress = HiddenAddress.absent
     public var pendingStatus = PendingStatus.notFound
     public var paging = Paging.nextAndCount
+    public var scheduleQuery = ScheduleQuery.exact
     /// The most users one `user/bulk` answer holds, whatever `maxResults` asks (nil: as asked).
     public var userPageLimit: Int?
 
     public init(hiddenAddress: HiddenAddress = .absent, pendingStatus: PendingStatus = .notFound, paging: Paging = .nextAndCount,
-                userPageLimit: Int? = nil) {
+                scheduleQuery: ScheduleQuery = .exact, userPageLimit: Int? = nil) {
         self.hiddenAddress = hiddenAddress
         self.pendingStatus = pendingStatus
         self.paging = paging
+        self.scheduleQuery = scheduleQuery
         self.userPageLimit = userPageLimit
     }
 
     /// The other reading of every point at once: what a client tuned to the defaults would miss.
-    public static let alternative = FakeJSMReadings(hiddenAddress: .null, pendingStatus: .noOutcome, paging: .countOnly, userPageLimit: 2)
+    public static let alternative = FakeJSMReadings(hiddenAddress: .null, pendingStatus: .noOutcome, paging: .countOnly, scheduleQuery: .contains,
+                                                      userPageLimit: 2)
 }
