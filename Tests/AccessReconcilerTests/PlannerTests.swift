@@ -145,6 +145,23 @@ struct PlannerTests {
         #expect(approve.reviewReason == "Access request automatically approved by access-reconciler: Bob@Example.com is on call in schedule(s) platform.")
     }
 
+    @Test("identities are compared as ASCII bytes with ASCII case folded: a KELVIN SIGN or any other non-ASCII character matches nobody")
+    func asciiIdentities() throws {
+        let alerts = [alert("a1", request: "r1")]
+        func approved(_ user: String, onCall: [String]) -> Bool {
+            plan(observation([request("r1", user: user)], alerts: alerts, onCall: ["platform": onCall])).actions.map(\.kind) == [.approveRequest]
+        }
+        #expect(approved("KATE@x.com", onCall: ["kate@x.com"]), "ASCII letter case is folded")
+        #expect(!approved("\u{212A}ate@x.com", onCall: ["kate@x.com"]), "KELVIN SIGN is not K")
+        #expect(!approved("kate@x.com", onCall: ["\u{212A}ATE@x.com"]), "nor on the on-call side")
+        #expect(!approved("re\u{0301}ne@x.com", onCall: ["r\u{00E9}ne@x.com"]), "canonically equivalent text is not the same bytes")
+        #expect(!approved("r\u{00E9}ne@x.com", onCall: ["r\u{00E9}ne@x.com"]), "a non-ASCII name matches nobody, even itself")
+
+        let kelvin = plan(observation([request("r1", user: "\u{212A}ate@x.com")], alerts: alerts, onCall: ["platform": ["kate@x.com"]]))
+        let finding = try #require(kelvin.findings.first { $0.kind == .identityUnknown })
+        #expect(finding.message.contains("outside ASCII"), "\(finding.message)")
+    }
+
     @Test("no approval when the requester is not on call, was already reviewed by the job, or the job has no reviewer name")
     func noApproval() {
         let onCall = ["platform": ["alice@example.com"]]

@@ -2,9 +2,10 @@
 /// unknown, never as empty: the planner must not decide on it.
 public struct OnCallSnapshot: Sendable, Hashable, Codable {
     public enum Lookup: Sendable, Hashable, Codable {
-        /// The on-call recipients, lower-cased (backends name people by e-mail address).
+        /// The on-call recipients in `OnCallIdentity.comparable` form (backends name people by
+        /// e-mail address).
         case known(Set<String>)
-        /// Some of the people on call are named (lower-cased), others are not (`unnamed`, as the
+        /// Some of the people on call are named (comparable form), others are not (`unnamed`, as the
         /// backend identifies them, with why). A named requester is on call; anyone else is
         /// unknown, since an unnamed account might be them.
         case partial(Set<String>, unnamed: [String], reason: String)
@@ -19,8 +20,8 @@ public struct OnCallSnapshot: Sendable, Hashable, Codable {
         self.schedules = schedules
     }
 
-    /// Records the recipients of a schedule, normalising their case.
+    /// Records the recipients of a schedule in comparable form.
     public mutating func record(schedule: String, recipients: [String]) {
-        schedules[schedule] = .known(Set(recipients.map { $0.lowercased() }))
+        schedules[schedule] = .known(OnCallIdentity.comparable(recipients))
     }
 }

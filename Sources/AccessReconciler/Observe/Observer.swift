@@ -178,9 +178,9 @@ public struct Observer: Sendable {
             if let recipients = answer.recipients, !answer.unnamed.isEmpty {
                 let reason = answer.unnamedReason ?? "the backend cannot name them"
                 logger.notice("some people on call cannot be named", metadata: ["schedule": "\(answer.schedule)", "accounts": "\(answer.unnamed)"])
-                snapshot.schedules[answer.schedule] = .partial(Set(recipients.map { $0.lowercased() }), unnamed: answer.unnamed, reason: reason)
+                snapshot.schedules[answer.schedule] = .partial(OnCallIdentity.comparable(recipients), unnamed: answer.unnamed, reason: reason)
             } else if let recipients = answer.recipients {
-                snapshot.schedules[answer.schedule] = .known(Set(recipients.map { $0.lowercased() }))
+                snapshot.schedules[answer.schedule] = .known(OnCallIdentity.comparable(recipients))
             } else {
                 let reason = answer.failure ?? "no answer"
                 logger.warning("on-call lookup failed", metadata: ["schedule": "\(answer.schedule)", "error": "\(reason)"])
