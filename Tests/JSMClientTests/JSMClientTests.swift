@@ -138,17 +138,18 @@ struct JSMClientTests {
         }
     }
 
-    @Test("the other reading of each silent point: hidden address as null, empty or left out; a pending status of 200 without an outcome; pages told by count alone; short user pages; a wide schedule search", arguments: FakeJSMReadings.HiddenAddress.allCases)
-    func otherReadings(_ hidden: FakeJSMReadings.HiddenAddress) async throws {
+    @Test("the other reading of each silent point: hidden address as null, empty or left out; a pending status of 200 without an outcome; pages told by links or count alone; short user pages; a wide schedule search", arguments: FakeJSMReadings.HiddenAddress.allCases, FakeJSMReadings.Paging.allCases)
+    func otherReadings(_ hidden: FakeJSMReadings.HiddenAddress, _ paging: FakeJSMReadings.Paging) async throws {
         try await JSMHarness.with { harness async throws in
             var readings = FakeJSMReadings.alternative
             readings.hiddenAddress = hidden
+            readings.paging = paging
             await harness.fake.setReadings(readings)
             await harness.fake.setStatusDelayPolls(2)
             let id = try await harness.client.createAlert(JSMHarness.draft("r0"))
             #expect(await harness.fake.alerts.map(\.id) == [id], "the create waited through the pending answers and was sent once")
 
-            // 150 open alerts: two pages, the second told only by the total count.
+            // 150 open alerts: two pages, the second told by `links.next`, the total count, or both.
             for n in 1...149 {
                 await harness.fake.seed(FakeOpsgenieAlert(alias: AlertAlias.forRequest("s\(n)"), message: "m", tags: ["access-reconciler", "teleport-cluster:c"],
                                                           createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(n))))
