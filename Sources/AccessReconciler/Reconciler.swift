@@ -33,7 +33,8 @@ public struct Reconciler: Sendable {
         }
         let observer = Observer(requests: requests, alerts: alerts, policy: policy, manifests: manifests, logger: logger)
         let planner = Planner(manifests: manifests, policy: policy)
-        let applier = Applier(requests: requests, alerts: alerts, concurrency: configuration.maxConcurrentWrites, stop: stop, logger: logger)
+        let applier = Applier(requests: requests, alerts: alerts, approval: policy.autoApproval, concurrency: configuration.maxConcurrentWrites,
+                              stop: stop, logger: logger)
         var rounds: [RunReport.Round] = []
         var stale: [SavedPlan.Action] = []
         while true {
@@ -65,7 +66,7 @@ public struct Reconciler: Sendable {
                 throw ReconcileError.tooManyChanges(planned: plan.actions.count, limit: limit)
             }
             stop.enter("writing (round \(rounds.count + 1), \(plan.actions.count) writes)")
-            let outcomes = await applier.apply(plan)
+            let outcomes = await applier.apply(plan, now: clock())
             rounds.append(RunReport.Round(plan: plan, outcomes: outcomes))
             if outcomes.contains(where: { $0.status == .failed }) || stop.reason != nil { break }
         }

@@ -28,6 +28,10 @@ public actor InMemoryAccessRequests: AccessRequestPort {
 
     public func setFailure(_ error: (any Error)?) { failure = error }
 
+    /// The roles whose requests the job may review (nil: any), as its role's `review_requests`.
+    public private(set) var reviewableRoles: Set<String>?
+    public func setReviewableRoles(_ roles: Set<String>?) { reviewableRoles = roles }
+
     /// Adds or replaces a request (a test acting as Teleport).
     public func put(_ request: AccessRequest) { requests[request.id] = request }
 
@@ -78,6 +82,9 @@ public actor InMemoryAccessRequests: AccessRequestPort {
     public func submitReview(requestID: String, proposedState: RequestState, reason: String) async throws -> RequestState {
         try check()
         guard var request = requests[requestID] else { throw InMemoryError.notFound("access request \(requestID)") }
+        if let reviewableRoles, !Set(request.roles).isSubset(of: reviewableRoles) {
+            throw ReviewRefused(requestID: requestID, reason: "user \"\(reviewer)\" cannot review access request \"\(requestID)\"")
+        }
         let state: RequestState
         do {
             state = try AccessReviewRules.review(author: reviewer, caller: reviewer, proposed: proposedState, requestUser: request.user,

@@ -162,6 +162,8 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
             logger.info("review not needed", metadata: ["request": "\(requestID)", "reason": "\(error.message)"])
             guard let current = try await accessRequest(id: requestID) else { return .none }
             return current.state
+        } catch let error as RPCError where error.code == .permissionDenied {
+            throw ReviewRefused(requestID: requestID, reason: "PERMISSION_DENIED: \(error.message)")
         } catch {
             throw TeleportError.from(error, operation: "review request \(requestID)", address: configuration.address)
         }

@@ -30,6 +30,7 @@ struct SharedOptions: ParsableArguments {
     @Option(help: .setting("--auto-approve")) var autoApprove: String?
     @Option(help: .setting("--reviewer")) var reviewer: String?
     @Option(help: .setting("--automated-reviewer")) var automatedReviewer: [String] = []
+    @Option(help: .setting("--ignore-approval-bot")) var ignoreApprovalBot: String?
     @Option(help: .setting("--auto-approve-identity")) var autoApproveIdentity: String?
     @Option(help: .setting("--auto-approve-role")) var autoApproveRole: [String] = []
     @Option(help: .setting("--auto-approve-max-duration")) var autoApproveMaxDuration: String?

@@ -99,7 +99,8 @@ struct ConfigurationTests {
     @Test("approval settings: defaults as narrow as Teleport's plugin; environment and flags override; bad values name their source")
     func approvalSettings() throws {
         let defaults = try resolve().core
-        #expect(defaults.autoApproval.automatedReviewers == ["@teleport-access-approval-bot"])
+        #expect(defaults.autoApproval.automatedReviewers == [] && defaults.autoApproval.countsApprovalBot)
+        #expect(defaults.autoApproval.automatedAuthors(reviewer: "job") == ["job", "@teleport-access-approval-bot"])
         #expect(defaults.autoApproval.identity == .user && defaults.autoApproval.maxRequestAge == nil)
         let environment = [
             "ACCESS_RECONCILER_AUTOMATED_REVIEWERS": "bot-a, bot-b", "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "email_domain",
@@ -110,6 +111,11 @@ struct ConfigurationTests {
         #expect(fromEnvironment.autoApproval.identity == .emailDomain && fromEnvironment.autoApproval.maxRequestAge == 3600)
         let fromFlags = try resolve(flags: ["--auto-approve-identity", "user", "--automated-reviewer", "only-bot"], environment: environment).core
         #expect(fromFlags.autoApproval.identity == .user && fromFlags.autoApproval.automatedReviewers == ["only-bot"])
+        #expect(fromFlags.autoApproval.automatedAuthors(reviewer: "job") == ["job", "@teleport-access-approval-bot", "only-bot"],
+                "a list adds to Teleport's approval bot")
+        let dropped = try resolve(flags: ["--ignore-approval-bot", "true"], environment: environment).core
+        #expect(dropped.autoApproval.automatedAuthors(reviewer: "job") == ["job", "bot-a", "bot-b"], "only an explicit setting drops it")
+        #expect(try resolve(environment: ["ACCESS_RECONCILER_IGNORE_APPROVAL_BOT": "true"]).core.autoApproval.countsApprovalBot == false)
 
         #expect(throws: ConfigurationError.invalid(source: "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY", problem: "expected user, email_trait or email_domain")) {
             try resolve(environment: ["ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY": "anyone"])

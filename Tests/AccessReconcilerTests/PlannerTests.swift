@@ -189,11 +189,33 @@ struct PlannerTests {
         }
         let custom = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", automatedReviewers: ["pagerduty-bot"]))
         #expect(plan(observation([approvedBy("pagerduty-bot")], alerts: alerts, onCall: onCall), policy: custom).actions.isEmpty)
+        #expect(plan(observation([approvedBy("@teleport-access-approval-bot")], alerts: alerts, onCall: onCall), policy: custom).actions.isEmpty,
+                "a configured list adds to Teleport's approval bot, never replaces it")
+        let dropped = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", countsApprovalBot: false))
+        #expect(plan(observation([approvedBy("@teleport-access-approval-bot")], alerts: alerts, onCall: onCall), policy: dropped).actions.map(\.kind)
+                == [.approveRequest], "only the explicit setting drops it")
         #expect(plan(observation([approvedBy("lead@example.com")], alerts: alerts, onCall: onCall)).actions.map(\.kind) == [.approveRequest],
                 "a person's approval leaves room for the job's")
-        let denied = request("r1", reviews: [AccessReview(author: "@teleport-access-approval-bot", proposedState: .denied, created: TestSupport.time(-10))])
-        #expect(plan(observation([denied], alerts: alerts, onCall: onCall)).actions.map(\.kind) == [.approveRequest],
-                "only approvals count toward the limit")
+
+        // The job's earlier identity (another bot name, before a Machine ID change) is known by its review reason.
+        let earlier = request("r1", reviews: [AccessReview(author: "bot-old-reconciler", proposedState: .approved,
+                                                           reason: AutoApprovalPolicy.reviewReasonPrefix + "bot-old-reconciler: alice is on call in schedule(s) platform.",
+                                                           created: TestSupport.time(-10))])
+        let byReason = plan(observation([earlier], alerts: alerts, onCall: onCall))
+        #expect(byReason.actions.isEmpty)
+        #expect(byReason.findings.first { $0.kind == .approvalWithheld }?.message.contains("by bot-old-reconciler") == true)
+    }
+
+    @Test("a DENIED review, by a person or a machine, holds auto-approval back even while the request is still pending")
+    func denialHoldsBack() throws {
+        let onCall = ["platform": ["alice@example.com"]]
+        for author in ["lead@example.com", "@teleport-access-approval-bot"] {
+            let denied = request("r1", reviews: [AccessReview(author: author, proposedState: .denied, created: TestSupport.time(-10))])
+            let result = plan(observation([denied], alerts: [alert("a1", request: "r1")], onCall: onCall))
+            #expect(result.actions.isEmpty, "denied by \(author)")
+            let finding = try #require(result.findings.first { $0.kind == .approvalWithheld })
+            #expect(finding.message.contains("\(author) denied it"), "\(finding.message)")
+        }
     }
 
     @Test("approval only on schedules both the manifests and the request's own annotation name; the difference is drift")

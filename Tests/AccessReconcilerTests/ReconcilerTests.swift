@@ -55,6 +55,23 @@ struct ReconcilerTests {
         #expect(report.exitStatus(detailedExitCode: false) == .failure, "a run that could not see everything does not report success")
     }
 
+    @Test("a review that lands between the look and the approval is weighed: another machine's approval or a denial, and the job does not approve", arguments: [
+        AccessReview(author: "@teleport-access-approval-bot", proposedState: .approved, created: Date(timeIntervalSince1970: 1_790_000_000)),
+        AccessReview(author: "lead@example.com", proposedState: .denied, created: Date(timeIntervalSince1970: 1_790_000_000)),
+    ])
+    func raceBeforeApproval(_ review: AccessReview) async throws {
+        let backends = scenario.makeBackends()
+        let racing = ReviewLandsBeforeApproval(wrapped: backends.requests, requestID: Self.id(1), review: review)
+        var once = configuration
+        once.maxRounds = 1
+        let report = try await Reconciler(configuration: once, manifests: manifests, requests: racing, alerts: backends.alerts)
+            .run(.apply, now: scenario.now)
+        let approval = try #require(report.outcomes.first { $0.action.kind == .approveRequest })
+        #expect(approval.status == .skipped && approval.detail.contains("not approved when read again"), "\(approval.detail)")
+        let writes = await backends.requests.writes
+        #expect(writes.filter { $0.hasPrefix("review") }.isEmpty, "\(writes)")
+    }
+
     @Test("apply carries the plan out; looking again, only the follow-up of the approval is left, then nothing")
     func applyConverges() async throws {
         let backends = scenario.makeBackends()
@@ -218,6 +235,31 @@ struct ReconcilerTests {
         #expect(text.contains("\nApprove request (1)\n  + request \(Self.id(1)): myuser@example.com is on call in teleport-access-alert-schedules"))
         #expect(text.contains("  ! drift annotationDrift request \(Self.id(7)): annotations differ from the manifests"))
         #expect(text.hasSuffix("Plan: 1 alert(s) to create, 1 request(s) to approve, 2 note(s) to add, 2 alert(s) to close; 2 drift findings, 3 notices.\n"))
+    }
+}
+
+/// Teleport as another machine racing the job: a review lands on one request between the job's
+/// look and its re-read before the approval.
+struct ReviewLandsBeforeApproval: AccessRequestPort {
+    let wrapped: InMemoryAccessRequests
+    let requestID: String
+    let review: AccessReview
+    func clusterName() async throws -> String { try await wrapped.clusterName() }
+    func listAccessRequests() async throws -> [AccessRequest] { try await wrapped.listAccessRequests() }
+    func accessRequest(id: String) async throws -> AccessRequest? {
+        if id == requestID, var request = try await wrapped.accessRequest(id: id), !request.reviews.contains(review) {
+            request.reviews.append(review)
+            await wrapped.put(request)
+        }
+        return try await wrapped.accessRequest(id: id)
+    }
+    func listPluginData(plugin: String) async throws -> [String: RequestPluginData] { try await wrapped.listPluginData(plugin: plugin) }
+    func pluginData(requestID: String) async throws -> RequestPluginData? { try await wrapped.pluginData(requestID: requestID) }
+    func updatePluginData(requestID: String, plugin: String, set: [String: String], expect: [String: String]) async throws {
+        try await wrapped.updatePluginData(requestID: requestID, plugin: plugin, set: set, expect: expect)
+    }
+    func submitReview(requestID: String, proposedState: RequestState, reason: String) async throws -> RequestState {
+        try await wrapped.submitReview(requestID: requestID, proposedState: proposedState, reason: reason)
     }
 }
 

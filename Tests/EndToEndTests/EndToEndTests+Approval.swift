@@ -117,3 +117,26 @@ extension EndToEndTests {
         }
     }
 }
+
+extension EndToEndTests {
+    @Test("a review Teleport refuses (a role outside the job's review_requests) is recorded once: the run succeeds, other writes happen, later runs do not ask again", arguments: SandboxBackend.allCases)
+    func refusedReview(_ backend: SandboxBackend) async throws {
+        let (world, request) = approvalWorld()
+        try await withSandbox(scenario: world, backend: backend) { sandbox async throws in
+            await sandbox.teleport.state.setReviewableRoles(["dba"], for: SandboxEnvironment.jobUser)
+            let first = try await run(.apply, sandbox)
+            #expect(first.exitStatus(detailedExitCode: false) == .success, "\(TextReport.render(first))")
+            let approval = try #require(first.outcomes.first { $0.action.kind == .approveRequest })
+            #expect(approval.status == .skipped && approval.detail.contains("PERMISSION_DENIED"), "\(approval.detail)")
+            #expect(first.outcomes.contains { $0.action.kind == .createAlert && $0.status == .done }, "the alert was still created")
+            #expect(first.finalPlan.findings.contains { $0.kind == .approvalRefused && $0.requestID == request.id })
+            #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 1)
+
+            let second = try await run(.apply, sandbox)
+            #expect(second.exitStatus(detailedExitCode: false) == .success)
+            #expect(second.outcomes.isEmpty)
+            #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 1, "not asked again")
+            #expect(await sandbox.teleport.state.request(request.id)?.state == .pending)
+        }
+    }
+}

@@ -126,12 +126,12 @@ struct TeleportClientTests {
         }
     }
 
-    @Test("nobody reviews their own request")
+    @Test("nobody reviews their own request; a refusal for want of permission is the port's ReviewRefused, naming Teleport's reason")
     func ownRequest() async throws {
         try await withClient { fake, client async throws in
             await fake.state.seed([Self.request("r1", user: "access-reconciler")])
-            let error = await #expect(throws: TeleportError.self) { try await client.submitReview(requestID: "r1", proposedState: .approved, reason: "") }
-            #expect(error?.description.contains("cannot review their own request") == true)
+            let error = await #expect(throws: ReviewRefused.self) { try await client.submitReview(requestID: "r1", proposedState: .approved, reason: "") }
+            #expect(error?.description.contains("PERMISSION_DENIED") == true && error?.description.contains("cannot review their own request") == true)
         }
     }
 

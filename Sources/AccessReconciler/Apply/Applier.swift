@@ -3,29 +3,35 @@ import Logging
 
 /// Carries out a plan through the two ports. The actions of one request run in order (create,
 /// approve, notes, close) and stop at the first failure; different requests run concurrently, at
-/// most `concurrency` at a time. Before an approval the request is read again and must still be
-/// pending; a close finds out whether the alert was still open. Plugin data is kept in the
+/// most `concurrency` at a time. Before an approval the request is read again: it must still be
+/// pending, and every rule of the approval policy is applied again to what is read (a review that
+/// came in since the look, a second machine's approval in a race); a close finds out whether the
+/// alert was still open. Plugin data is kept in the
 /// backend's plugin entry, under the keys of Teleport's Opsgenie plugin, so that Teleport's own
 /// plugin and the job see the same bookkeeping.
 public struct Applier: Sendable {
     public let requests: any AccessRequestPort
     public let alerts: any AlertBackend
+    /// The policy whose hold-back rules an approval must still pass when the request is re-read.
+    public let approval: AutoApprovalPolicy
     public let concurrency: Int
     /// Once it is requested, no further write starts.
     public let stop: RunStop
     let logger: Logger
 
-    public init(requests: any AccessRequestPort, alerts: any AlertBackend, concurrency: Int = 4, stop: RunStop = RunStop(),
-                logger: Logger = Logger(label: "access-reconciler.apply")) {
+    public init(requests: any AccessRequestPort, alerts: any AlertBackend, approval: AutoApprovalPolicy = AutoApprovalPolicy(),
+                concurrency: Int = 4, stop: RunStop = RunStop(), logger: Logger = Logger(label: "access-reconciler.apply")) {
         self.requests = requests
         self.alerts = alerts
+        self.approval = approval
         self.concurrency = max(1, concurrency)
         self.stop = stop
         self.logger = logger
     }
 
-    /// One outcome per action, in the plan's order.
-    public func apply(_ plan: Plan) async -> [ActionOutcome] {
+    /// One outcome per action, in the plan's order; `now` is the time the approval policy's limits
+    /// are measured at.
+    public func apply(_ plan: Plan, now: Date = Date()) async -> [ActionOutcome] {
         var groups: [[(index: Int, action: PlannedAction)]] = []
         var groupOfRequest: [String: Int] = [:]
         for (index, action) in plan.actions.enumerated() {
@@ -43,7 +49,7 @@ public struct Applier: Sendable {
                 guard next < groups.count else { return }
                 let work = groups[next]
                 next += 1
-                group.addTask { await applyInOrder(work) }
+                group.addTask { await applyInOrder(work, now: now) }
             }
             for _ in 0..<min(concurrency, groups.count) { startNext() }
             for await finished in group {
@@ -54,7 +60,7 @@ public struct Applier: Sendable {
         return outcomes.map { $0! }
     }
 
-    private func applyInOrder(_ work: [(index: Int, action: PlannedAction)]) async -> [(Int, ActionOutcome)] {
+    private func applyInOrder(_ work: [(index: Int, action: PlannedAction)], now: Date) async -> [(Int, ActionOutcome)] {
         var results: [(Int, ActionOutcome)] = []
         var failed = false
         for (index, action) in work {
@@ -68,7 +74,7 @@ public struct Applier: Sendable {
             }
             let outcome: ActionOutcome
             do {
-                outcome = try await perform(action)
+                outcome = try await perform(action, now: now)
             } catch {
                 outcome = ActionOutcome(action: action, status: .failed, detail: "\(error)")
                 failed = true
@@ -80,7 +86,7 @@ public struct Applier: Sendable {
         return results
     }
 
-    private func perform(_ action: PlannedAction) async throws -> ActionOutcome {
+    private func perform(_ action: PlannedAction, now: Date) async throws -> ActionOutcome {
         let plugin = alerts.pluginName
         switch action {
         case let .createAlert(create):
@@ -108,7 +114,18 @@ public struct Applier: Sendable {
             guard let current = try await requests.accessRequest(id: approve.requestID), current.state == .pending else {
                 return ActionOutcome(action: action, status: .skipped, detail: "the request is no longer pending")
             }
-            let state = try await requests.submitReview(requestID: approve.requestID, proposedState: .approved, reason: approve.reviewReason)
+            if let reviewer = approval.reviewer, let reason = approval.withheldReason(current, reviewer: reviewer, now: now) {
+                return ActionOutcome(action: action, status: .skipped, detail: "not approved when read again: \(reason)")
+            }
+            let state: RequestState
+            do {
+                state = try await requests.submitReview(requestID: approve.requestID, proposedState: .approved, reason: approve.reviewReason)
+            } catch let refused as ReviewRefused {
+                // Asking again would be refused again: record it, so that later runs report it.
+                try await requests.updatePluginData(requestID: approve.requestID, plugin: alerts.pluginName,
+                                                    set: [PluginDataKey.approvalRefused: String(refused.reason.prefix(500))], expect: [:])
+                return ActionOutcome(action: action, status: .skipped, detail: "\(refused); recorded, not asked again")
+            }
             return ActionOutcome(action: action, status: .done, detail: "request is now \(state)")
         case let .addNote(note):
             // Reserve the note before posting it, as Teleport's plugin does: `reviews_count` moves

@@ -42,9 +42,13 @@ public struct AutoApprovalPolicy: Sendable {
     /// The job's own Teleport user: the author of its reviews. Without it the job cannot tell
     /// whether it already reviewed a request, so it approves nothing.
     public var reviewer: String?
-    /// Users whose approvals count as automated. A request that already carries an approval by one
-    /// of them, or by the job, gets no further automated approval from the job.
+    /// Users whose approvals count as automated besides the job and Teleport's approval bot. A
+    /// request that already carries an approval by one of them gets no further automated approval
+    /// from the job.
     public var automatedReviewers: [String]
+    /// Whether an approval by Teleport's approval bot (the hosted plugins' and the built-in
+    /// automatic reviews' user) counts as automated; dropping it is an explicit setting.
+    public var countsApprovalBot: Bool
     /// When not empty, every requested role must match one of these (Teleport issue 37320).
     public var roles: [RoleMatcher]
     /// When set, requests asking for longer access are left to a person (seconds).
@@ -57,12 +61,13 @@ public struct AutoApprovalPolicy: Sendable {
     /// The domain for `ApprovalIdentity.emailDomain`.
     public var emailDomain: String?
 
-    public init(enabled: Bool = true, reviewer: String? = nil, automatedReviewers: [String] = [AutoApprovalPolicy.teleportApprovalBot],
+    public init(enabled: Bool = true, reviewer: String? = nil, automatedReviewers: [String] = [], countsApprovalBot: Bool = true,
                 roles: [RoleMatcher] = [], maxDuration: Double? = nil, maxRequestAge: Double? = nil,
                 identity: ApprovalIdentity = .user, emailDomain: String? = nil) {
         self.enabled = enabled
         self.reviewer = reviewer
         self.automatedReviewers = automatedReviewers
+        self.countsApprovalBot = countsApprovalBot
         self.roles = roles
         self.maxDuration = maxDuration
         self.maxRequestAge = maxRequestAge

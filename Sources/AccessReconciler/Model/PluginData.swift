@@ -35,6 +35,9 @@ public struct PluginEntry: Sendable, Hashable, Codable {
     /// alert, or looked and found none open), so later runs need not look again.
     public var closeChecked: Bool { nonEmpty(fields[PluginDataKey.reconcilerChecked]) != nil }
 
+    /// Why Teleport refused the job's approval, when it did.
+    public var approvalRefused: String? { nonEmpty(fields[PluginDataKey.approvalRefused]) }
+
     private func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }
         return value
@@ -56,4 +59,7 @@ public enum PluginDataKey {
     /// alert closed. Teleport's plugin reads and writes only its own keys, and plugin-data updates
     /// merge keys, so the two never undo each other.
     public static let reconcilerChecked = "reconciler_checked"
+    /// The job's own key: why Teleport refused the job's approval of the request, so that later
+    /// runs report it instead of asking again.
+    public static let approvalRefused = "reconciler_approval_refused"
 }

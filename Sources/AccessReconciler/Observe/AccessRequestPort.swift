@@ -18,6 +18,7 @@ public protocol AccessRequestPort: Sendable {
     /// the expectation fails.
     func updatePluginData(requestID: String, plugin: String, set: [String: String], expect: [String: String]) async throws
     /// Submits a review authored by the job's identity and returns the request's state afterwards.
+    /// Throws `ReviewRefused` when Teleport does not let the job review the request.
     func submitReview(requestID: String, proposedState: RequestState, reason: String) async throws -> RequestState
 }
 
@@ -52,6 +53,21 @@ extension AccessRequestPort {
             }
         }
     }
+}
+
+/// Teleport refused the job's review for want of permission (gRPC PERMISSION_DENIED), for example a
+/// requested role outside the `review_requests.roles` of the job's role: trying again changes
+/// nothing until an administrator changes the role.
+public struct ReviewRefused: Error, Sendable, CustomStringConvertible {
+    public var requestID: String
+    public var reason: String
+
+    public init(requestID: String, reason: String) {
+        self.requestID = requestID
+        self.reason = reason
+    }
+
+    public var description: String { "Teleport refused the review of request \(requestID): \(reason)" }
 }
 
 /// A plugin-data compare-and-swap whose expectation did not hold: someone else wrote first.

@@ -22,6 +22,9 @@ public struct Finding: Sendable, Hashable {
         case onCallUnknown
         /// No e-mail address could be derived for the requester to look for on call.
         case identityUnknown
+        /// Teleport refused the job's approval of the request (recorded in plugin data); it is not
+        /// asked again.
+        case approvalRefused
         /// An alert with the job's tag whose alias is not a request alias.
         case unrecognisedAlert
         /// A lookup about one request failed, so nothing is created, closed or approved for it.

@@ -10,6 +10,11 @@ extension PlanWork {
         guard approval.enabled, !routing.approvalSchedules.isEmpty else { return }
         guard let reviewer = approval.reviewer, !reviewer.isEmpty else { return }
         guard request.user != reviewer else { return }
+        if let refused = observation.pluginData[request.id]?.approvalRefused {
+            findings.append(Finding(kind: .approvalRefused, requestID: request.id,
+                                    message: "Teleport refused the job's approval before (\(refused)); not asked again, left to a reviewer"))
+            return
+        }
         let address: Result<String, OnCallIdentity.Unknown>
         if let cached = addressCache[request.user] {
             address = cached
@@ -62,7 +67,7 @@ extension PlanWork {
         }
         let reason = approvable.isEmpty
             ? "the request's own \(RequestAnnotation.schedules) annotation does not name \(onCallIn.joined(separator: ", "))"
-            : withheldReason(request, reviewer: reviewer, policy: approval)
+            : approval.withheldReason(request, reviewer: reviewer, now: now)
         if let reason {
             findings.append(Finding(kind: .approvalWithheld, requestID: request.id,
                                     message: "\(address) is on call in \(onCallIn.joined(separator: ", ")), but \(reason); left to a reviewer"))
@@ -71,37 +76,7 @@ extension PlanWork {
         let schedules = approvable.joined(separator: ", ")
         actions.append(.approveRequest(ApproveRequest(
             requestID: request.id, user: request.user, schedules: approvable,
-            reviewReason: "Access request automatically approved by \(reviewer): \(request.user) is on call in schedule(s) \(schedules).",
+            reviewReason: AutoApprovalPolicy.reviewReasonPrefix + "\(reviewer): \(request.user) is on call in schedule(s) \(schedules).",
             reason: "\(address) is on call in \(schedules)")))
-    }
-
-    /// Why the auto-approval policy keeps a request for a person, or nil when it may be approved.
-    func withheldReason(_ request: AccessRequest, reviewer: String, policy approval: AutoApprovalPolicy) -> String? {
-        let automated = Set([reviewer] + approval.automatedReviewers)
-        if let prior = request.reviews.first(where: { automated.contains($0.author) && $0.proposedState == .approved }) {
-            return "it already carries an automated approval (by \(prior.author)); the job never adds a second one"
-        }
-        if request.reviews.contains(where: { $0.author == reviewer }) {
-            return "\(reviewer) has reviewed it already"
-        }
-        if !approval.roles.isEmpty {
-            let outside = request.roles.filter { role in !approval.roles.contains { $0.matches(role) } }
-            if !outside.isEmpty {
-                return "auto-approval is limited to roles \(approval.roles.map(\.source).joined(separator: ", ")) and \(outside.joined(separator: ", ")) is not among them"
-            }
-        }
-        if let limit = approval.maxRequestAge, now.timeIntervalSince(request.created) > limit {
-            return "it was created \(GoDuration.format(now.timeIntervalSince(request.created))) ago and auto-approval is limited to requests younger than \(GoDuration.format(limit))"
-        }
-        if let limit = approval.maxDuration {
-            guard let end = request.maxDuration ?? request.accessExpires else {
-                return "the requested duration is unknown and auto-approval is limited to \(GoDuration.format(limit))"
-            }
-            let requested = end.timeIntervalSince(request.created)
-            if requested > limit {
-                return "it asks for \(GoDuration.format(requested)) and auto-approval is limited to \(GoDuration.format(limit))"
-            }
-        }
-        return nil
     }
 }

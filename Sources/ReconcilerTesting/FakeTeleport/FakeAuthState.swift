@@ -21,6 +21,9 @@ public actor FakeAuthState {
     public private(set) var latency: Duration = .zero
     private var unavailableCalls = 0
     private var down = false
+    /// Per user, the roles whose requests it may review (its roles' `review_requests.roles`);
+    /// a user without an entry may review any.
+    private var reviewableRoles: [String: Set<String>] = [:]
     private var listUnimplemented = false
     private var cutStreamAfter: Int?
     private var pendingConcurrentWrites: [(requestID: String, plugin: String, set: [String: String])] = []
@@ -59,6 +62,8 @@ public actor FakeAuthState {
     public func failNext(_ count: Int) { unavailableCalls = count }
     /// Answers every call with UNAVAILABLE until called with false.
     public func setDown(_ down: Bool) { self.down = down }
+    /// Limits which requested roles `user` may review (nil: any), as its role's `review_requests`.
+    public func setReviewableRoles(_ roles: Set<String>?, for user: String) { reviewableRoles[user] = roles }
     /// Makes ListAccessRequests UNIMPLEMENTED, as on servers that only stream.
     public func setListUnimplemented(_ value: Bool) { listUnimplemented = value }
     /// Breaks GetAccessRequestsV2 after `count` messages.
@@ -141,6 +146,9 @@ public actor FakeAuthState {
         guard !submission.requestID.isEmpty else { throw RPCError(code: .invalidArgument, message: "missing request ID") }
         guard var request = requests[submission.requestID] else {
             throw RPCError(code: .notFound, message: "access request \"\(submission.requestID)\" does not exist")
+        }
+        if let allowed = reviewableRoles[caller], !Set(request.spec.roles).isSubset(of: allowed) {
+            throw RPCError(code: .permissionDenied, message: "user \"\(caller)\" cannot review access request \"\(submission.requestID)\"")
         }
         let newState: RequestState
         do {

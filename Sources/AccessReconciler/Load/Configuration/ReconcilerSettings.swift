@@ -71,9 +71,14 @@ public enum ReconcilerSettings {
             $0.autoApproval.reviewer = try $1.nonEmpty("a Teleport user name")
         },
         Entry(.init(key: "auto_approval.automated_reviewers", flag: "--automated-reviewer", environment: "ACCESS_RECONCILER_AUTOMATED_REVIEWERS",
-                    shape: .list, valueName: "USER", default: "`@teleport-access-approval-bot`",
-                    help: "Users whose approvals count as automated: the job adds no approval where one of them, or the job, approved.")) {
+                    shape: .list, valueName: "USER", default: "none",
+                    help: "More users whose approvals count as automated, besides the job (any identity whose review reason is the job's) and `@teleport-access-approval-bot`: the job adds no approval where one of them approved. List other jobs' and self-hosted plugins' users here.")) {
             $0.autoApproval.automatedReviewers = $1.texts
+        },
+        Entry(.init(key: "auto_approval.ignore_approval_bot", flag: "--ignore-approval-bot", environment: "ACCESS_RECONCILER_IGNORE_APPROVAL_BOT",
+                    shape: .toggle, valueName: "true|false", default: "`false`",
+                    help: "Let the job approve where `@teleport-access-approval-bot` (Teleport's hosted plugins, built-in automatic reviews) already approved: two machine approvals. Only for clusters that want that.")) {
+            $0.autoApproval.countsApprovalBot = !(try $1.bool())
         },
         Entry(.init(key: "auto_approval.identity", flag: "--auto-approve-identity", environment: "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY",
                     valueName: "user|email_trait|email_domain", default: "`user`",
