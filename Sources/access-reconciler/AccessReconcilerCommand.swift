@@ -8,7 +8,7 @@ struct AccessReconcilerCommand: AsyncParsableCommand {
         commandName: "access-reconciler",
         abstract: "Keep Teleport Access Requests and on-call alerts (Opsgenie or JSM Operations) in agreement.",
         discussion: """
-        Exit codes: 0 in sync or applied; 2 plan --detailed-exitcode found changes; 1 error.
+        Exit codes: 0 in sync or applied; 2 plan --detailed-exitcode found changes; 1 error (an invalid setting value too); 64 an unknown option or a missing value; 143 SIGTERM.
         Settings come from flags, then environment variables, then the configuration file, then defaults.
         """,
         version: BuildInfo.description,

@@ -94,14 +94,13 @@ struct SharedOptions: ParsableArguments {
         return flag
     }
 
-    /// A flag with a value no setting takes is a usage error (exit 64, with the usage), found
-    /// before anything is read or connected.
+    /// A flag with a value no setting takes is refused before anything is read or connected, as
+    /// the same value in the environment or the file is: exit 1, naming the setting. Exit 64 is
+    /// left to what the argument parser itself refuses (an unknown option, a missing value).
+    /// (The argument parser prints an error of another type than its own as it is, without the
+    /// usage, and exits 1.)
     func validate() throws {
-        do {
-            try RunSettings.check(RunSettings.catalog.flagLayer(flagValues))
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        try RunSettings.check(RunSettings.catalog.flagLayer(flagValues))
     }
 
     /// Combines flags, environment and the configuration file.

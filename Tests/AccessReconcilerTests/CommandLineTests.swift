@@ -134,12 +134,20 @@ struct CommandLineTests {
         #expect(result.stderr.contains("Teleport at teleport.invalid:3025 cannot be reached"), "\(result.stderr)")
     }
 
-    @Test("an invalid flag value is refused with usage, exit 64")
+    @Test("an invalid setting value exits 1 naming the setting, from a flag as from the environment or the file; an unknown option is a usage error, exit 64")
     func invalidFlag() throws {
-        let result = try run(["plan", "--format", "xml"])
-        #expect(result.status == 64)
-        #expect(result.stderr.contains("--format: expected text or json"))
-        #expect(result.stderr.contains("Usage:"))
+        let flag = try run(["plan", "--format", "xml"])
+        #expect(flag.status == 1)
+        #expect(flag.stderr.contains("--format: expected text or json"), "\(flag.stderr)")
+        let url = try run(["plan", "--opsgenie-url", "not a url"])
+        #expect(url.status == 1)
+        #expect(url.stderr.contains("--opsgenie-url"), "\(url.stderr)")
+        let environment = try run(["plan"], environment: ["ACCESS_RECONCILER_FORMAT": "xml"])
+        #expect(environment.status == 1)
+        #expect(environment.stderr.contains("ACCESS_RECONCILER_FORMAT: expected text or json"), "\(environment.stderr)")
+        let unknown = try run(["plan", "--no-such-option"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("Usage:"))
     }
 
     @Test("the help lists the commands and the exit codes")
