@@ -40,6 +40,25 @@ struct AlertTextTests {
         #expect(mismatches.isEmpty)
     }
 
+    @Test("a reason is written as the plugin writes it up to 1,000 characters, and cut after that, in the description and in both notes")
+    func reasonsAreLimited() {
+        let created = Date(timeIntervalSince1970: 1_790_000_000)
+        let short = "need it for the migration\nline two"
+        let long = String(repeating: "x", count: 5_000)
+        func description(_ reason: String) -> String {
+            AlertText.description(for: AccessRequest(id: "r1", user: "alice@example.com", roles: ["editor"], created: created, requestReason: reason),
+                                  webProxyURL: nil)
+        }
+        #expect(description(short) == "alice@example.com requested permissions for roles editor on Teleport at \(AlertText.rfc822(created)).\nReason: \(short)\n\n")
+        let cut = description(long)
+        #expect(cut.contains("Reason: " + String(repeating: "x", count: 1_000) + " [4000 more characters cut]\n"))
+        #expect(!cut.contains(String(repeating: "x", count: 1_001)))
+        let note = AlertText.reviewNote(AccessReview(author: "lead@example.com", proposedState: .approved, reason: long, created: created))
+        #expect(note.hasSuffix(" [4000 more characters cut]."))
+        #expect(AlertText.resolutionNote(.approved, reason: long).hasSuffix(" [4000 more characters cut]"))
+        #expect(AlertText.resolutionNote(.approved, reason: short) == "Access request has been approved\nReason: \(short)")
+    }
+
     @Test("an alias names a request only with the shared prefix and one path segment after it")
     func aliasParsing() {
         #expect(AlertAlias.requestID(from: "teleport-access-request/0d4c5e9a-1") == "0d4c5e9a-1")

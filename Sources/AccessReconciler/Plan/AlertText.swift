@@ -2,15 +2,26 @@ import Foundation
 
 /// The texts of alerts and notes, byte for byte what Teleport's plugin's templates produce
 /// (its alerting client's templates), so that alerts look the same whichever of the two created
-/// them, on either backend.
+/// them, on either backend. The one difference: a reason, which is a person's own words (the
+/// requester's, or a reviewer's), is cut at `reasonLimit` characters, so that nobody can fill an
+/// on-call engineer's page with text of their choosing.
 public enum AlertText {
+    /// The most characters of one reason an alert or note carries.
+    public static let reasonLimit = 1_000
+
+    /// `text` as it is when within `reasonLimit`, otherwise its start and how much was cut.
+    public static func limitedReason(_ text: String) -> String {
+        guard text.count > reasonLimit else { return text }
+        return String(text.prefix(reasonLimit)) + " [\(text.count - reasonLimit) more characters cut]"
+    }
+
     public static func message(user: String) -> String { "Access request from \(user)" }
 
     /// The description as the plugin's template writes it: three lines, each ending in a newline,
     /// the second and third empty when there is no reason or no link.
     public static func description(for request: AccessRequest, webProxyURL: URL?) -> String {
         let first = "\(request.user) requested permissions for roles \(request.roles.joined(separator: ", ")) on Teleport at \(rfc822(request.created))."
-        let reason = request.requestReason.isEmpty ? "" : "Reason: \(request.requestReason)"
+        let reason = request.requestReason.isEmpty ? "" : "Reason: \(limitedReason(request.requestReason))"
         let link = requestLink(request.id, webProxyURL: webProxyURL).map { "To approve or deny the request, proceed to \($0)" } ?? ""
         return first + "\n" + reason + "\n" + link + "\n"
     }
@@ -19,12 +30,12 @@ public enum AlertText {
     /// empty when the review has no reason.
     public static func reviewNote(_ review: AccessReview) -> String {
         "\(review.author) reviewed the request at \(rfc822(review.created)).\nResolution: \(review.proposedState).\n"
-            + (review.reason.isEmpty ? "" : "Reason: \(review.reason).")
+            + (review.reason.isEmpty ? "" : "Reason: \(limitedReason(review.reason)).")
     }
 
     /// The close note as the plugin writes it: the reason line empty when there is no reason.
     public static func resolutionNote(_ resolution: Resolution, reason: String) -> String {
-        "Access request has been \(resolution.rawValue)\n" + (reason.isEmpty ? "" : "Reason: \(reason)")
+        "Access request has been \(resolution.rawValue)\n" + (reason.isEmpty ? "" : "Reason: \(limitedReason(reason))")
     }
 
     /// `<web-proxy>/web/requests/<id>`, the request's page in Teleport's web UI.
