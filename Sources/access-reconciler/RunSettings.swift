@@ -68,6 +68,30 @@ struct RunSettings: Sendable {
         settings.jsm = try layers.resolve(JSMSettings.settings, into: settings.jsm)
         settings.monitoring = try layers.resolve(MonitoringSettings.settings, into: settings.monitoring)
         settings.warnings = layers.warnings
+        if !settings.core.allowPlainHTTP { try refusePlainHTTP(settings, layers) }
         return settings
+    }
+
+    /// The chosen backend's URLs carry its credential: plain `http://` only to a loopback address
+    /// (the sandbox, a local proxy), unless `alerting.allow_plain_http` says otherwise.
+    static func refusePlainHTTP(_ settings: RunSettings, _ layers: SettingLayers) throws {
+        let urls: [(key: String, url: URL?)]
+        switch settings.backend {
+        case .opsgenie: urls = [("opsgenie.url", settings.opsgenie.url)]
+        case .jsm: urls = [("jsm.api_url", settings.jsm.apiURL), ("jsm.site_url", settings.jsm.siteURL)]
+        }
+        for (key, url) in urls {
+            guard let url, url.scheme?.lowercased() == "http", !isLoopback(url.host ?? "") else { continue }
+            let problem = "\(url.absoluteString) is plain HTTP to an address that is not loopback, and the credential would cross the network unencrypted; use https://, or set alerting.allow_plain_http (ACCESS_RECONCILER_ALLOW_PLAIN_HTTP) to allow it"
+            throw layers.value(key)?.invalid(problem) ?? ConfigurationError.invalid(source: key, problem: problem)
+        }
+    }
+
+    /// `localhost`, 127.0.0.0/8 and ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }

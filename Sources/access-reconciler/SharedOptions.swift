@@ -27,6 +27,7 @@ struct SharedOptions: ParsableArguments {
     @Option(help: .setting("--default-schedule")) var defaultSchedule: [String] = []
     @Option(help: .setting("--default-team")) var defaultTeam: [String] = []
     @Option(help: .setting("--owner-tag")) var ownerTag: String?
+    @Option(help: .setting("--allow-plain-http")) var allowPlainHttp: String?
     @Option(help: .setting("--auto-approve")) var autoApprove: String?
     @Option(help: .setting("--reviewer")) var reviewer: String?
     @Option(help: .setting("--automated-reviewer")) var automatedReviewer: [String] = []

@@ -96,6 +96,24 @@ struct ConfigurationTests {
         #expect("\(error.map { "\($0)" } ?? "")".contains("--opsgenie-write-rate-ceiling"))
     }
 
+    @Test("plain HTTP to the alert backend is refused except on loopback, naming the setting, unless allow_plain_http says so")
+    func plainHTTP() throws {
+        for url in ["http://127.0.0.1:8080", "http://localhost:9", "http://[::1]:9", "https://api.eu.opsgenie.com"] {
+            #expect(throws: Never.self, "\(url)") { try resolve(flags: ["--opsgenie-url", url]) }
+        }
+        #expect(throws: ConfigurationError.self) { try resolve(flags: ["--opsgenie-url", "http://api.opsgenie.com"]) }
+        let error = #expect(throws: ConfigurationError.self) { try resolve(environment: ["OPSGENIE_API_URL": "http://10.0.0.5:8080"]) }
+        #expect(error.map { "\($0)".contains("OPSGENIE_API_URL") && "\($0)".contains("unencrypted") } == true, "\(String(describing: error))")
+        let jsm = #expect(throws: ConfigurationError.self) {
+            try resolve(flags: ["--alert-backend", "jsm", "--jsm-site-url", "http://example.atlassian.net"])
+        }
+        #expect(jsm.map { "\($0)".contains("--jsm-site-url") } == true, "\(String(describing: jsm))")
+        #expect(throws: Never.self) { try resolve(flags: ["--opsgenie-url", "http://api.opsgenie.com", "--allow-plain-http", "true"]) }
+        #expect(throws: Never.self, "the other backend's URL is not used") {
+            try resolve(flags: ["--alert-backend", "jsm", "--opsgenie-url", "http://api.opsgenie.com"])
+        }
+    }
+
     @Test("approval settings: defaults as narrow as Teleport's plugin; environment and flags override; bad values name their source")
     func approvalSettings() throws {
         let defaults = try resolve().core

@@ -22,6 +22,9 @@ public struct ReconcilerConfiguration: Sendable {
     public var defaultSchedules: [String] = []
     public var defaultTeams: [String] = []
     public var priority: AlertPriority = .p3
+    /// Whether the alert backend may be reached over plain HTTP at an address that is not
+    /// loopback: the API key or token would cross the network unencrypted.
+    public var allowPlainHTTP = false
     /// The tag that marks the job's alerts, so that listings find only them.
     public var ownerTag: String = PlanningPolicy.defaultOwnerTag
     public var autoApproval = AutoApprovalPolicy()

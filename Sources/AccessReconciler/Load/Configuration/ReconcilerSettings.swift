@@ -59,6 +59,11 @@ public enum ReconcilerSettings {
             }
             $0.ownerTag = $1.text
         },
+        Entry(.init(key: "alerting.allow_plain_http", flag: "--allow-plain-http", environment: "ACCESS_RECONCILER_ALLOW_PLAIN_HTTP", shape: .toggle,
+                    valueName: "true|false", default: "`false`",
+                    help: "Let the Opsgenie, JSM or Jira site URL be plain `http://` at an address that is not loopback: the API key or token then crosses the network unencrypted.")) {
+            $0.allowPlainHTTP = try $1.bool()
+        },
     ]
 
     public static let autoApproval: [Entry] = [
