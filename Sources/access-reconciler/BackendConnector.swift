@@ -25,8 +25,8 @@ enum BackendConnector {
         case .jsm: alerts = JSMAlertBackend(configuration: try await settings.jsm.configuration())
         }
         let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
-        // The job reviews as the identity's user unless told otherwise.
-        if settings.core.autoApproval.reviewer == nil { settings.core.autoApproval.reviewer = teleport.reviewer }
+        // Teleport records the caller as a review's author and refuses any other name.
+        settings.core.autoApproval.reviewer = teleport.reviewer
         return (Backends(requests: teleport, alerts: alerts), { await teleport.close() })
     }
 }

@@ -38,12 +38,15 @@ struct RunSettings: Sendable {
             + MonitoringSettings.settings.map(\.declaration)
             + OpsgenieSettings.settings.map(\.declaration) + JSMSettings.settings.map(\.declaration),
         aliases: OpsgenieSettings.deprecatedNames,
-        refusedFileKeys: OpsgenieSettings.refusedFileKeys + JSMSettings.refusedFileKeys
+        refusedFileKeys: ReconcilerSettings.refusedFileKeys + OpsgenieSettings.refusedFileKeys + JSMSettings.refusedFileKeys
     )
 
     /// The settings from flags (by flag name), the environment and the configuration file that
     /// `--config` or `ACCESS_RECONCILER_CONFIG` names.
     static func resolve(flags: [String: [String]], configFile: String?, environment: [String: String]) throws -> RunSettings {
+        for (name, message) in ReconcilerSettings.refusedEnvironment where environment[name] != nil {
+            throw ConfigurationError.invalid(source: name, problem: message)
+        }
         let file = try (configFile ?? environment[SettingsCatalog.configFileVariable].flatMap { $0.isEmpty ? nil : $0 })
             .map { try catalog.fileLayer(path: $0) } ?? SettingLayer()
         let layers = SettingLayers(flags: catalog.flagLayer(flags), environment: catalog.environmentLayer(environment), file: file)

@@ -29,7 +29,6 @@ struct SharedOptions: ParsableArguments {
     @Option(help: .setting("--owner-tag")) var ownerTag: String?
     @Option(help: .setting("--allow-plain-http")) var allowPlainHttp: String?
     @Option(help: .setting("--auto-approve")) var autoApprove: String?
-    @Option(help: .setting("--reviewer")) var reviewer: String?
     @Option(help: .setting("--automated-reviewer")) var automatedReviewer: [String] = []
     @Option(help: .setting("--ignore-approval-bot")) var ignoreApprovalBot: String?
     @Option(help: .setting("--auto-approve-identity")) var autoApproveIdentity: String?

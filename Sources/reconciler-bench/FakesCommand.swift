@@ -93,7 +93,6 @@ struct FakesCommand: AsyncParsableCommand {
               user: \(SandboxEnvironment.jsmUser)
               api_token_file: api-key
               concurrency: \(concurrency)\(jsmCeilings)
-            auto_approval: {reviewer: \(SandboxEnvironment.jobUser)}
             """
     }
 }

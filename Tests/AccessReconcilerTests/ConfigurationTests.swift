@@ -31,7 +31,6 @@ struct ConfigurationTests {
       users_file: users.yaml
     auto_approval:
       enabled: true
-      reviewer: access-bot
       roles: [editor, 'db-*']
       max_duration: 8h
       max_request_age: 15m
@@ -62,7 +61,7 @@ struct ConfigurationTests {
         #expect(config.priority == .p2)
         #expect(config.defaultSchedules == ["file-schedule"] && config.defaultTeams == ["file-team"])
         #expect(config.maxChanges == 200)
-        #expect(config.autoApproval.reviewer == "access-bot")
+        #expect(config.autoApproval.reviewer == nil, "the identity's user, set when the job connects")
         #expect(config.autoApproval.roles.map(\.source) == ["editor", "db-*"])
         #expect(config.autoApproval.maxDuration == 28_800 && config.autoApproval.maxRequestAge == 900)
         #expect(config.autoApproval.automatedReviewers == ["approval-bot", "pagerduty-bot"])
@@ -201,6 +200,17 @@ struct ConfigurationTests {
         #expect(error?.description.contains("config.yaml:2:12: alerting.priorty: unknown key `priorty`") == true)
         let nested = #expect(throws: YAMLInputError.self) { try fileLayer("jsm:\n  rate_limits:\n    writes: 3\n") }
         #expect(nested?.description.contains("jsm.rate_limits.writes: unknown key `writes`") == true)
+    }
+
+    @Test("the removed reviewer setting is refused wherever it is given, saying that Teleport records the identity's user")
+    func removedReviewer() throws {
+        let file = #expect(throws: YAMLInputError.self) { try fileLayer("auto_approval:\n  reviewer: other-bot\n") }
+        #expect(file?.description.contains("config.yaml:2:13: auto_approval.reviewer") == true)
+        #expect(file?.description.contains("Teleport records the identity's user as the author of every review") == true)
+        #expect(throws: ConfigurationError.invalid(source: "ACCESS_RECONCILER_REVIEWER", problem: ReconcilerSettings.removedReviewer)) {
+            try RunSettings.resolve(flags: [:], configFile: nil, environment: ["ACCESS_RECONCILER_REVIEWER": "other-bot"])
+        }
+        #expect(throws: (any Error).self, "the flag is gone: the parser refuses it") { try SharedOptions.parse(["--reviewer", "other-bot"]) }
     }
 
     @Test("an API key or token in the file is refused; from the environment or a key file it is used but never shown")

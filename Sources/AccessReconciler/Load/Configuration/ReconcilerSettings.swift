@@ -71,10 +71,6 @@ public enum ReconcilerSettings {
                     valueName: "true|false", default: "`true`", help: "Whether the job approves requests of on-call requesters.")) {
             $0.autoApproval.enabled = try $1.bool()
         },
-        Entry(.init(key: "auto_approval.reviewer", flag: "--reviewer", environment: "ACCESS_RECONCILER_REVIEWER", valueName: "USER",
-                    default: "the identity's user", help: "The job's Teleport user, the author of its approvals.")) {
-            $0.autoApproval.reviewer = try $1.nonEmpty("a Teleport user name")
-        },
         Entry(.init(key: "auto_approval.automated_reviewers", flag: "--automated-reviewer", environment: "ACCESS_RECONCILER_AUTOMATED_REVIEWERS",
                     shape: .list, valueName: "USER", default: "none",
                     help: "More users whose approvals count as automated, besides the job (any identity whose review reason is the job's) and `@teleport-access-approval-bot`: the job adds no approval where one of them approved. List other jobs' and self-hosted plugins' users here.")) {
@@ -112,6 +108,17 @@ public enum ReconcilerSettings {
             $0.autoApproval.emailDomain = try $1.nonEmpty("a domain")
         },
     ]
+
+    /// `auto_approval.reviewer` (`--reviewer`, `ACCESS_RECONCILER_REVIEWER`) was a setting until
+    /// the job learnt that Teleport refuses a review whose author is not the caller (the builtin
+    /// Admin role aside): the author is always the identity's user, so the name is refused, not
+    /// ignored, wherever a configuration still gives it.
+    public static let removedReviewer = "auto_approval.reviewer is no longer a setting: Teleport records the identity's user as the author of every review and refuses any other name; remove it (the identity's user is the reviewer)"
+
+    public static let refusedFileKeys = [RefusedFileKey(key: "auto_approval.reviewer", message: removedReviewer)]
+
+    /// Environment variables of removed settings, refused with the same message.
+    public static let refusedEnvironment = ["ACCESS_RECONCILER_REVIEWER": removedReviewer]
 
     public static let run: [Entry] = [
         Entry(.init(key: "max_changes", flag: "--max-changes", environment: "ACCESS_RECONCILER_MAX_CHANGES", valueName: "N", default: "no limit",
