@@ -11,8 +11,10 @@ public struct MetricsFile: Sendable {
         self.path = path
     }
 
+    /// Mode 0644 on purpose: node_exporter reads the file as its own user, and it holds counts,
+    /// times and the cluster's name, nothing secret.
     public func write(_ text: String) throws {
-        try AtomicFile.write(Data(text.utf8), to: path)
+        try AtomicFile.write(Data(text.utf8), to: path, permissions: 0o644)
     }
 
     /// What an earlier run left: its last success time and cluster label; nils when there is no file.

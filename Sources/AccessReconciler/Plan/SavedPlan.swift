@@ -131,8 +131,9 @@ public struct SavedPlan: Codable, Sendable, Hashable {
     }
 
     /// Writes the plan to `path` whole or not at all: a temporary file beside it, then a rename.
+    /// Mode 0600: a plan names requesters, their reasons and who is on call.
     public func write(to path: String) throws {
-        try AtomicFile.write(try json(), to: path)
+        try AtomicFile.write(try json(), to: path, permissions: 0o600)
     }
 
     /// Reads a saved plan, refusing anything that is not one, or is of a newer version.

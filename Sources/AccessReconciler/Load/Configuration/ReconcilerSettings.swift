@@ -138,7 +138,8 @@ public enum ReconcilerSettings {
             $0.timeout = try $1.duration(example: "9m or 300s")
         },
         Entry(.init(key: "lock_file", flag: "--lock-file", environment: "ACCESS_RECONCILER_LOCK_FILE", shape: .path, valueName: "FILE",
-                    default: "one per Teleport address in the temporary folder", help: "The file `apply` locks so that runs on this machine never overlap.")) {
+                    default: "one per Teleport address in `$XDG_RUNTIME_DIR/access-reconciler/`, or `access-reconciler-<uid>/` in the temporary folder",
+                    help: "The file `apply` locks so that runs on this machine never overlap; it must be the job's user's own, not a symbolic link.")) {
             $0.lockFile = try $1.nonEmpty("a file path")
         },
         Entry(.init(key: "plan_max_age", flag: "--plan-max-age", environment: "ACCESS_RECONCILER_PLAN_MAX_AGE", valueName: "DURATION",
