@@ -65,7 +65,7 @@ public struct Reconciler: Sendable {
             if let limit = configuration.maxChanges, plan.actions.count > limit {
                 throw ReconcileError.tooManyChanges(planned: plan.actions.count, limit: limit)
             }
-            stop.enter("writing (round \(rounds.count + 1), \(plan.actions.count) writes)")
+            stop.enter("writing (round \(rounds.count + 1), \(plan.actions.count) writes)", writing: true)
             let outcomes = await applier.apply(plan, now: clock())
             rounds.append(RunReport.Round(plan: plan, outcomes: outcomes))
             if outcomes.contains(where: { $0.status == .failed }) || stop.reason != nil { break }

@@ -144,7 +144,8 @@ public struct APITransport: Sendable {
                               metadata: ["operation": "\(request.operation)", "attempt": "\(attempt)", "wait": "\(wait)"])
                 try await Task.sleep(for: wait)
             case let .failure(error):
-                if error is CancellationError { throw error }
+                // Cancelled (the run's deadline): URLSession says so with URLError(.cancelled).
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
                 let reason = Self.describe(error, service: dialect.service)
                 let wait = retry.delay(after: attempt)
                 guard request.retryTransportFailures, mayRetry(after: wait) else {

@@ -217,6 +217,9 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
             attempt += 1
             do {
                 return try await body(options)
+            } catch where Task.isCancelled {
+                // The run's deadline: no retry, and no error of Teleport's to report.
+                throw CancellationError()
             } catch let error as RPCError where error.code == .unavailable && attempt < configuration.attempts
                 && TeleportError.tlsReason(in: error) == nil {
                 let exponential = configuration.retryBaseDelay * (1 << min(attempt - 1, 16))
@@ -252,19 +255,24 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
     }
 }
 
-/// Ping once per client; concurrent callers share the call.
+/// Ping once per client; concurrent callers share the call. A caller that is cancelled (the run's
+/// deadline) cancels the call: every caller of one run is cancelled together.
 actor PingCache {
     private var task: Task<Proto_PingResponse, Error>?
 
     func value(_ load: @escaping @Sendable () async throws -> Proto_PingResponse) async throws -> Proto_PingResponse {
-        if let task { return try await task.value }
+        if let task { return try await Self.waitCancellably(task) }
         let task = Task { try await load() }
         self.task = task
         do {
-            return try await task.value
+            return try await Self.waitCancellably(task)
         } catch {
             self.task = nil
             throw error
         }
+    }
+
+    private static func waitCancellably(_ task: Task<Proto_PingResponse, Error>) async throws -> Proto_PingResponse {
+        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 }

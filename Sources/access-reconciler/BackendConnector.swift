@@ -8,7 +8,7 @@ import TeleportClient
 /// setting is checked, and the identity and key files read, before any connection to either side,
 /// so a missing or expired one is reported without touching them.
 enum BackendConnector {
-    static func connect(_ settings: inout RunSettings) async throws -> (backends: Backends, close: @Sendable () async -> Void) {
+    static func connect(_ settings: inout RunSettings) async throws -> (backends: Backends, close: @Sendable (Duration) async -> Void) {
         let configuration = settings.core
         guard let address = configuration.teleportAddress else {
             throw ConfigurationError.missing("the Teleport address: set --teleport-addr or TELEPORT_ADDR")
@@ -27,6 +27,6 @@ enum BackendConnector {
         let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
         // Teleport records the caller as a review's author and refuses any other name.
         settings.core.autoApproval.reviewer = teleport.reviewer
-        return (Backends(requests: teleport, alerts: alerts), { await teleport.close() })
+        return (Backends(requests: teleport, alerts: alerts), { await teleport.close(grace: $0) })
     }
 }

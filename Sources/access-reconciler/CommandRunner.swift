@@ -120,9 +120,10 @@ enum CommandRunner {
     }
 
     /// load → observe → plan → (apply) → report, against the configured Teleport and alert backend.
-    /// `apply` first takes the run lock. The run stops starting writes at its deadline or on
-    /// SIGTERM, lets writes in flight finish and reports; a watchdog ends a run that cannot report
-    /// within a grace period after that. `saveTo`: `plan --out`; `savedPlan`: `apply --plan`.
+    /// `apply` first takes the run lock. At its deadline or on SIGTERM the run starts no more
+    /// writes; `RunGuardian` cuts reads in flight at once and writes in flight after a few seconds
+    /// (the run then reports what was done, or, cut while reading, says so and exits 1), and ends
+    /// the process if even that does not end it. `saveTo`: `plan --out`; `savedPlan`: `apply --plan`.
     static func reconcile(_ mode: RunReport.Mode, context: inout Context, detailedExitCode: Bool,
                           saveTo: String? = nil, savedPlan: String? = nil) async throws -> Ending {
         let manifests = try loadManifests(context.settings.core)
@@ -136,21 +137,38 @@ enum CommandRunner {
             ? try RunLock(path: context.settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: context.settings.core.teleportAddress),
                           runID: context.runID)
             : nil
-        let (backends, close) = try await BackendConnector.connect(&context.settings)
-        let configuration = context.settings.core
         let stop = RunStop()
-        let guardian = RunGuardian(stop: stop, timeout: configuration.timeout, teleportAddress: configuration.teleportAddress ?? "")
-        guardian.start()
+        let guardian = RunGuardian(stop: stop, timeout: context.settings.core.timeout,
+                                   teleportAddress: context.settings.core.teleportAddress ?? "")
+        // Connecting and the run are one task, which the guardian cuts at the deadline or on SIGTERM.
+        let work = Task { [settings = context.settings] () async throws -> (RunReport, RunSettings) in
+            var settings = settings
+            do {
+                let (backends, close) = try await BackendConnector.connect(&settings)
+                let report: Result<RunReport, any Error>
+                do {
+                    report = .success(try await Reconciler(configuration: settings.core, manifests: manifests, requests: backends.requests,
+                                                           alerts: backends.alerts).run(mode, stop: stop, saved: saved))
+                } catch {
+                    report = .failure(error)
+                }
+                // A stopped run does not wait for a connection that never came up.
+                await close(stop.reason == nil ? .seconds(5) : .milliseconds(300))
+                return (try report.get(), settings)
+            } catch where Task.isCancelled {
+                throw RunCut(reason: stop.reason ?? "the run was stopped", phase: stop.phase)
+            }
+        }
+        guardian.start(cut: { work.cancel() })
         defer { guardian.cancel() }
         let report: RunReport
         do {
-            report = try await Reconciler(configuration: configuration, manifests: manifests,
-                                          requests: backends.requests, alerts: backends.alerts).run(mode, stop: stop, saved: saved)
-        } catch {
-            await close()
-            throw error
+            (report, context.settings) = try await work.value
+        } catch let cut as RunCut {
+            LogOutput.say(.error, cut.description)
+            return Ending(exitCode: guardian.terminated ? 143 : ExitStatus.failure.rawValue, report: nil)
         }
-        await close()
+        let configuration = context.settings.core
         withExtendedLifetime(lock) {}
         if let saveTo {
             try SavedPlan(report.plan, alertBackend: backendName).write(to: saveTo)

@@ -76,7 +76,12 @@ public struct Applier: Sendable {
             do {
                 outcome = try await perform(action, now: now)
             } catch {
-                outcome = ActionOutcome(action: action, status: .failed, detail: "\(error)")
+                // Cut at the run's end: the write may or may not have been done; the next run's
+                // look tells (a create is looked up by its alias before it is sent again).
+                let detail = Task.isCancelled
+                    ? "cut before its answer came: \(stop.reason ?? "the run was stopped"); the next run finds out whether it was done"
+                    : "\(error)"
+                outcome = ActionOutcome(action: action, status: .failed, detail: detail)
                 failed = true
             }
             logger.info("action", metadata: ["kind": "\(action.kind.rawValue)", "request": "\(action.requestID)",

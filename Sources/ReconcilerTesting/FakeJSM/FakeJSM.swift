@@ -184,6 +184,8 @@ public actor FakeJSM {
             calls[index].status = status
             calls[index].responseBody = body
         }
+        let delay = faults.answerDelay(method: request.method)
+        if delay > .zero { try? await Task.sleep(for: delay) }
         return reply
     }
 

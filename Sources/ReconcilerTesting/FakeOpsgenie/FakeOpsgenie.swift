@@ -148,6 +148,8 @@ public actor FakeOpsgenie {
             calls[index].status = status
             calls[index].responseBody = body
         }
+        let delay = faults.answerDelay(method: request.method)
+        if delay > .zero { try? await Task.sleep(for: delay) }
         return reply
     }
 

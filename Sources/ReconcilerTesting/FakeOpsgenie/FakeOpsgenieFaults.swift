@@ -9,12 +9,22 @@ public struct FakeOpsgenieFaults: Sendable, Hashable {
     public var dropRate: Double = 0
     /// Seed of the generator deciding which requests fail.
     public var seed: UInt64 = 1
+    /// A write (any method but GET) is processed at once and its answer held back this long: a
+    /// service that took the write but is slow to say so, as at a run's deadline.
+    public var writeAnswerDelay: Duration = .zero
 
-    public init(latency: Duration = .zero, serverErrorRate: Double = 0, dropRate: Double = 0, seed: UInt64 = 1) {
+    public init(latency: Duration = .zero, serverErrorRate: Double = 0, dropRate: Double = 0, seed: UInt64 = 1,
+                writeAnswerDelay: Duration = .zero) {
         self.latency = latency
+        self.writeAnswerDelay = writeAnswerDelay
         self.serverErrorRate = serverErrorRate
         self.dropRate = dropRate
         self.seed = seed
+    }
+
+    /// How long the answer to a request of `method` is held back after it is processed.
+    func answerDelay(method: String) -> Duration {
+        method == "GET" ? .zero : writeAnswerDelay
     }
 }
 
@@ -29,7 +39,6 @@ public enum FakeOpsgenieScriptedFault: Sendable, Hashable {
     /// Process the request, then close the connection without answering (a lost response).
     case dropAfterProcessing
 }
-
 
 /// Opsgenie's rate-limit domains, as the fake applies them.
 public enum FakeOpsgenieDomain: String, Sendable, Hashable, CaseIterable {

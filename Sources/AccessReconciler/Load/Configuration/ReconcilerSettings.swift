@@ -134,7 +134,7 @@ public enum ReconcilerSettings {
             $0.maxConcurrentWrites = try $1.count(minimum: 1)
         },
         Entry(.init(key: "timeout", flag: "--timeout", environment: "ACCESS_RECONCILER_TIMEOUT", valueName: "DURATION", default: "`9m`",
-                    help: "The whole run's deadline: then no write starts, writes in flight finish, the report says what is left, exit 1.")) {
+                    help: "The whole run's deadline: then no write starts, reads in flight are cancelled, writes in flight get 2.5 s, the report says what is left, exit 1; the process ends 4.5 s after it at the latest.")) {
             $0.timeout = try $1.duration(example: "9m or 300s")
         },
         Entry(.init(key: "lock_file", flag: "--lock-file", environment: "ACCESS_RECONCILER_LOCK_FILE", shape: .path, valueName: "FILE",
