@@ -327,6 +327,66 @@ struct PlannerTests {
         #expect(plan(observation([request("r1", hours: 2)], alerts: alerts, onCall: onCall), policy: limited).actions.map(\.kind) == [.approveRequest])
     }
 
+    @Test("a request for several roles is approved only when every role routes to a schedule the requester is on call in")
+    func multiRoleApproval() throws {
+        let manifests = try TestSupport.manifests("""
+        kind: role
+        version: v7
+        metadata: {name: web-requester}
+        spec:
+          allow:
+            request:
+              roles: [web]
+              annotations: {teleport.dev/notify-services: [web-oncall], teleport.dev/schedules: [web-oncall]}
+        ---
+        kind: role
+        version: v7
+        metadata: {name: db-requester}
+        spec:
+          allow:
+            request:
+              roles: [db]
+              annotations: {teleport.dev/notify-services: [db-oncall], teleport.dev/schedules: [db-oncall]}
+        ---
+        kind: user
+        version: v2
+        metadata: {name: carol@example.com}
+        spec: {roles: [web-requester, db-requester]}
+        """)
+        let planner = Planner(manifests: manifests, policy: PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler")))
+        let both = ["teleport.dev/notify-services": ["db-oncall", "web-oncall"], "teleport.dev/schedules": ["db-oncall", "web-oncall"]]
+        let web = ["teleport.dev/notify-services": ["web-oncall"], "teleport.dev/schedules": ["web-oncall"]]
+        func approvals(_ request: AccessRequest, onCall: [String: [String]]) -> (approved: [[String]], withheld: [String]) {
+            let plan = planner.plan(observation([request], alerts: [alert("a1", request: request.id)], onCall: onCall), now: Self.now)
+            return (plan.actions.compactMap { if case let .approveRequest(approve) = $0 { approve.schedules } else { nil } },
+                    plan.findings.filter { $0.kind == .approvalWithheld }.map(\.message))
+        }
+
+        // On call for the web role's schedule only: the db role is not approved through it.
+        let webOnly = approvals(request("r1", user: "carol@example.com", roles: ["web", "db"], annotations: both),
+                                onCall: ["web-oncall": ["carol@example.com"], "db-oncall": ["dan@example.com"]])
+        #expect(webOnly.approved.isEmpty)
+        #expect(webOnly.withheld.count == 1 && webOnly.withheld[0].contains("db (routed to db-oncall) is not"), "\(webOnly.withheld)")
+        // On call in both: approved, on both schedules.
+        let inBoth = approvals(request("r1", user: "carol@example.com", roles: ["web", "db"], annotations: both),
+                               onCall: ["web-oncall": ["carol@example.com"], "db-oncall": ["carol@example.com"]])
+        #expect(inBoth.approved == [["db-oncall", "web-oncall"]])
+        // One role, its own schedule: approved as before.
+        #expect(approvals(request("r1", user: "carol@example.com", roles: ["web"], annotations: web), onCall: ["web-oncall": ["carol@example.com"]]).approved == [["web-oncall"]])
+
+        // Without manifests for the requester, the live list cannot say which role routes where.
+        let unknownUser = approvals(request("r1", user: "erin@example.com", roles: ["web", "db"], annotations: both),
+                                    onCall: ["web-oncall": ["erin@example.com"], "db-oncall": ["erin@example.com"]])
+        #expect(unknownUser.approved.isEmpty)
+        #expect(unknownUser.withheld.first?.contains("cannot tell which role routes to which schedule") == true, "\(unknownUser.withheld)")
+        #expect(approvals(request("r1", user: "erin@example.com", roles: ["web"], annotations: web), onCall: ["web-oncall": ["erin@example.com"]]).approved == [["web-oncall"]],
+                "one role: the live annotations are that role's")
+        // No role at all: nothing to approve.
+        let noRole = approvals(request("r1", user: "erin@example.com", roles: [], annotations: web), onCall: ["web-oncall": ["erin@example.com"]])
+        #expect(noRole.approved.isEmpty)
+        #expect(noRole.withheld.first?.contains("the request names no role") == true, "\(noRole.withheld)")
+    }
+
     @Test("no e-mail address for the requester: nothing approved, a finding")
     func identityUnknown() {
         let result = plan(observation([request("r1", user: "carol")], alerts: [alert("a1", request: "r1")], onCall: ["platform": ["carol@example.com"]]))

@@ -67,7 +67,7 @@ extension PlanWork {
         }
         let reason = approvable.isEmpty
             ? "the request's own \(RequestAnnotation.schedules) annotation does not name \(onCallIn.joined(separator: ", "))"
-            : approval.withheldReason(request, reviewer: reviewer, now: now)
+            : unroutedRoles(request, desired: desired, approvable: Set(approvable)) ?? approval.withheldReason(request, reviewer: reviewer, now: now)
         if let reason {
             findings.append(Finding(kind: .approvalWithheld, requestID: request.id,
                                     message: "\(address) is on call in \(onCallIn.joined(separator: ", ")), but \(reason); left to a reviewer"))
@@ -78,5 +78,30 @@ extension PlanWork {
             requestID: request.id, user: request.user, schedules: approvable,
             reviewReason: AutoApprovalPolicy.reviewReasonPrefix + "\(reviewer): \(request.user) is on call in schedule(s) \(schedules).",
             reason: "\(address) is on call in \(schedules)")))
+    }
+
+    /// Why not every requested role may be approved on the schedules `approvable`, or nil when each
+    /// is: a role is approved only through a schedule that role itself routes to, so that one
+    /// role's on-call schedule never approves the others. The manifests tell which role routes
+    /// where; the live annotations are one list for the whole request, so they can vouch for a
+    /// request of one role only.
+    mutating func unroutedRoles(_ request: AccessRequest, desired: DesiredAnnotations, approvable: Set<String>) -> String? {
+        let roles = Array(Set(request.roles)).sorted()
+        guard !roles.isEmpty else { return "the request names no role" }
+        guard roles.count > 1 else { return nil }
+        guard desired.source == .manifests else {
+            return "it is for \(roles.count) roles (\(roles.joined(separator: ", "))) and, without the requester's manifests, the job cannot tell which role routes to which schedule"
+        }
+        var unrouted: [String] = []
+        for role in roles {
+            var single = request
+            single.roles = [role]
+            let routed = Set(desiredState(for: single).desired.annotations[RequestAnnotation.schedules] ?? [])
+            if routed.isDisjoint(with: approvable) {
+                unrouted.append(routed.isEmpty ? "\(role) (routed to no schedule)" : "\(role) (routed to \(routed.sorted().joined(separator: ", ")))")
+            }
+        }
+        guard !unrouted.isEmpty else { return nil }
+        return "every requested role must be routed to a schedule the requester is on call in, and \(unrouted.joined(separator: ", ")) \(unrouted.count == 1 ? "is" : "are") not"
     }
 }
