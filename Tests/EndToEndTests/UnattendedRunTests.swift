@@ -169,7 +169,7 @@ struct UnattendedRunTests {
     }
 
     @Test("a reader that goes away (`sandbox | head`) ends the output quietly: no crash, the run's own exit status")
-    func readerGone() throws {
+    func readerGone() async throws {
         let pipe = Pipe()
         try pipe.fileHandleForReading.close()
         let errURL = URL(fileURLWithPath: try TestSupportPaths.temporaryDirectory() + "/stderr")
@@ -180,7 +180,7 @@ struct UnattendedRunTests {
         process.standardOutput = pipe.fileHandleForWriting
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
         #expect(process.terminationReason == .exit, "ended by signal \(process.terminationStatus); stderr: \(stderr.suffix(400))")
         #expect(process.terminationStatus == 0)
@@ -188,19 +188,11 @@ struct UnattendedRunTests {
     }
 
     @Test("--version prints the version and the commit")
-    func version() throws {
+    func version() async throws {
         let child = try ChildRun.start(arguments: ["--version"], environment: [:], captureOutput: true)
-        let status = child.process.waitUntilExitStatus()
+        let status = await child.wait()
         #expect(status == 0)
         let line = child.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(line.range(of: #"^\d+\.\d+\.\d+ \(commit ([0-9a-f]{7,40}|unknown)\)$"#, options: .regularExpression) != nil, "\(line)")
-    }
-}
-
-extension Process {
-    /// Waits and returns the exit status.
-    func waitUntilExitStatus() -> Int32 {
-        waitUntilExit()
-        return terminationStatus
     }
 }
