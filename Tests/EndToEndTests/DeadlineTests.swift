@@ -5,8 +5,9 @@ import Testing
 
 /// `--timeout` is a deadline: a side that accepts connections and never answers cannot keep the
 /// job running past it. In-flight reads are cancelled at the deadline, writes in flight get a
-/// few seconds, and the process has ended five seconds after the deadline at the latest.
-@Suite("The run's deadline holds against silent peers")
+/// few seconds, and the process has ended five seconds after the deadline at the latest. One at
+/// a time: each starts the fakes and a child process, and the timings are what is tested.
+@Suite("The run's deadline holds against silent peers", .serialized)
 struct DeadlineTests {
     static let timeout = 3.0
     /// What the issue allows past the deadline.
