@@ -45,12 +45,12 @@ fi
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-protos=(teleport/wrappers.proto teleport/types.proto teleport/authservice.proto)
+protos=(teleport/wrappers.proto teleport/types.proto teleport/authservice.proto teleport/users_service.proto)
 protoc --plugin=protoc-gen-swift="$PROTOC_GEN_SWIFT" -I Protos -I "$PROTO_INCLUDE" \
   --swift_out="$OUT" --swift_opt=Visibility=Public,FileNaming=DropPath \
   "${protos[@]}"
-# Only authservice.proto declares a service.
+# Only authservice.proto and users_service.proto declare services.
 protoc --plugin=protoc-gen-grpc-swift="$PROTOC_GEN_GRPC_SWIFT" -I Protos -I "$PROTO_INCLUDE" \
   --grpc-swift_out="$OUT" --grpc-swift_opt=Visibility=Public,FileNaming=DropPath,Client=true,Server=true \
-  teleport/authservice.proto
+  teleport/authservice.proto teleport/users_service.proto
 echo "generated: $(ls "$OUT" | tr '\n' ' ')"

@@ -18,12 +18,13 @@ public actor InMemoryAccessRequests: AccessRequestPort {
     public private(set) var writes: [String] = []
 
     public init(cluster: String, requests: [AccessRequest] = [], pluginData: [String: RequestPluginData] = [:],
-                reviewer: String = "access-reconciler", approvalsNeeded: Int = 1) {
+                reviewer: String = "access-reconciler", approvalsNeeded: Int = 1, users: [TeleportUser] = []) {
         self.cluster = cluster
         self.requests = Dictionary(requests.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         self.pluginData = pluginData
         self.reviewer = reviewer
         self.approvalsNeeded = approvalsNeeded
+        self.users = Dictionary(users.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     }
 
     public func setFailure(_ error: (any Error)?) { failure = error }
@@ -31,6 +32,13 @@ public actor InMemoryAccessRequests: AccessRequestPort {
     /// The roles whose requests the job may review (nil: any), as its role's `review_requests`.
     public private(set) var reviewableRoles: Set<String>?
     public func setReviewableRoles(_ roles: Set<String>?) { reviewableRoles = roles }
+
+    /// Teleport's users by name, with their traits.
+    public private(set) var users: [String: TeleportUser] = [:]
+    /// When false, reading a user is refused, as for a role without `read` on `user`.
+    public private(set) var usersReadable = true
+    public func putUser(_ user: TeleportUser) { users[user.name] = user }
+    public func setUsersReadable(_ readable: Bool) { usersReadable = readable }
 
     /// Adds or replaces a request (a test acting as Teleport).
     public func put(_ request: AccessRequest) { requests[request.id] = request }
@@ -51,6 +59,15 @@ public actor InMemoryAccessRequests: AccessRequestPort {
     public func accessRequest(id: String) async throws -> AccessRequest? {
         try check()
         return requests[id]
+    }
+
+    public func user(named name: String) async throws -> TeleportUser? {
+        try check()
+        // Teleport lets a user read itself without `read` on `user`.
+        guard usersReadable || name == reviewer else {
+            throw UserUnreadable(user: name, reason: "PERMISSION_DENIED: access denied to perform action \"read\" on \"user\"")
+        }
+        return users[name]
     }
 
     public func listPluginData(plugin: String) async throws -> [String: RequestPluginData] {

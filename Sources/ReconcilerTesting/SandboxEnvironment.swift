@@ -39,6 +39,7 @@ public final class SandboxEnvironment: Sendable {
         let teleport = try await FakeTeleport.start(cluster: scenario.cluster)
         await teleport.state.seed(scenario.requests)
         await teleport.state.seedPluginData(scenario.pluginData)
+        await teleport.state.seedUsers(scenario.users)
         let apiKey = "sandbox-" + UUID().uuidString
         let opsgenie = try await FakeOpsgenie.start(apiKey: apiKey, faults: backend == .opsgenie ? opsgenieFaults : FakeOpsgenieFaults())
         for (schedule, recipients) in scenario.onCall.sorted(by: { $0.key < $1.key }) {

@@ -11,15 +11,19 @@ public struct Scenario: Sendable {
     public var alerts: [Alert]
     public var pluginData: [String: RequestPluginData]
     public var onCall: [String: [String]]
+    /// Teleport's users (name → traits), as the cluster holds them; a user manifest may say other.
+    public var users: [String: [String: [String]]]
 
     public init(cluster: String, now: Date, requests: [AccessRequest] = [], alerts: [Alert] = [],
-                pluginData: [String: RequestPluginData] = [:], onCall: [String: [String]] = [:]) {
+                pluginData: [String: RequestPluginData] = [:], onCall: [String: [String]] = [:],
+                users: [String: [String: [String]]] = [:]) {
         self.cluster = cluster
         self.now = now
         self.requests = requests
         self.alerts = alerts
         self.pluginData = pluginData
         self.onCall = onCall
+        self.users = users
     }
 
     /// Reads a scenario file; errors name the file, line and field.
@@ -29,7 +33,7 @@ public struct Scenario: Sendable {
             throw YAMLInputError.syntax(SourceLocation(file: path, line: 1), problem: "a scenario is one YAML document")
         }
         documents[0].describe(as: "scenario")
-        try root.requireOnlyKeys(["cluster", "now", "requests", "alerts", "plugin_data", "on_call"])
+        try root.requireOnlyKeys(["cluster", "now", "requests", "alerts", "plugin_data", "on_call", "users"])
         guard let now = try root.field("now")?.date() else { throw root.invalid("missing `now`") }
         var scenario = Scenario(cluster: try root.field("cluster")?.string() ?? "teleport.example.com", now: now)
         scenario.requests = try root.field("requests")?.sequence().map(request) ?? []
@@ -44,6 +48,9 @@ public struct Scenario: Sendable {
             }
         }
         scenario.onCall = try root.field("on_call")?.stringListMap() ?? [:]
+        if let users = try root.field("users") {
+            for (name, traits) in try users.mapping() { scenario.users[name] = try traits.stringListMap() }
+        }
         return scenario
     }
 
@@ -78,7 +85,8 @@ public struct Scenario: Sendable {
     /// In-memory backends holding this scenario's state.
     public func makeBackends(reviewer: String = "access-reconciler", aliasBatchSize: Int = 20)
         -> (requests: InMemoryAccessRequests, alerts: InMemoryAlertBackend) {
-        (InMemoryAccessRequests(cluster: cluster, requests: requests, pluginData: pluginData, reviewer: reviewer),
+        (InMemoryAccessRequests(cluster: cluster, requests: requests, pluginData: pluginData, reviewer: reviewer,
+                                users: users.map { TeleportUser(name: $0.key, traits: $0.value) }),
          InMemoryAlertBackend(alerts: alerts, onCall: onCall, aliasBatchSize: aliasBatchSize))
     }
 

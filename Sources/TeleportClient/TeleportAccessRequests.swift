@@ -17,6 +17,7 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
     public let identity: IdentityFile
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
     private let service: Proto_AuthService.Client<HTTP2ClientTransport.Posix>
+    private let users: Teleport_Users_V1_UsersService.Client<HTTP2ClientTransport.Posix>
     private let connections: Task<Void, Never>
     private let pingCache = PingCache()
     private let logger: Logger
@@ -50,6 +51,7 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
         let client = GRPCClient(transport: transport)
         self.client = client
         self.service = Proto_AuthService.Client(wrapping: client)
+        self.users = Teleport_Users_V1_UsersService.Client(wrapping: client)
         self.connections = Task { try? await client.runConnections() }
     }
 
@@ -107,6 +109,27 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
             return try await listPages(filter: filter).first { $0.id == id }
         } catch let error as RPCError where error.code == .unimplemented {
             return try await streamAll(filter: filter).first { $0.id == id }
+        }
+    }
+
+    /// `teleport.users.v1.UsersService/GetUser` without secrets: the job's role needs `read` on
+    /// `user` for anyone but itself. NOT_FOUND is no such user; PERMISSION_DENIED and
+    /// UNIMPLEMENTED (a server without the users service) are `UserUnreadable`.
+    public func user(named name: String) async throws -> TeleportUser? {
+        var request = Teleport_Users_V1_GetUserRequest()
+        request.name = name
+        do {
+            let response = try await call("read user \(name)", mapErrors: false) { options in
+                try await users.getUser(request, options: options)
+            }
+            return TeleportUser(name: response.user.metadata.name, traits: ProtoMapping.traits(response.user.spec.traits))
+        } catch let error as RPCError where error.code == .notFound {
+            return nil
+        } catch let error as RPCError where error.code == .permissionDenied || error.code == .unimplemented {
+            let code = error.code == .permissionDenied ? "PERMISSION_DENIED" : "UNIMPLEMENTED"
+            throw UserUnreadable(user: name, reason: "\(code): \(error.message)")
+        } catch {
+            throw TeleportError.from(error, operation: "read user \(name)", address: configuration.address)
         }
     }
 

@@ -250,7 +250,10 @@ struct PlannerTests {
         let users = manifests
         func result(_ user: String, _ identity: ApprovalIdentity, domain: String? = nil) -> Plan {
             let policy = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", identity: identity, emailDomain: domain))
-            return Planner(manifests: users, policy: policy).plan(observation([request("r1", user: user)], alerts: alerts, onCall: onCall), now: Self.now)
+            var observed = observation([request("r1", user: user)], alerts: alerts, onCall: onCall)
+            // Teleport's live users say what the manifests say.
+            observed.users = ["bob": .found(TeleportUser(name: "bob", traits: ["email": ["Bob@Example.com"]])), "carol": .found(TeleportUser(name: "carol"))]
+            return Planner(manifests: users, policy: policy).plan(observed, now: Self.now)
         }
         let byDefault = result("bob", .user)
         #expect(byDefault.actions.isEmpty)
@@ -258,6 +261,29 @@ struct PlannerTests {
         #expect(result("bob", .emailTrait).actions.map(\.kind) == [.approveRequest])
         #expect(result("carol", .emailDomain, domain: "corp.example").actions.map(\.kind) == [.approveRequest])
         #expect(result("carol", .emailTrait).actions.isEmpty)
+    }
+
+    @Test("email_trait: Teleport's live user decides; the manifest only where users cannot be read, and the report says so", arguments: [
+        // (what the observation read of bob, approved?, the finding expected, words it must hold)
+        (LiveUser.found(TeleportUser(name: "bob", traits: ["email": ["bob@example.com"]])), true, nil, ""),
+        // The manifest still says Bob@Example.com, who is on call; Teleport's user has moved on.
+        (.found(TeleportUser(name: "bob", traits: ["email": ["bob@elsewhere.example"]])), false, nil, ""),
+        (.found(TeleportUser(name: "bob", traits: ["logins": ["bob"]])), false, Finding.Kind.identityUnknown, "Teleport's user bob has no e-mail address"),
+        (.notFound, false, .identityUnknown, "Teleport has no user bob"),
+        (.failed(reason: "deadline exceeded"), false, .identityUnknown, "reading Teleport's user bob failed (deadline exceeded)"),
+        (nil, false, .identityUnknown, "Teleport's user bob was not read"),
+        (.unreadable(reason: "PERMISSION_DENIED: access denied"), true, .traitsFromManifests, "grant its role `read` on `user`"),
+    ] as [(LiveUser?, Bool, Finding.Kind?, String)])
+    func liveEmailTrait(_ live: LiveUser?, approves: Bool, finding: Finding.Kind?, words: String) {
+        let policy = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", identity: .emailTrait))
+        var observed = observation([request("r1", user: "bob")], alerts: [alert("a1", request: "r1")], onCall: ["platform": ["bob@example.com"]])
+        observed.users = live.map { ["bob": $0] } ?? [:]
+        let plan = Planner(manifests: manifests, policy: policy).plan(observed, now: Self.now)
+        #expect(plan.actions.contains { $0.kind == .approveRequest } == approves, "\(plan.findings)")
+        if let finding {
+            #expect(plan.findings.contains { $0.kind == finding && $0.requestID == "r1" && $0.message.contains(words) }, "\(plan.findings)")
+        }
+        #expect(plan.findings.contains { $0.kind == .traitsFromManifests } == (finding == .traitsFromManifests))
     }
 
     @Test("auto_approval.max_request_age leaves older requests to a person")

@@ -253,6 +253,7 @@ struct ReviewLandsBeforeApproval: AccessRequestPort {
         }
         return try await wrapped.accessRequest(id: id)
     }
+    func user(named name: String) async throws -> TeleportUser? { try await wrapped.user(named: name) }
     func listPluginData(plugin: String) async throws -> [String: RequestPluginData] { try await wrapped.listPluginData(plugin: plugin) }
     func pluginData(requestID: String) async throws -> RequestPluginData? { try await wrapped.pluginData(requestID: requestID) }
     func updatePluginData(requestID: String, plugin: String, set: [String: String], expect: [String: String]) async throws {

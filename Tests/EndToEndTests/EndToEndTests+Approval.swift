@@ -66,8 +66,9 @@ extension EndToEndTests {
     @Test("by default the requester is its Teleport user name; the email trait counts only when chosen", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
     func requesterIdentity(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
         // bob's manifest has the email trait Bob.Builder@example.com, who is on call in dba-oncall.
-        let (world, request) = approvalWorld(user: "bob", roles: ["db-reader-payments"], liveSchedules: ["dba-oncall"],
+        var (world, request) = approvalWorld(user: "bob", roles: ["db-reader-payments"], liveSchedules: ["dba-oncall"],
                                              onCall: ["dba-oncall": ["bob.builder@example.com"]])
+        world.users = ["bob": ["email": ["Bob.Builder@example.com"]]]
         try await withSandbox(scenario: world, backend: backend, grammar: grammar) { sandbox async throws in
             let byDefault = try await run(.apply, sandbox)
             #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 0)
@@ -76,6 +77,50 @@ extension EndToEndTests {
             optIn.autoApproval.identity = .emailTrait
             _ = try await run(.apply, sandbox, configuration: optIn)
             #expect(await sandbox.teleport.state.request(request.id)?.state == .approved)
+        }
+    }
+
+    /// Under email_trait, what Teleport says of bob, with the job's right to read users.
+    enum LiveBob: String, CaseIterable, CustomTestStringConvertible {
+        case sameAsManifest, movedOn, missing, unreadable
+        var testDescription: String { rawValue }
+    }
+
+    @Test("email_trait: the trait of Teleport's live user decides over the manifest; where the job may not read users, the manifest counts and the report says so",
+          arguments: LiveBob.allCases)
+    func liveEmailTrait(_ live: LiveBob) async throws {
+        // bob's manifest has the email trait Bob.Builder@example.com, who is on call in dba-oncall.
+        var (world, request) = approvalWorld(user: "bob", roles: ["db-reader-payments"], liveSchedules: ["dba-oncall"],
+                                             onCall: ["dba-oncall": ["bob.builder@example.com"]])
+        switch live {
+        case .sameAsManifest, .unreadable: world.users = ["bob": ["email": ["Bob.Builder@example.com"]]]
+        case .movedOn: world.users = ["bob": ["email": ["bob@acquired.example"]]]
+        case .missing: world.users = [:]
+        }
+        try await withSandbox(scenario: world) { sandbox async throws in
+            if live == .unreadable { await sandbox.teleport.state.setUserReaders([]) }
+            var configuration = ReconcilerConfiguration()
+            configuration.autoApproval.identity = .emailTrait
+            let report = try await run(.apply, sandbox, configuration: configuration)
+            let state = await sandbox.teleport.state.request(request.id)?.state
+            let findings = report.rounds.flatMap(\.plan.findings).filter { $0.requestID == request.id }
+            #expect(await sandbox.teleport.state.calls.contains { $0.method == "GetUser" && $0.caller == SandboxEnvironment.jobUser })
+            switch live {
+            case .sameAsManifest:
+                #expect(state == .approved)
+                #expect(!findings.contains { $0.kind == .traitsFromManifests })
+            case .movedOn:
+                #expect(state == .pending, "the manifest's old address is not the requester any more")
+                #expect(await sandbox.teleport.state.callCount("SubmitAccessReview") == 0)
+            case .missing:
+                #expect(state == .pending)
+                #expect(findings.contains { $0.kind == .identityUnknown && $0.message.contains("Teleport has no user bob") }, "\(findings)")
+            case .unreadable:
+                #expect(state == .approved)
+                #expect(findings.contains { $0.kind == .traitsFromManifests && $0.message.contains("PERMISSION_DENIED") }, "\(findings)")
+                #expect(TextReport.render(report).contains("is on call in dba-oncall; the email trait is from the user manifest only: Teleport does not let the job read users"),
+                        "the report says where the trait came from")
+            }
         }
     }
 

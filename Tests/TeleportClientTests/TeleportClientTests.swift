@@ -135,6 +135,37 @@ struct TeleportClientTests {
         }
     }
 
+    @Test("a user is read with its traits from the users service; no such user is nil; no right to read users, or no users service, is UserUnreadable")
+    func readUser() async throws {
+        try await withClient { fake, client async throws in
+            await fake.state.seedUsers(["bob": ["email": ["bob.b@example.com"], "logins": ["bob"]], "access-reconciler": [:]])
+            let bob = try await client.user(named: "bob")
+            #expect(bob == TeleportUser(name: "bob", traits: ["email": ["bob.b@example.com"], "logins": ["bob"]]))
+            #expect(await fake.state.calls.last?.method == "GetUser")
+            #expect(try await client.user(named: "nobody") == nil)
+
+            await fake.state.setUserReaders([])
+            let refused = await #expect(throws: UserUnreadable.self) { try await client.user(named: "bob") }
+            #expect(refused?.reason.hasPrefix("PERMISSION_DENIED") == true, "\(String(describing: refused))")
+            #expect(try await client.user(named: "access-reconciler")?.name == "access-reconciler", "a user may always read itself")
+
+            await fake.state.setUsersServiceUnimplemented(true)
+            let old = await #expect(throws: UserUnreadable.self) { try await client.user(named: "bob") }
+            #expect(old?.reason.hasPrefix("UNIMPLEMENTED") == true, "\(String(describing: old))")
+        }
+    }
+
+    @Test("reading a user: UNAVAILABLE is retried, and a cluster that stays down is an error, not UserUnreadable")
+    func readUserUnavailable() async throws {
+        try await withClient { fake, client async throws in
+            await fake.state.seedUsers(["bob": ["email": ["bob.b@example.com"]]])
+            await fake.state.failNext(1)
+            #expect(try await client.user(named: "bob")?.traits["email"] == ["bob.b@example.com"])
+            await fake.state.setDown(true)
+            await #expect(throws: TeleportError.self) { try await client.user(named: "bob") }
+        }
+    }
+
     @Test("the in-memory port and the gRPC client over the fake give the same answers to the same reviews")
     func reviewRulesShared() async throws {
         // Two approvals needed: a first review leaves the request pending, a second one by the

@@ -1,10 +1,12 @@
 /// How a Teleport user is found in the on-call lists, which hold e-mail addresses, under the
 /// configured `ApprovalIdentity`.
 public enum OnCallIdentity {
-    /// The address to look for, in `comparable` form, or why none can be derived.
+    /// The address to look for, in `comparable` form, or why none can be derived. `traitsSource`
+    /// names where `traits` came from, for the reason (the user's manifest unless said).
     public static func address(for user: String, identity: ApprovalIdentity, traits: [String: [String]]?,
-                               emailDomain: String?) -> Result<String, Unknown> {
-        derivedAddress(for: user, identity: identity, traits: traits, emailDomain: emailDomain).flatMap { address in
+                               traitsSource: String? = nil, emailDomain: String?) -> Result<String, Unknown> {
+        derivedAddress(for: user, identity: identity, traits: traits, traitsSource: traitsSource ?? "the user manifest of \(user)",
+                       emailDomain: emailDomain).flatMap { address in
             guard let comparable = comparable(address) else {
                 return .failure(Unknown(reason: "\(address) has a character outside ASCII; identities are compared as ASCII bytes "
                     + "(Teleport compares user names as bytes), so it matches nobody"))
@@ -37,7 +39,7 @@ public enum OnCallIdentity {
     }
 
     private static func derivedAddress(for user: String, identity: ApprovalIdentity, traits: [String: [String]]?,
-                                       emailDomain: String?) -> Result<String, Unknown> {
+                                       traitsSource: String, emailDomain: String?) -> Result<String, Unknown> {
         switch identity {
         case .user:
             guard isEmail(user) else {
@@ -46,8 +48,9 @@ public enum OnCallIdentity {
             }
             return .success(user)
         case .emailTrait:
-            guard let email = traits?["email"]?.first(where: isEmail) else {
-                return .failure(Unknown(reason: "\(user) has no user manifest with an e-mail address in its email trait"))
+            guard let traits else { return .failure(Unknown(reason: "\(user) has no user manifest, so no email trait")) }
+            guard let email = traits["email"]?.first(where: isEmail) else {
+                return .failure(Unknown(reason: "\(traitsSource) has no e-mail address in its email trait"))
             }
             return .success(email)
         case .emailDomain:

@@ -9,6 +9,9 @@ public protocol AccessRequestPort: Sendable {
     func listAccessRequests() async throws -> [AccessRequest]
     /// One request read afresh, or nil when Teleport no longer has it.
     func accessRequest(id: String) async throws -> AccessRequest?
+    /// The Teleport user `name` with its traits, or nil when Teleport has no such user. Throws
+    /// `UserUnreadable` when Teleport does not let the job read users.
+    func user(named name: String) async throws -> TeleportUser?
     /// Plugin data of every request that has an entry for `plugin`, by request ID.
     func listPluginData(plugin: String) async throws -> [String: RequestPluginData]
     /// Plugin data of one request, read afresh; nil when there is none.

@@ -21,6 +21,9 @@ public struct Observation: Sendable {
     /// Responders of wanted alerts that the backend cannot route to, with why: no alert is
     /// created with a responder missing.
     public var unknownResponders: [Responder: String] = [:]
+    /// The Teleport users of pending requesters, by name, read only under
+    /// `auto_approval.identity email_trait`; a user without an entry was not read.
+    public var users: [String: LiveUser] = [:]
 
     public init(cluster: String, requests: [AccessRequest] = [], alerts: [Alert] = [], lookedUp: Set<String> = [],
                 onCall: OnCallSnapshot = OnCallSnapshot(), pluginData: [String: PluginEntry] = [:], unknown: [String: String] = [:]) {

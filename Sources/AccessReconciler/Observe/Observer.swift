@@ -31,6 +31,7 @@ public struct Observer: Sendable {
         // Who is on call depends only on the requests: ask while the alerts are listed and looked up.
         let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
         async let onCallLookup = lookUpOnCall(for: live)
+        async let userLookup = lookUpUsers(for: live)
         let pluginData = try await listedPluginData.compactMapValues { $0.entries[plugin].map(PluginEntry.init) }
         // Cluster isolation rests on the exact tags, not on the backend's search.
         var found = try await listedAlerts.filter { alert in tags.allSatisfy(alert.tags.contains) }
@@ -44,6 +45,7 @@ public struct Observer: Sendable {
         let onCall = await onCallLookup
         var observation = Observation(cluster: cluster, requests: allRequests, alerts: found, lookedUp: lookup.lookedUp, onCall: onCall,
                                       pluginData: pluginData, unknown: lookup.unknown)
+        observation.users = await userLookup
         // Only requests that may get an alert now: live, looked up, and without an open one.
         let withAlert = Set(found.compactMap(\.requestID))
         let creating = live.filter { lookup.lookedUp.contains($0.id) && !withAlert.contains($0.id) }
@@ -152,6 +154,47 @@ public struct Observer: Sendable {
             }
         }
     }
+
+    /// Reads the Teleport user of each pending requester once, when the requester's address is its
+    /// e-mail trait: the trait the identity provider set at the last login is what Teleport knows
+    /// of the person, where a manifest may be old. At most `userReadsInFlight` at a time.
+    private func lookUpUsers(for pending: [AccessRequest]) async -> [String: LiveUser] {
+        let approval = policy.autoApproval
+        guard approval.enabled, let reviewer = approval.reviewer, approval.identity == .emailTrait else { return [:] }
+        let names = Set(pending.map(\.user)).subtracting([reviewer]).sorted()
+        var users: [String: LiveUser] = [:]
+        await withTaskGroup(of: (String, LiveUser).self) { group in
+            var next = names.makeIterator()
+            func start() -> Bool {
+                guard let name = next.next() else { return false }
+                group.addTask { [requests] in
+                    do {
+                        guard let user = try await requests.user(named: name) else { return (name, .notFound) }
+                        // An answer about another user proves nothing about this one.
+                        guard user.name == name else { return (name, .failed(reason: "Teleport answered with the user \(user.name)")) }
+                        return (name, .found(user))
+                    } catch let error as UserUnreadable {
+                        return (name, .unreadable(reason: error.reason))
+                    } catch {
+                        return (name, .failed(reason: "\(error)"))
+                    }
+                }
+                return true
+            }
+            for _ in 0..<Self.userReadsInFlight where start() {}
+            for await (name, user) in group {
+                users[name] = user
+                if case let .failed(reason) = user {
+                    logger.warning("reading a Teleport user failed", metadata: ["user": "\(name)", "error": "\(reason)"])
+                }
+                _ = start()
+            }
+        }
+        return users
+    }
+
+    /// Reads of Teleport users in flight at a time.
+    static let userReadsInFlight = 8
 
     /// Reads each approval schedule once.
     private func lookUpOnCall(for pending: [AccessRequest]) async -> OnCallSnapshot {

@@ -22,6 +22,9 @@ public struct Finding: Sendable, Hashable {
         case onCallUnknown
         /// No e-mail address could be derived for the requester to look for on call.
         case identityUnknown
+        /// Under `auto_approval.identity email_trait`, the requester's e-mail trait came from its
+        /// user manifest, because Teleport's user could not be read.
+        case traitsFromManifests
         /// Teleport refused the job's approval of the request (recorded in plugin data); it is not
         /// asked again.
         case approvalRefused

@@ -15,14 +15,18 @@ extension PlanWork {
                                     message: "Teleport refused the job's approval before (\(refused)); not asked again, left to a reviewer"))
             return
         }
-        let address: Result<String, OnCallIdentity.Unknown>
+        let requester: RequesterAddress
         if let cached = addressCache[request.user] {
-            address = cached
+            requester = cached
         } else {
-            address = OnCallIdentity.address(for: request.user, identity: approval.identity,
-                                             traits: resolver.manifests.users[request.user]?.traits, emailDomain: approval.emailDomain)
-            addressCache[request.user] = address
+            requester = requesterAddress(request.user, approval: approval)
+            addressCache[request.user] = requester
         }
+        if let manifestOnly = requester.manifestOnly {
+            findings.append(Finding(kind: .traitsFromManifests, requestID: request.id,
+                                    message: "the email trait of \(request.user) is taken from the user manifest only: \(manifestOnly)"))
+        }
+        let address = requester.address
         guard case let .success(address) = address else {
             if case let .failure(unknown) = address {
                 findings.append(Finding(kind: .identityUnknown, requestID: request.id,
@@ -77,7 +81,40 @@ extension PlanWork {
         actions.append(.approveRequest(ApproveRequest(
             requestID: request.id, user: request.user, schedules: approvable,
             reviewReason: AutoApprovalPolicy.reviewReasonPrefix + "\(reviewer): \(request.user) is on call in schedule(s) \(schedules).",
-            reason: "\(address) is on call in \(schedules)")))
+            reason: "\(address) is on call in \(schedules)"
+                + (requester.manifestOnly.map { "; the email trait is from the user manifest only: \($0)" } ?? ""))))
+    }
+
+    /// The requester's on-call address, and why its traits came from the user manifest alone when
+    /// they did.
+    struct RequesterAddress {
+        var address: Result<String, OnCallIdentity.Unknown>
+        var manifestOnly: String?
+    }
+
+    /// Derives the requester's address. Under `email_trait` the traits are Teleport's live user's
+    /// where the job read them; the manifest's only where Teleport does not let the job read users,
+    /// and then a finding says so. A user Teleport does not have, a read that failed this time or a
+    /// user not read at all approves nothing: the manifest may be what changed.
+    func requesterAddress(_ user: String, approval: AutoApprovalPolicy) -> RequesterAddress {
+        func derive(_ traits: [String: [String]]?, _ source: String? = nil) -> Result<String, OnCallIdentity.Unknown> {
+            OnCallIdentity.address(for: user, identity: approval.identity, traits: traits, traitsSource: source, emailDomain: approval.emailDomain)
+        }
+        let manifest = resolver.manifests.users[user]?.traits
+        guard approval.identity == .emailTrait else { return RequesterAddress(address: derive(manifest)) }
+        switch observation.users[user] {
+        case let .found(live)?:
+            return RequesterAddress(address: derive(live.traits, "Teleport's user \(user)"))
+        case .notFound?:
+            return RequesterAddress(address: .failure(OnCallIdentity.Unknown(reason: "Teleport has no user \(user)")))
+        case let .failed(reason)?:
+            return RequesterAddress(address: .failure(OnCallIdentity.Unknown(reason: "reading Teleport's user \(user) failed (\(reason))")))
+        case let .unreadable(reason)?:
+            return RequesterAddress(address: derive(manifest),
+                                    manifestOnly: "Teleport does not let the job read users (\(reason)); grant its role `read` on `user`")
+        case nil:
+            return RequesterAddress(address: .failure(OnCallIdentity.Unknown(reason: "Teleport's user \(user) was not read")))
+        }
     }
 
     /// Why not every requested role may be approved on the schedules `approvable`, or nil when each

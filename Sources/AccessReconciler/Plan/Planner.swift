@@ -60,7 +60,7 @@ struct PlanWork {
         var roles: [String]
     }
     /// The requester's on-call address by user.
-    var addressCache: [String: Result<String, OnCallIdentity.Unknown>] = [:]
+    var addressCache: [String: RequesterAddress] = [:]
 
     init(input: PlanInput, policy: PlanningPolicy, resolver: AnnotationResolver, now: Date) {
         self.input = input

@@ -10,6 +10,11 @@ struct FakeAuthService: Proto_AuthService.SimpleServiceProtocol {
     let state: FakeAuthState
 
     private func caller(_ context: ServerContext, _ method: String) async throws -> String {
+        try await Self.caller(context, method, state: state)
+    }
+
+    /// The caller's user name, recorded with the call; unauthenticated without a client certificate.
+    static func caller(_ context: ServerContext, _ method: String, state: FakeAuthState) async throws -> String {
         let peer = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate
         // The raw value, as Teleport reads the caller's name (never an escaped string form).
         let user = peer?.subject.commonName

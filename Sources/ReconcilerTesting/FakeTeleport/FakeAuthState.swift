@@ -25,6 +25,11 @@ public actor FakeAuthState {
     /// a user without an entry may review any.
     private var reviewableRoles: [String: Set<String>] = [:]
     private var listUnimplemented = false
+    /// Teleport's users by name, with their traits.
+    private var users: [String: Types_UserV2] = [:]
+    /// Users whose roles give `read` on `user`; nil: every caller.
+    private var userReaders: Set<String>?
+    private var usersServiceUnimplemented = false
     private var cutStreamAfter: Int?
     private var pendingConcurrentWrites: [(requestID: String, plugin: String, set: [String: String])] = []
     private let clock: @Sendable () -> Date
@@ -45,6 +50,23 @@ public actor FakeAuthState {
     public func seedPluginData(_ data: [String: RequestPluginData]) {
         for (requestID, value) in data { pluginData[requestID] = value.entries }
     }
+
+    /// Adds or replaces users (name → traits).
+    public func seedUsers(_ users: [String: [String: [String]]]) {
+        for (name, traits) in users {
+            var user = Types_UserV2()
+            user.kind = "user"
+            user.version = "v2"
+            user.metadata.name = name
+            user.spec.traits = ProtoMapping.labelValues(traits)
+            self.users[name] = user
+        }
+    }
+
+    /// Which callers may read other users (nil: any), as `read` on `user` in their roles.
+    public func setUserReaders(_ readers: Set<String>?) { userReaders = readers }
+    /// Makes the users service UNIMPLEMENTED, as on a server that predates it.
+    public func setUsersServiceUnimplemented(_ value: Bool) { usersServiceUnimplemented = value }
 
     public func request(_ id: String) -> AccessRequest? { requests[id].map(ProtoMapping.request) }
     public func allRequests() -> [AccessRequest] { requests.values.map(ProtoMapping.request).sorted { $0.id < $1.id } }
@@ -91,6 +113,19 @@ public actor FakeAuthState {
             unavailableCalls -= 1
             throw RPCError(code: .unavailable, message: "auth server is temporarily unavailable")
         }
+    }
+
+    /// Teleport's rule (`lib/auth/users/usersv1/service.go`): without secrets, a user may read
+    /// itself; another user needs `read` on `user`. Secrets are for the builtin Admin only.
+    func getUser(name: String, currentUser: Bool, withSecrets: Bool, caller: String) throws -> Types_UserV2 {
+        if usersServiceUnimplemented { throw RPCError(code: .unimplemented, message: "unknown service teleport.users.v1.UsersService") }
+        if withSecrets { throw RPCError(code: .permissionDenied, message: "this request can be only executed by an admin") }
+        let wanted = name.isEmpty && currentUser ? caller : name
+        if wanted != caller, let userReaders, !userReaders.contains(caller) {
+            throw RPCError(code: .permissionDenied, message: "access denied to perform action \"read\" on \"user\"")
+        }
+        guard let user = users[wanted] else { throw RPCError(code: .notFound, message: "user \"\(wanted)\" is not found") }
+        return user
     }
 
     func ping() -> Proto_PingResponse {

@@ -29,7 +29,7 @@ public final class FakeTeleport: Sendable {
                 tls.clientCertificateVerification = .noHostnameVerification
                 tls.requireALPN = false
             })
-        let server = GRPCServer(transport: transport, services: [FakeAuthService(state: state)])
+        let server = GRPCServer(transport: transport, services: [FakeAuthService(state: state), FakeUsersService(state: state)])
         let serving = Task { do { try await server.serve() } catch {} }
         guard let address = try await transport.listeningAddress.ipv4 else {
             throw RPCError(code: .internalError, message: "the fake Auth Service did not bind")
