@@ -196,7 +196,9 @@ public struct APITransport: Sendable {
             urlRequest.httpBody = body
             urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let (data, response) = try await session.data(for: urlRequest)
+        let (data, response) = try await withTaskExecutorPreference(URLSessionExecutor.shared) { [session] in
+            try await session.data(for: urlRequest)
+        }
         guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
         var headers: [String: String] = [:]
         for (name, value) in http.allHeaderFields {

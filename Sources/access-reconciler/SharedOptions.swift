@@ -112,14 +112,19 @@ struct SharedOptions: ParsableArguments {
 extension ArgumentHelp {
     /// The help of a declared setting: its sentence, variable and default.
     static func setting(_ flag: String) -> ArgumentHelp {
-        guard let declaration = RunSettings.catalog.declaration(flag: flag) else {
-            return ArgumentHelp("(undeclared setting)")
-        }
-        var text = declaration.help.replacingOccurrences(of: "`", with: "")
-        if declaration.shape == .list { text += " Repeatable." }
-        if let variable = declaration.environment { text += " Env: \(variable)\(declaration.shape == .list ? ", comma-separated" : "")." }
-        text += " File: \(declaration.key)."
-        if !declaration.defaultDescription.isEmpty { text += " Default: \(declaration.defaultDescription.replacingOccurrences(of: "`", with: ""))." }
-        return ArgumentHelp(text, valueName: declaration.valueName.lowercased())
+        settingHelp[flag] ?? ArgumentHelp("(undeclared setting)")
     }
+
+    /// Built once: the parser makes every option's help anew each time it makes the options, and
+    /// the text of some sixty settings is worth keeping (tests parse command lines thousands of times).
+    private static let settingHelp: [String: ArgumentHelp] = Dictionary(
+        RunSettings.catalog.declarations.compactMap { declaration -> (String, ArgumentHelp)? in
+            guard let flag = declaration.flag else { return nil }
+            var text = declaration.help.replacingOccurrences(of: "`", with: "")
+            if declaration.shape == .list { text += " Repeatable." }
+            if let variable = declaration.environment { text += " Env: \(variable)\(declaration.shape == .list ? ", comma-separated" : "")." }
+            text += " File: \(declaration.key)."
+            if !declaration.defaultDescription.isEmpty { text += " Default: \(declaration.defaultDescription.replacingOccurrences(of: "`", with: ""))." }
+            return (flag, ArgumentHelp(text, valueName: declaration.valueName.lowercased()))
+        }, uniquingKeysWith: { first, _ in first })
 }

@@ -50,7 +50,9 @@ struct EndToEndTests {
     /// Every exchange with the backend's fake, against the project's description of its API.
     static func checkExchanges(_ sandbox: SandboxEnvironment, sourceLocation: Testing.SourceLocation) async {
         do {
-            let findings = try contracts[sandbox.backend]!.get().findings(for: await sandbox.alerting.calls)
+            let contract = try contracts[sandbox.backend]!.get()
+            let calls = await sandbox.alerting.calls
+            let findings = try await OwnThread.run { contract.findings(for: calls) }
             #expect(findings.isEmpty, "exchanges not conforming to the \(sandbox.backend) description: \(findings.prefix(20))",
                     sourceLocation: sourceLocation)
         } catch {
