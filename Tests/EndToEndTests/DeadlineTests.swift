@@ -32,8 +32,8 @@ struct DeadlineTests {
                 arguments += ["--timeout", "\(Int(Self.timeout))s", "--log-level", "error"]
                 let started = ContinuousClock.now
                 let child = try ChildRun.start(arguments: arguments, environment: environment, captureOutput: true)
-                let status = await child.wait(orKillAfter: .seconds(Self.timeout + 30))
-                let took = ContinuousClock.now - started
+                let (status, ended) = await child.waitTimed(orKillAfter: .seconds(Self.timeout + 30))
+                let took = ended - started
                 #expect(status == 1, "stderr: \(child.stderr)")
                 #expect(took < .seconds(Self.timeout + Self.allowance), "ended \(took) after the start, the deadline was \(Self.timeout) s: \(child.stderr)")
                 #expect(took >= .seconds(Self.timeout), "the run waited for its deadline, not for an error of its own: \(child.stderr)")
@@ -72,8 +72,8 @@ struct DeadlineTests {
             }
             let stopped = ContinuousClock.now
             child.signal(SIGTERM)
-            let status = await child.wait(orKillAfter: .seconds(30))
-            let took = ContinuousClock.now - stopped
+            let (status, ended) = await child.waitTimed(orKillAfter: .seconds(30))
+            let took = ended - stopped
             #expect(status == 143, "stderr: \(child.stderr)")
             #expect(took < .seconds(Self.allowance), "ended \(took) after SIGTERM: \(child.stderr)")
             #expect(took >= .seconds(2), "writes in flight were given their grace")
@@ -112,8 +112,18 @@ extension ChildRun {
     /// The exit status; a child still running after `limit` is killed (status -1) so that a
     /// failing test ends.
     func wait(orKillAfter limit: Duration) async -> Int32 {
-        let end = ContinuousClock.now + limit
-        while process.isRunning, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
-        return kill() ? -1 : process.terminationStatus
+        await waitTimed(orKillAfter: limit).status
+    }
+
+    /// Waits on a thread of its own and notes there when the child ended, so that a busy test
+    /// process (its shared threads taken by other tests) cannot make the child look slow.
+    func waitTimed(orKillAfter limit: Duration) async -> (status: Int32, ended: ContinuousClock.Instant) {
+        let process = process
+        let ended = (try? await OwnThread.run { () -> ContinuousClock.Instant in
+            let end = ContinuousClock.now + limit
+            while process.isRunning, ContinuousClock.now < end { usleep(2_000) }
+            return ContinuousClock.now
+        }) ?? ContinuousClock.now
+        return (kill() ? -1 : process.terminationStatus, ended)
     }
 }
