@@ -374,12 +374,14 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         }
         let statusRequest = APITransport.Request(method: "GET", url: opsURL(["alerts", "requests", requestID]),
                                                  bucket: JSMBucket.alertRead.rawValue, operation: request.operation, accepting: [404])
-        for _ in 0..<configuration.statusPollAttempts {
+        let polling = configuration.statusPolling
+        for attempt in 1...polling.attempts {
+            // Holds no write slot while it waits (`ProcessingWait`).
+            try await ProcessingWait.sleep(for: polling.delay(before: attempt))
             let statusResponse = try await transport.send(statusRequest)
             let status = statusResponse.status == 404 ? nil : try decode(JSMRequestStatus.self, statusResponse, operation: request.operation)
             guard let status, !status.isPending else {
                 // Not processed yet: a 404, as with Opsgenie, or an answer with no outcome.
-                try await Task.sleep(for: configuration.statusPollInterval)
                 continue
             }
             guard status.isSuccess == true else {

@@ -30,10 +30,11 @@ public struct JSMConfiguration: Sendable {
         .schedule: RatePolicy(start: 5, ceiling: 10), .user: RatePolicy(start: 2, ceiling: 5),
     ]
     /// Requests in flight at once.
-    public var maxConcurrentRequests = 4
-    /// Between polls of an asynchronous request's status, and how many before giving up.
-    public var statusPollInterval: Duration = .milliseconds(500)
-    public var statusPollAttempts = 40
+    public var maxConcurrentRequests = JSMConfiguration.defaultConcurrency
+    public static let defaultConcurrency = 16
+    /// When an asynchronous write's status is read; a write whose status never shows is
+    /// reported as not processed.
+    public var statusPolling = StatusPolling()
     /// `source` recorded on alerts.
     public var actor = "access-reconciler"
 

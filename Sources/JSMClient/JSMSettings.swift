@@ -85,7 +85,7 @@ public struct JSMSettings: Sendable {
                     valueName: "PER_SECOND", default: "`5`", help: "The most user-API reads per second the pace may rise to.")) {
             $0.rateCeilings[.user] = try $1.rate()
         },
-        Entry(.init(key: "jsm.concurrency", flag: "--jsm-concurrency", environment: "JSM_CONCURRENCY", valueName: "N", default: "`4`",
+        Entry(.init(key: "jsm.concurrency", flag: "--jsm-concurrency", environment: "JSM_CONCURRENCY", valueName: "N", default: "`16`",
                     help: "JSM requests in flight at once.")) {
             $0.concurrency = try $1.count(minimum: 1)
         },

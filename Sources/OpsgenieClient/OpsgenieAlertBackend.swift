@@ -236,19 +236,22 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
                                    domain: .alertWrite, operation: operation))
     }
 
-    /// Sends an asynchronous write and waits for its status; a processed failure is an error.
+    /// Sends an asynchronous write and waits for its status, first read about when a write is
+    /// processed (`StatusPolling`); a processed failure is an error.
     private func submit(_ request: OpsgenieTransport.Request) async throws -> RequestStatusEnvelope.Status {
         let accepted = try decode(AcceptedEnvelope.self, try await transport.send(request), operation: request.operation)
         let statusRequest = OpsgenieTransport.Request(method: "GET", path: ["v2", "alerts", "requests", accepted.requestId],
                                                       domain: .alertRead, operation: request.operation, accepting: [404])
-        for _ in 0..<configuration.statusPollAttempts {
+        let polling = configuration.statusPolling
+        for attempt in 1...polling.attempts {
+            // Holds no write slot while it waits (`ProcessingWait`).
+            try await ProcessingWait.sleep(for: polling.delay(before: attempt))
             let response = try await transport.send(statusRequest)
             if response.status == 404 {
                 // Not processed yet; Opsgenie's own SDK retries exactly this case.
                 guard response.header("X-Opsgenie-Errortype") == "RequestNotProcessed" else {
                     throw transport.error(for: response, request: statusRequest)
                 }
-                try await Task.sleep(for: configuration.statusPollInterval)
                 continue
             }
             let status = try decode(RequestStatusEnvelope.self, response, operation: request.operation).data

@@ -23,11 +23,11 @@ public struct OpsgenieConfiguration: Sendable {
         .schedule: RatePolicy(start: 5, ceiling: 10), .heartbeat: .fixed(1),
     ]
     /// Requests in flight at once.
-    public var maxConcurrentRequests = 4
-    /// Between polls of an asynchronous request's status.
-    public var statusPollInterval: Duration = .milliseconds(500)
-    /// Polls before a write whose status never shows is reported as failed.
-    public var statusPollAttempts = 40
+    public var maxConcurrentRequests = OpsgenieConfiguration.defaultConcurrency
+    public static let defaultConcurrency = 16
+    /// When an asynchronous write's status is read; a write whose status never shows is
+    /// reported as not processed.
+    public var statusPolling = StatusPolling()
     /// `source` and `user` recorded on alerts, notes and closes.
     public var actor = "access-reconciler"
 

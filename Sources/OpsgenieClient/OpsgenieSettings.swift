@@ -55,7 +55,7 @@ public struct OpsgenieSettings: Sendable {
             $0.rateCeilings[.schedule] = try $1.rate()
         },
         Entry(.init(key: "opsgenie.concurrency", flag: "--opsgenie-concurrency", environment: "OPSGENIE_CONCURRENCY", valueName: "N",
-                    default: "`4`", help: "Opsgenie requests in flight at once.")) {
+                    default: "`16`", help: "Opsgenie requests in flight at once.")) {
             $0.concurrency = try $1.count(minimum: 1)
         },
     ]

@@ -142,7 +142,7 @@ public final class SandboxEnvironment: Sendable {
     public func clients(identityFile: String? = nil, tune: (inout OpsgenieConfiguration) -> Void = { _ in }) throws
         -> (teleport: TeleportAccessRequests, opsgenie: OpsgenieAlertBackend) {
         var opsgenieConfiguration = OpsgenieConfiguration(baseURL: opsgenieURL, apiKey: apiKey)
-        opsgenieConfiguration.statusPollInterval = .milliseconds(20)
+        opsgenieConfiguration.statusPolling = StatusPolling(firstDelay: .milliseconds(10), maxDelay: .milliseconds(20), attempts: 40)
         opsgenieConfiguration.retry = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200))
         opsgenieConfiguration.rateLimits = opsgenieConfiguration.rateLimits.mapValues { _ in Self.clientPace }
         tune(&opsgenieConfiguration)
@@ -185,7 +185,7 @@ public final class SandboxEnvironment: Sendable {
     public func jsmClient(tune: (inout JSMConfiguration) -> Void = { _ in }) async -> JSMAlertBackend {
         let url = await jsm.baseURL
         var configuration = JSMConfiguration(apiURL: url, cloudID: jsm.cloudID, siteURL: url, user: Self.jsmUser, apiToken: apiKey)
-        configuration.statusPollInterval = .milliseconds(20)
+        configuration.statusPolling = StatusPolling(firstDelay: .milliseconds(10), maxDelay: .milliseconds(20), attempts: 40)
         configuration.retry = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200))
         configuration.rateLimits = configuration.rateLimits.mapValues { _ in Self.clientPace }
         tune(&configuration)

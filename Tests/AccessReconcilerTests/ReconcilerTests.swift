@@ -238,6 +238,65 @@ struct ReconcilerTests {
     }
 }
 
+extension ReconcilerTests {
+    @Test("a write waiting for the alert backend to process it holds no write slot: with --concurrency 1, five creates wait at once, and never two are sent at once")
+    func processingHoldsNoSlot() async throws {
+        // Five pending requests with no alert, like request 1 of the fixture.
+        var world = scenario
+        let template = try #require(scenario.requests.first { $0.id == Self.id(1) })
+        world.requests = (1...5).map { n in
+            var request = template
+            request.id = "0193a1b2-0000-7000-8000-0000000001\(String(format: "%02d", n))"
+            return request
+        }
+        world.alerts = []
+        world.pluginData = [:]
+        let backends = world.makeBackends()
+        let gate = ProcessingGate()
+        var configuration = configuration
+        configuration.maxConcurrentWrites = 1
+        configuration.autoApproval.enabled = false
+        let reconciler = Reconciler(configuration: configuration, manifests: manifests, requests: backends.requests,
+                                    alerts: SlowlyProcessedCreates(wrapped: backends.alerts, gate: gate))
+        let report = try await reconciler.run(.apply, now: world.now)
+        #expect(report.outcomes.filter { $0.action.kind == .createAlert && $0.status == .done }.count == 5, "\(TextReport.render(report))")
+        #expect(await gate.mostWaiting == 5, "every create waited to be processed at the same time")
+        #expect(await gate.mostSending == 1, "never more creates sent at once than --concurrency")
+    }
+}
+
+/// Counts the creates of `SlowlyProcessedCreates` that are being sent and that wait to be
+/// processed.
+actor ProcessingGate {
+    private(set) var sending = 0
+    private(set) var mostSending = 0
+    private(set) var waiting = 0
+    private(set) var mostWaiting = 0
+
+    func startSending() { sending += 1; mostSending = max(mostSending, sending) }
+    func stopSending() { sending -= 1 }
+    func startWaiting() { waiting += 1; mostWaiting = max(mostWaiting, waiting) }
+    func stopWaiting() { waiting -= 1 }
+}
+
+/// An alert backend whose creates are processed asynchronously, as Opsgenie's and JSM's are: the
+/// create is sent, then waits (`ProcessingWait`) two seconds to be processed.
+struct SlowlyProcessedCreates: ForwardingAlertBackend {
+    let wrapped: InMemoryAlertBackend
+    let gate: ProcessingGate
+    func createAlert(_ draft: AlertDraft) async throws -> String {
+        await gate.startSending()
+        await Task.yield()
+        let id = try await wrapped.createAlert(draft)
+        await gate.stopSending()
+        await gate.startWaiting()
+        // One wait, as long as a slow service takes: the other creates are sent meanwhile.
+        try await ProcessingWait.sleep(for: .seconds(2))
+        await gate.stopWaiting()
+        return id
+    }
+}
+
 /// Teleport as another machine racing the job: a review lands on one request between the job's
 /// look and its re-read before the approval.
 struct ReviewLandsBeforeApproval: AccessRequestPort {
@@ -265,36 +324,20 @@ struct ReviewLandsBeforeApproval: AccessRequestPort {
 }
 
 /// An alert backend whose creates fail, to test failure handling.
-struct FailingCreates: AlertBackend {
+struct FailingCreates: ForwardingAlertBackend {
     let wrapped: InMemoryAlertBackend
-    var aliasBatchSize: Int { wrapped.aliasBatchSize }
-    var pluginName: String { wrapped.pluginName }
-    var tagLimit: Int { wrapped.tagLimit }
-    func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
-    func openAlerts(aliases: [String]) async throws -> [Alert] { try await wrapped.openAlerts(aliases: aliases) }
     func createAlert(_ draft: AlertDraft) async throws -> String { throw InMemoryError.unavailable("alert creation") }
-    func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
-    func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }
-    func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
 }
 
 /// An alert backend that asks the run to stop once it has created one alert, as a deadline or a
 /// SIGTERM arriving mid-run would.
-struct StopAfterFirstCreate: AlertBackend {
+struct StopAfterFirstCreate: ForwardingAlertBackend {
     let wrapped: InMemoryAlertBackend
     let stop: RunStop
-    var aliasBatchSize: Int { wrapped.aliasBatchSize }
-    var pluginName: String { wrapped.pluginName }
-    var tagLimit: Int { wrapped.tagLimit }
-    func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
-    func openAlerts(aliases: [String]) async throws -> [Alert] { try await wrapped.openAlerts(aliases: aliases) }
     func createAlert(_ draft: AlertDraft) async throws -> String {
         defer { stop.request("the run's deadline (--timeout 1s) passed") }
         return try await wrapped.createAlert(draft)
     }
-    func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
-    func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }
-    func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
 }
 
 @Suite("Stopping a run and overlapping runs")
@@ -332,4 +375,22 @@ struct StopAndLockTests {
         first = nil
         #expect(throws: Never.self) { _ = try RunLock(path: path, runID: "third") }
     }
+}
+
+/// An alert backend that forwards every call to an in-memory one; a test's stub changes the
+/// calls it is about.
+protocol ForwardingAlertBackend: AlertBackend {
+    var wrapped: InMemoryAlertBackend { get }
+}
+
+extension ForwardingAlertBackend {
+    var aliasBatchSize: Int { wrapped.aliasBatchSize }
+    var pluginName: String { wrapped.pluginName }
+    var tagLimit: Int { wrapped.tagLimit }
+    func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] { try await wrapped.listOpenAlerts(taggedWith: tags) }
+    func openAlerts(aliases: [String]) async throws -> [Alert] { try await wrapped.openAlerts(aliases: aliases) }
+    func addNote(alertID: String, note: String) async throws { try await wrapped.addNote(alertID: alertID, note: note) }
+    func closeAlert(alertID: String, note: String) async throws -> Bool { try await wrapped.closeAlert(alertID: alertID, note: note) }
+    func onCallRecipients(schedule: String) async throws -> [String] { try await wrapped.onCallRecipients(schedule: schedule) }
+    func createAlert(_ draft: AlertDraft) async throws -> String { try await wrapped.createAlert(draft) }
 }

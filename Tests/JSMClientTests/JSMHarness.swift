@@ -29,7 +29,7 @@ struct JSMHarness {
                                              apiToken: Secret(token))
         configuration.knownEmails = knownEmails
         configuration.retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(40), throttleUnit: .milliseconds(20))
-        configuration.statusPollInterval = .milliseconds(5)
+        configuration.statusPolling = StatusPolling(firstDelay: .milliseconds(2), maxDelay: .milliseconds(5), attempts: 40)
         // Generous: when every suite starts at once on a loaded 2-core machine, a loopback answer
         // has taken over 5 s, and the retry after a timeout changed the calls a test counts.
         configuration.requestTimeout = .seconds(30)

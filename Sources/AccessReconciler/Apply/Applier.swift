@@ -2,8 +2,10 @@ import Foundation
 import Logging
 
 /// Carries out a plan through the two ports. The actions of one request run in order (create,
-/// approve, notes, close) and stop at the first failure; different requests run concurrently, at
-/// most `concurrency` at a time. Before an approval the request is read again: it must still be
+/// approve, notes, close) and stop at the first failure; different requests run concurrently: up
+/// to `requestsInFlight` are under way, and `concurrency` of them hold a write slot at a time. A
+/// request waiting for the alert backend to process its write holds no slot (`ProcessingWait`), so
+/// the API's pace decides throughput. Before an approval the request is read again: it must still be
 /// pending, and every rule of the approval policy is applied again to what is read (a review that
 /// came in since the look, a second machine's approval in a race); a close finds out whether the
 /// alert was still open. Plugin data is kept in the
@@ -15,12 +17,15 @@ public struct Applier: Sendable {
     /// The policy whose hold-back rules an approval must still pass when the request is re-read.
     public let approval: AutoApprovalPolicy
     public let concurrency: Int
+    /// Requests under way at once (most of them waiting for their writes to be processed): enough
+    /// for 25 writes a second that each take up to ten seconds to be processed and answered.
+    public static let requestsInFlight = 256
     /// Once it is requested, no further write starts.
     public let stop: RunStop
     let logger: Logger
 
     public init(requests: any AccessRequestPort, alerts: any AlertBackend, approval: AutoApprovalPolicy = AutoApprovalPolicy(),
-                concurrency: Int = 4, stop: RunStop = RunStop(), logger: Logger = Logger(label: "access-reconciler.apply")) {
+                concurrency: Int = 16, stop: RunStop = RunStop(), logger: Logger = Logger(label: "access-reconciler.apply")) {
         self.requests = requests
         self.alerts = alerts
         self.approval = approval
@@ -43,15 +48,21 @@ public struct Applier: Sendable {
             }
         }
         var outcomes = [ActionOutcome?](repeating: nil, count: plan.actions.count)
+        let slots = WriteSlots(concurrency)
         await withTaskGroup(of: [(Int, ActionOutcome)].self) { group in
             var next = 0
             func startNext() {
                 guard next < groups.count else { return }
                 let work = groups[next]
                 next += 1
-                group.addTask { await applyInOrder(work, now: now) }
+                group.addTask {
+                    await slots.acquire(resuming: false)
+                    let results = await ProcessingWait.$slots.withValue(slots) { await applyInOrder(work, now: now) }
+                    await slots.release()
+                    return results
+                }
             }
-            for _ in 0..<min(concurrency, groups.count) { startNext() }
+            for _ in 0..<min(Self.requestsInFlight, groups.count) { startNext() }
             for await finished in group {
                 for (index, outcome) in finished { outcomes[index] = outcome }
                 startNext()

@@ -35,7 +35,7 @@ public struct ReconcilerConfiguration: Sendable {
     /// Looks (each followed by its writes) `apply` makes before it gives up on agreement.
     public var maxRounds = 3
     /// Requests whose writes run at the same time.
-    public var maxConcurrentWrites = 4
+    public var maxConcurrentWrites = 16
     /// The whole run's deadline, in seconds: below a CronJob's `activeDeadlineSeconds: 600`.
     public var timeout: Double = 540
     /// The file `apply` locks so that runs on this machine never overlap; nil: one per Teleport

@@ -129,8 +129,8 @@ public enum ReconcilerSettings {
                     help: "Looks `apply` makes, each followed by its writes, before it gives up on agreement.")) {
             $0.maxRounds = try $1.count(minimum: 1)
         },
-        Entry(.init(key: "concurrency", flag: "--concurrency", environment: "ACCESS_RECONCILER_CONCURRENCY", valueName: "N", default: "`4`",
-                    help: "Requests whose writes run at the same time.")) {
+        Entry(.init(key: "concurrency", flag: "--concurrency", environment: "ACCESS_RECONCILER_CONCURRENCY", valueName: "N", default: "`16`",
+                    help: "Requests whose writes are being sent at the same time; a request whose write the alert backend is still processing does not count (up to 256 requests are under way).")) {
             $0.maxConcurrentWrites = try $1.count(minimum: 1)
         },
         Entry(.init(key: "timeout", flag: "--timeout", environment: "ACCESS_RECONCILER_TIMEOUT", valueName: "DURATION", default: "`9m`",

@@ -1,0 +1,40 @@
+/// The slots a request's writes take while they are being sent (`concurrency` of them). A request
+/// whose write is waiting to be processed by the alert backend gives its slot up
+/// (`ProcessingWait`), so that the API's pace, not the slot count, decides how fast a catch-up
+/// goes. A request coming back from such a wait is served before a request that has not started,
+/// so that requests under way finish first.
+public actor WriteSlots {
+    private var available: Int
+    private var resuming: [CheckedContinuation<Void, Never>] = []
+    private var starting: [CheckedContinuation<Void, Never>] = []
+    /// The most slots taken at once, for tests.
+    public private(set) var mostTaken = 0
+    private let count: Int
+
+    public init(_ count: Int) {
+        self.count = max(1, count)
+        available = self.count
+    }
+
+    /// Takes a slot, waiting for one; `resuming` puts the caller ahead of requests not yet started.
+    public func acquire(resuming isResuming: Bool) async {
+        if available > 0 {
+            available -= 1
+            mostTaken = max(mostTaken, count - available)
+            return
+        }
+        await withCheckedContinuation { continuation in
+            if isResuming { resuming.append(continuation) } else { starting.append(continuation) }
+        }
+    }
+
+    public func release() {
+        if !resuming.isEmpty {
+            resuming.removeFirst().resume()
+        } else if !starting.isEmpty {
+            starting.removeFirst().resume()
+        } else {
+            available += 1
+        }
+    }
+}
