@@ -121,6 +121,8 @@ let package = Package(
             dependencies: [
                 "AccessReconciler",
                 "ReconcilerTesting",
+                "OpsgenieClient",
+                "JSMClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

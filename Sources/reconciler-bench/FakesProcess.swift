@@ -11,11 +11,13 @@ final class FakesProcess {
     /// The job's configuration file the fakes wrote.
     private(set) var configPath = ""
 
-    init(executable: String, backend: SandboxBackend, requests: Int, latencyMs: Int, concurrency: Int, directory: String,
-         throttle: ThrottleProfile?) throws {
+    init(executable: String, backend: SandboxBackend, requests: Int, latencyMs: Int, concurrency: Int?, processingMs: ClosedRange<Int>,
+         directory: String, throttle: ThrottleProfile?) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         var arguments = ["serve-fakes", "--backend", backend.rawValue, "--requests", "\(requests)", "--latency-ms", "\(latencyMs)",
-                         "--concurrency", "\(concurrency)", "--directory", directory]
+                         "--processing-ms-min", "\(processingMs.lowerBound)", "--processing-ms-max", "\(processingMs.upperBound)",
+                         "--directory", directory]
+        if let concurrency { arguments += ["--concurrency", "\(concurrency)"] }
         if let perSecond = throttle?.perSecond { arguments += ["--writes-per-second", "\(perSecond)"] }
         if let perMinute = throttle?.perMinute { arguments += ["--writes-per-minute", "\(perMinute)"] }
         process.arguments = arguments

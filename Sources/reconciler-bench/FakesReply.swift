@@ -15,6 +15,8 @@ enum FakesReply {
         var throttled: Int
         /// Accepted calls to the bucket a throttled run limits (alert writes).
         var limitedAccepted: Int
+        /// Accepted alert writes (creates, notes, closes), whatever bucket the backend counts them in.
+        var alertWrites: Int
         /// Those calls per second over the second half of them.
         var settledWriteRate: Double
         /// This process's CPU time so far (user and system).

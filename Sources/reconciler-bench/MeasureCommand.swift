@@ -21,11 +21,20 @@ struct MeasureCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Alert backends to measure: opsgenie, jsm.")
     var alertBackends: [SandboxBackend] = SandboxBackend.allCases
 
-    @Option(name: .long, help: "Latency of every API call, in milliseconds.")
-    var latencyMs = 20
+    @Option(name: .long, parsing: .upToNextOption, help: "Latencies of every API call, in milliseconds: each row set runs at each.")
+    var latenciesMs: [Int] = [20, 150]
 
-    @Option(name: .long, help: "Requests in flight at once (alert client and writes).")
+    @Option(name: .long, parsing: .upToNextOption, help: "The sizes of the tuned rows at latencies above the first (slow rows take long).")
+    var slowSizes: [Int] = [2_000]
+
+    @Option(name: .long, help: ArgumentHelp("How long the fakes take to process an alert write, drawn for each write.", valueName: "min-max ms"))
+    var processingMs = "100-500"
+
+    @Option(name: .long, help: "The tuned rows' concurrency (alert client and writes); their rate ceilings are raised out of the way.")
     var concurrency = 8
+
+    @Option(name: .long, help: "Access requests of the rows that run the job with its default settings (0 to skip them).")
+    var defaultsRequests = 2_000
 
     @Option(name: .long, help: "Access requests of each throttled run (0 to skip them).")
     var throttledRequests = 600
@@ -50,7 +59,10 @@ struct MeasureCommand: AsyncParsableCommand {
             throw ValidationError("build the job first: swift build -c release --product access-reconciler (looked for \(binary))")
         }
         let bench = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        say("access-reconciler benchmark: latency \(latencyMs) ms per call, concurrency \(concurrency), \(GeneratedWorkload.scheduleCount) schedules; fakes in a process of their own")
+        let processing = try Self.range(processingMs)
+        say("access-reconciler benchmark: latency \(latenciesMs.map(String.init).joined(separator: " and ")) ms per call, writes processed "
+            + "\(processing.lowerBound)–\(processing.upperBound) ms after they are accepted, tuned rows at concurrency \(concurrency), "
+            + "\(GeneratedWorkload.scheduleCount) schedules; fakes in a process of their own")
         say("")
         say(BenchmarkRow.header)
         var notes: [String] = []
@@ -61,12 +73,21 @@ struct MeasureCommand: AsyncParsableCommand {
             }
         }
         for backend in plannerOnly ? [] : alertBackends {
-            for size in sizes {
-                show(try measure(size: size, backend: backend, throttle: nil, runs: ["catch-up", "no-op"], job: binary, bench: bench))
+            for (position, latency) in latenciesMs.enumerated() {
+                let workload = Workload(latencyMs: latency, processingMs: processing)
+                for size in position == 0 ? sizes : slowSizes {
+                    show(try measure(size: size, backend: backend, workload: workload, settings: .tuned(concurrency: concurrency),
+                                     runs: ["catch-up", "no-op"], job: binary, bench: bench))
+                }
+                if defaultsRequests > 0 {
+                    show(try measure(size: defaultsRequests, backend: backend, workload: workload, settings: .defaults,
+                                     runs: ["catch-up"], job: binary, bench: bench))
+                }
             }
-            if throttledRequests > 0 {
+            if throttledRequests > 0, let latency = latenciesMs.first {
                 for throttle in Self.throttles {
-                    show(try measure(size: throttledRequests, backend: backend, throttle: throttle, runs: ["catch-up"], job: binary, bench: bench))
+                    show(try measure(size: throttledRequests, backend: backend, workload: Workload(latencyMs: latency, processingMs: processing, throttle: throttle),
+                                     settings: .defaults, runs: ["catch-up"], job: binary, bench: bench))
                 }
             }
         }
@@ -79,12 +100,13 @@ struct MeasureCommand: AsyncParsableCommand {
         }
     }
 
-    private func measure(size: Int, backend: SandboxBackend, throttle: ThrottleProfile?, runs: [String], job: String, bench: String) throws -> [BenchmarkRow] {
+    private func measure(size: Int, backend: SandboxBackend, workload: Workload, settings: JobSettings, runs: [String],
+                         job: String, bench: String) throws -> [BenchmarkRow] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let fakes = try FakesProcess(executable: bench, backend: backend, requests: size, latencyMs: latencyMs, concurrency: concurrency,
-                                     directory: directory.path, throttle: throttle)
+        let fakes = try FakesProcess(executable: bench, backend: backend, requests: size, latencyMs: workload.latencyMs, concurrency: settings.concurrency,
+                                     processingMs: workload.processingMs, directory: directory.path, throttle: workload.throttle)
         defer { fakes.quit() }
         var rows: [BenchmarkRow] = []
         for label in runs {
@@ -96,14 +118,22 @@ struct MeasureCommand: AsyncParsableCommand {
                 ?? ChildProcess.run(job, arguments: arguments, stdout: reportPath)
             let calls = try fakes.end()
             let report = try Self.report(at: reportPath)
-            rows.append(BenchmarkRow(size: size, backend: backend, label: label, throttle: throttle, result: result, report: report,
-                                     minimum: minimum, calls: calls, fakesCPUSeconds: calls.cpuSeconds - fakesBefore,
-                                     latency: Double(latencyMs) / 1000, concurrency: concurrency))
+            rows.append(BenchmarkRow(size: size, backend: backend, label: label, workload: workload, settings: settings, result: result,
+                                     report: report, minimum: minimum, calls: calls, fakesCPUSeconds: calls.cpuSeconds - fakesBefore))
         }
         return rows
     }
 
     private func say(_ line: String) { FakesReply.send(line: line) }
+
+    /// `100-500` as a range of milliseconds.
+    static func range(_ text: String) throws -> ClosedRange<Int> {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else {
+            throw ValidationError("--processing-ms: expected min-max in milliseconds, such as 100-500 (got \(text))")
+        }
+        return parts[0]...parts[1]
+    }
 
     /// The job's JSON report; a wrapper (a profiler) may print lines of its own around it.
     static func report(at path: String) throws -> ReportDocument {

@@ -50,6 +50,11 @@ public actor FakeJSM {
     private var accounts: [String: Account] = [:]
     private var statuses: [String: [String: Any]] = [:]
     private var pollsLeft: [String: Int] = [:]
+    /// When set, a write's status shows only once this long (drawn from the range, in seconds)
+    /// has passed since it was accepted, as a real service processes writes in its own time; the
+    /// polls of `statusDelayPolls` are not counted then.
+    public private(set) var processingDelay: ClosedRange<Double>?
+    private var processedAt: [String: Date] = [:]
     private var windows = FakeRateWindows<String>()
     private var random: SplitMix64
     private var nextTinyID = 1
@@ -95,6 +100,7 @@ public actor FakeJSM {
 
     public func setRateLimit(_ bucket: String, _ limit: FakeRateLimit?) { rateLimits[bucket] = limit }
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
+    public func setProcessingDelay(_ seconds: ClosedRange<Double>?) { processingDelay = seconds }
     public func setQueryGrammar(_ grammar: FakeQueryGrammar) { queryGrammar = grammar }
     public func setReadings(_ readings: FakeJSMReadings) { self.readings = readings }
     public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
@@ -346,8 +352,9 @@ public actor FakeJSM {
 
     private func requestStatus(_ id: String) -> HTTPReply {
         guard let status = statuses[id] else { return failure(404, "request is not found") }
-        if let left = pollsLeft[id], left > 0 {
-            pollsLeft[id] = left - 1
+        let due = processedAt[id].map { clock() < $0 } ?? false
+        if due || (pollsLeft[id] ?? 0) > 0 {
+            if !due { pollsLeft[id]! -= 1 }
             switch readings.pendingStatus {
             case .notFound: return failure(404, "request is not found")
             case .noOutcome: return .json(200, ["action": status["action"] ?? "", "isSuccess": false, "status": "Request is being processed"])
@@ -420,7 +427,11 @@ public actor FakeJSM {
         if let alertID { data["alertId"] = alertID }
         if let alias { data["alias"] = alias }
         statuses[requestID] = data
-        pollsLeft[requestID] = statusDelayPolls
+        if let processingDelay {
+            processedAt[requestID] = clock().addingTimeInterval(Double.random(in: processingDelay))
+        } else {
+            pollsLeft[requestID] = statusDelayPolls
+        }
         return .json(code, ["result": "Request will be processed", "requestId": requestID, "took": 0.01])
     }
 

@@ -43,6 +43,11 @@ public actor FakeOpsgenie {
     private var responderIDs: [String: String] = [:]
     private var statuses: [String: [String: Any]] = [:]
     private var pollsLeft: [String: Int] = [:]
+    /// When set, a write's status shows only once this long (drawn from the range, in seconds)
+    /// has passed since it was accepted, as a real service processes writes in its own time; the
+    /// polls of `statusDelayPolls` are not counted then.
+    public private(set) var processingDelay: ClosedRange<Double>?
+    private var processedAt: [String: Date] = [:]
     private var windows = FakeRateWindows<FakeOpsgenieDomain>()
     private var random: SplitMix64
     private var nextTinyID = 1
@@ -92,6 +97,7 @@ public actor FakeOpsgenie {
     /// Makes the rate-limit buckets count time by `clock`.
     public func setRateLimitClock(_ clock: @escaping @Sendable () -> Date) { rateLimitClock = clock }
     public func setStatusDelayPolls(_ polls: Int) { statusDelayPolls = polls }
+    public func setProcessingDelay(_ seconds: ClosedRange<Double>?) { processingDelay = seconds }
     public func setOffsetCap(_ cap: Int) { offsetCap = cap }
     public func setLooseTagSearch(_ loose: Bool) { looseTagSearch = loose }
     public func setQueryGrammar(_ grammar: FakeQueryGrammar) { queryGrammar = grammar }
@@ -313,6 +319,9 @@ public actor FakeOpsgenie {
 
     private func requestStatus(_ id: String, requestID: String) -> HTTPReply {
         guard let status = statuses[id] else { return error(404, "Request not found", requestID: requestID) }
+        if let due = processedAt[id], clock() < due {
+            return error(404, "Request not processed yet", requestID: requestID, headers: ["X-Opsgenie-Errortype": "RequestNotProcessed"])
+        }
         if let left = pollsLeft[id], left > 0 {
             pollsLeft[id] = left - 1
             return error(404, "Request not processed yet", requestID: requestID, headers: ["X-Opsgenie-Errortype": "RequestNotProcessed"])
@@ -350,7 +359,11 @@ public actor FakeOpsgenie {
         data["alertId"] = alertID ?? ""
         data["alias"] = alias ?? ""
         statuses[requestID] = data
-        pollsLeft[requestID] = statusDelayPolls
+        if let processingDelay {
+            processedAt[requestID] = clock().addingTimeInterval(Double.random(in: processingDelay))
+        } else {
+            pollsLeft[requestID] = statusDelayPolls
+        }
         return .json(202, ["result": "Request will be processed", "took": 0.01, "requestId": requestID])
     }
 
