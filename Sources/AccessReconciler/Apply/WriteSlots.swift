@@ -2,25 +2,21 @@
 /// whose write is waiting to be processed by the alert backend gives its slot up
 /// (`ProcessingWait`), so that the API's pace, not the slot count, decides how fast a catch-up
 /// goes. A request coming back from such a wait is served before a request that has not started,
-/// so that requests under way finish first.
+/// so that requests under way finish first. (HTTPSupport's `ConcurrencyLimiter` has one queue, and
+/// this module does not depend on it.)
 public actor WriteSlots {
     private var available: Int
     private var resuming: [CheckedContinuation<Void, Never>] = []
     private var starting: [CheckedContinuation<Void, Never>] = []
-    /// The most slots taken at once, for tests.
-    public private(set) var mostTaken = 0
-    private let count: Int
 
     public init(_ count: Int) {
-        self.count = max(1, count)
-        available = self.count
+        available = max(1, count)
     }
 
     /// Takes a slot, waiting for one; `resuming` puts the caller ahead of requests not yet started.
     public func acquire(resuming isResuming: Bool) async {
         if available > 0 {
             available -= 1
-            mostTaken = max(mostTaken, count - available)
             return
         }
         await withCheckedContinuation { continuation in
