@@ -138,7 +138,11 @@ public struct APITransport: Sendable {
                     throw APIError(service: dialect.service, operation: request.operation, kind: .redirected, message: redirect.description)
                 }
                 let failure = error(for: response, operation: request.operation)
-                let wait = response.status == 429 ? retry.throttleDelay(periodSeconds: dialect.throttlePeriod(response)) : retry.delay(after: attempt)
+                // A paced bucket holds the retry until it has room again (often before the whole
+                // period is over); without one, the call waits out the period itself.
+                let wait = response.status == 429
+                    ? (ticket == nil ? retry.throttleDelay(periodSeconds: dialect.throttlePeriod(response)) : .zero)
+                    : retry.delay(after: attempt)
                 guard failure.isRetryableWithoutDoubt, mayRetry(after: wait, throttled: response.status == 429) else { throw failure }
                 logger.notice("\(dialect.service) answered \(response.status); retrying",
                               metadata: ["operation": "\(request.operation)", "attempt": "\(attempt)", "wait": "\(wait)"])

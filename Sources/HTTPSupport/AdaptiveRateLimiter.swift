@@ -2,13 +2,17 @@
 ///
 /// Requests go out evenly spaced at the current pace (a token bucket holding one token, so that no
 /// one-second window sees more than pace + 1 of them). While callers queue for their turn and no
-/// request is throttled, the pace doubles every `raiseInterval` (a quarter second), up to the policy's ceiling. On a
-/// throttle the bucket was full: the pace drops to half the rate at which requests were really
-/// going out over the throttle's period (or the pace, if lower), that becomes the ceiling for the
-/// rest of the run, and no request goes out until the period is over (a 60-second bucket means
-/// waiting for the minute). The bucket is shared with the integrations that page people, so the
-/// job does not probe again and take their room a second time. Answers to requests sent before the
-/// cut are not counted again.
+/// request is throttled, the pace doubles every `raiseInterval` (a quarter second), up to the
+/// policy's ceiling. On a throttle the bucket was full: the job's calls that the service let
+/// through over the throttle's period, divided by the period, measure the bucket's rate; the pace
+/// drops to three quarters of that (or of the pace, if lower) and that becomes the ceiling for the
+/// rest of the run. The bucket is shared with the integrations that page people, so the job leaves
+/// them a quarter and does not probe again and take their room a second time. No request goes out
+/// until the job's own oldest accepted call of the period has left it (the bucket has room again
+/// then, whether it is a rolling window, a token bucket or a fixed window that began before that
+/// call), at most the period; the whole period when none of the period's calls was the job's, and
+/// for the rest of the run once a shortened pause was followed by another throttle within a
+/// period. Answers to requests sent before the cut are not counted again.
 public actor AdaptiveRateLimiter {
     /// Where the limiter reads the time and how it waits; tests pass a virtual clock.
     public struct Timing: Sendable {
@@ -54,7 +58,11 @@ public actor AdaptiveRateLimiter {
     /// A run of throttles brings the pace no lower than this share of the start rate (0.625/s
     /// for a start of 5/s): a share of a bucket too small to matter, at which a run still ends.
     static let floorShare = 0.125
-    /// Sends remembered to measure the real rate.
+    /// The share of the measured bucket rate the job keeps after a throttle; the rest is left to
+    /// the integrations that share the bucket, and to the gaps between the job's own calls.
+    static let keptShare = 0.75
+    /// Accepted calls remembered to measure the bucket's rate; a period holding more counts as
+    /// holding this many, which only lowers the estimate.
     static let history = 4096
 
     public let policy: RatePolicy
@@ -64,7 +72,6 @@ public actor AdaptiveRateLimiter {
     private var ceiling: Double
     private var tokens: Double = 1
     private var refilled: Duration
-    private let started: Duration
     private var pausedUntil: Duration = .zero
     private var lastCut: Duration?
     private var lastRaise: Duration
@@ -72,9 +79,16 @@ public actor AdaptiveRateLimiter {
     /// limits the work, and raising it means anything.
     private var queued = false
     private var throttles = 0
+    /// The periods for which a pause that ended with the job's own oldest call was followed by
+    /// another throttle within a period: that bucket does not refill as the short pause assumes (a
+    /// fixed window, or calls of other integrations), so its later pauses last the whole period.
+    private var shortPausesFailed: Set<Duration> = []
+    /// Where the last short pause of each period ended.
+    private var shortPauses: [Duration: Duration] = [:]
     private var requests = 0
-    private var sent: [Duration] = []
-    private var sentNext = 0
+    /// Send times of calls the service let through, in the order their answers came.
+    private var accepted: [Duration] = []
+    private var acceptedNext = 0
 
     public init(policy: RatePolicy, raiseInterval: Duration = .milliseconds(250), timing: Timing = .continuous) {
         self.policy = policy
@@ -84,9 +98,8 @@ public actor AdaptiveRateLimiter {
         ceiling = policy.ceiling
         let now = timing.now()
         refilled = now
-        started = now
         lastRaise = now
-        sent.reserveCapacity(Self.history)
+        accepted.reserveCapacity(Self.history)
     }
 
     public var state: State { State(pace: pace, ceiling: ceiling, throttles: throttles, requests: requests) }
@@ -105,7 +118,6 @@ public actor AdaptiveRateLimiter {
             if tokens >= 1 {
                 tokens -= 1
                 requests += 1
-                remember(now)
                 return Ticket(sentAt: now)
             }
             queued = true
@@ -115,6 +127,7 @@ public actor AdaptiveRateLimiter {
 
     /// The request was answered without a throttle.
     public func succeeded(_ ticket: Ticket) {
+        remember(ticket.sentAt)
         let now = timing.now()
         guard queued, pace < ceiling, now - lastRaise >= raiseInterval else { return }
         pace = min(ceiling, pace * 2)
@@ -128,37 +141,43 @@ public actor AdaptiveRateLimiter {
     public func throttled(_ ticket: Ticket, period: Duration) -> (was: Double, now: Double)? {
         throttles += 1
         let now = timing.now()
-        pausedUntil = max(pausedUntil, now + period)
         if let lastCut, ticket.sentAt <= lastCut { return nil }
+        let (count, oldest) = acceptedCalls(within: period, before: ticket.sentAt)
         let was = pace
-        let reached = min(pace, measuredRate(over: period, now: now, since: ticket.sentAt))
-        pace = max(Self.minimumRate, policy.start * Self.floorShare, reached / 2)
+        let rate = Double(count) / max(Self.seconds(period), 1e-9)
+        pace = max(Self.minimumRate, policy.start * Self.floorShare, min(pace, rate) * Self.keptShare)
         ceiling = pace
+        if let ended = shortPauses[period], ticket.sentAt < ended + period { shortPausesFailed.insert(period) }
+        var resume = now + period
+        if !shortPausesFailed.contains(period), let oldest, oldest + period < resume {
+            resume = oldest + period
+            shortPauses[period] = resume
+        }
+        pausedUntil = max(pausedUntil, resume)
         tokens = 0
-        refilled = pausedUntil
+        refilled = max(now, pausedUntil)
         lastCut = now
         return (was, pace)
     }
 
-    /// Requests sent per second over the last `period` (at least a second, the shortest bucket),
-    /// but not before the limiter began nor past the sends still remembered, and always back to
-    /// the throttled request itself.
-    func measuredRate(over period: Duration, now: Duration, since sentAt: Duration) -> Double {
-        guard !sent.isEmpty else { return pace }
-        var window = min(max(period, .seconds(1)), now - started)
-        if sent.count == Self.history { window = min(window, now - sent[sentNext]) }
-        window = max(window, now - sentAt)
-        let from = now - window
-        let within = sent.lazy.filter { $0 >= from }.count
-        return Double(within) / max(Self.seconds(window), 1 / pace)
+    /// The job's calls sent in the `period` up to `end` that the service let through, and the
+    /// oldest of them.
+    func acceptedCalls(within period: Duration, before end: Duration) -> (count: Int, oldest: Duration?) {
+        var count = 0
+        var oldest: Duration?
+        for time in accepted where time > end - period && time <= end {
+            count += 1
+            oldest = min(oldest ?? time, time)
+        }
+        return (count, oldest)
     }
 
     private func remember(_ time: Duration) {
-        if sent.count < Self.history {
-            sent.append(time)
+        if accepted.count < Self.history {
+            accepted.append(time)
         } else {
-            sent[sentNext] = time
-            sentNext = (sentNext + 1) % Self.history
+            accepted[acceptedNext] = time
+            acceptedNext = (acceptedNext + 1) % Self.history
         }
     }
 

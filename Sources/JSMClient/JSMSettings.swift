@@ -54,7 +54,7 @@ public struct JSMSettings: Sendable {
             $0.usersFile = try $1.nonEmpty("a file path")
         },
         Entry(.init(key: "jsm.rate_limits.alert_write", flag: "--jsm-write-rate", environment: "JSM_WRITE_RATE", valueName: "PER_SECOND",
-                    default: "`5`", help: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling, and halves for the rest of the run on a throttle.")) {
+                    default: "`5`", help: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.")) {
             $0.rateLimits[.alertWrite] = try $1.rate()
         },
         Entry(.init(key: "jsm.rate_ceilings.alert_write", flag: "--jsm-write-rate-ceiling", environment: "JSM_WRITE_RATE_CEILING",

@@ -31,7 +31,7 @@ public struct OpsgenieSettings: Sendable {
             $0.apiKey = Secret($1.text)
         },
         Entry(.init(key: "opsgenie.rate_limits.alert_write", flag: "--opsgenie-write-rate", environment: "OPSGENIE_WRITE_RATE",
-                    valueName: "PER_SECOND", default: "`5`", help: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling, and halves for the rest of the run on a throttle.")) {
+                    valueName: "PER_SECOND", default: "`5`", help: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.")) {
             $0.rateLimits[.alertWrite] = try $1.rate()
         },
         Entry(.init(key: "opsgenie.rate_ceilings.alert_write", flag: "--opsgenie-write-rate-ceiling", environment: "OPSGENIE_WRITE_RATE_CEILING",
