@@ -8,9 +8,10 @@
 /// drops to three quarters of that (or of the pace, if lower) and that becomes the ceiling for the
 /// rest of the run. The bucket is shared with the integrations that page people, so the job leaves
 /// them a quarter and does not probe again and take their room a second time. No request goes out
-/// until the job's own oldest accepted call of the period has left it (the bucket has room again
-/// then, whether it is a rolling window, a token bucket or a fixed window that began before that
-/// call), at most the period; the whole period when none of the period's calls was the job's, and
+/// until a period has passed since the answer to the job's oldest accepted call of the period:
+/// that call has then left the service's window, and the bucket has room again whether it is a
+/// rolling window, a token bucket or a fixed window that began before that call. At most the
+/// period; the whole period when none of the period's calls was the job's, and
 /// for the rest of the run once a shortened pause was followed by another throttle within a
 /// period. Answers to requests sent before the cut are not counted again.
 public actor AdaptiveRateLimiter {
@@ -86,7 +87,7 @@ public actor AdaptiveRateLimiter {
     /// Where the last short pause of each period ended.
     private var shortPauses: [Duration: Duration] = [:]
     private var requests = 0
-    /// Send times of calls the service let through, in the order their answers came.
+    /// When the answers of calls the service let through came, oldest first.
     private var accepted: [Duration] = []
     private var acceptedNext = 0
 
@@ -127,8 +128,8 @@ public actor AdaptiveRateLimiter {
 
     /// The request was answered without a throttle.
     public func succeeded(_ ticket: Ticket) {
-        remember(ticket.sentAt)
         let now = timing.now()
+        remember(now)
         guard queued, pace < ceiling, now - lastRaise >= raiseInterval else { return }
         pace = min(ceiling, pace * 2)
         lastRaise = now
@@ -142,7 +143,7 @@ public actor AdaptiveRateLimiter {
         throttles += 1
         let now = timing.now()
         if let lastCut, ticket.sentAt <= lastCut { return nil }
-        let (count, oldest) = acceptedCalls(within: period, before: ticket.sentAt)
+        let (count, oldest) = acceptedCalls(within: period, before: now)
         let was = pace
         let rate = Double(count) / max(Self.seconds(period), 1e-9)
         pace = max(Self.minimumRate, policy.start * Self.floorShare, min(pace, rate) * Self.keptShare)
@@ -160,8 +161,9 @@ public actor AdaptiveRateLimiter {
         return (was, pace)
     }
 
-    /// The job's calls sent in the `period` up to `end` that the service let through, and the
-    /// oldest of them.
+    /// The job's calls that the service let through whose answers came in the `period` up to
+    /// `end`, and the oldest answer: the service counted each call before its answer, so the call
+    /// has left the service's window by the time its answer is a period old.
     func acceptedCalls(within period: Duration, before end: Duration) -> (count: Int, oldest: Duration?) {
         var count = 0
         var oldest: Duration?
