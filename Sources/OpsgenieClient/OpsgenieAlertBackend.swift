@@ -219,12 +219,6 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
         }
     }
 
-    /// Pings a heartbeat: a cheap check that the URL and the key work.
-    public func ping(heartbeat: String = "access-reconciler") async throws {
-        _ = try await transport.send(.init(method: "GET", path: ["v2", "heartbeats", heartbeat, "ping"], domain: .heartbeat,
-                                           operation: "ping heartbeat \(heartbeat)"))
-    }
-
     // MARK: Helpers
 
     private var actorName: String { FieldLimits.shorten(configuration.actor, to: FieldLimits.user) }

@@ -6,8 +6,6 @@ import Foundation
 public struct OpsgenieConfiguration: Sendable {
     /// Opsgenie's US API.
     public static let usBaseURL = URL(string: "https://api.opsgenie.com")!
-    /// Opsgenie's EU API.
-    public static let euBaseURL = URL(string: "https://api.eu.opsgenie.com")!
 
     public var baseURL: URL
     public var apiKey: Secret
@@ -20,7 +18,7 @@ public struct OpsgenieConfiguration: Sendable {
     public var rateLimits: [OpsgenieDomain: RatePolicy] = OpsgenieConfiguration.defaultRateLimits
     public static let defaultRateLimits: [OpsgenieDomain: RatePolicy] = [
         .alertWrite: RatePolicy(start: 5, ceiling: 25), .alertRead: RatePolicy(start: 5, ceiling: 25),
-        .schedule: RatePolicy(start: 5, ceiling: 10), .heartbeat: .fixed(1),
+        .schedule: RatePolicy(start: 5, ceiling: 10),
     ]
     /// Requests in flight at once.
     public var maxConcurrentRequests = OpsgenieConfiguration.defaultConcurrency
@@ -45,6 +43,4 @@ public enum OpsgenieDomain: String, Sendable, Hashable, CaseIterable {
     case alertRead
     /// Who is on call.
     case schedule
-    /// Heartbeat pings.
-    case heartbeat
 }

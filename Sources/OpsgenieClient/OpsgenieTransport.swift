@@ -48,7 +48,7 @@ struct OpsgenieTransport: Sendable {
                 return (message, envelope?.requestId)
             },
             throttlePeriod: { Int($0.header("X-RateLimit-Period-In-Sec") ?? "") ?? 1 },
-            routeSegments: ["v2", "alerts", "requests", "notes", "close", "acknowledge", "schedules", "on-calls", "heartbeats", "ping"])
+            routeSegments: ["v2", "alerts", "requests", "notes", "close", "acknowledge", "schedules", "on-calls"])
         api = APITransport(dialect: dialect, hosts: [configuration.baseURL],
                            rateLimits: Dictionary(uniqueKeysWithValues: configuration.rateLimits.map { ($0.key.rawValue, $0.value) }),
                            maxConcurrentRequests: configuration.maxConcurrentRequests, retry: configuration.retry,

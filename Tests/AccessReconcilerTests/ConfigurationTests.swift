@@ -89,7 +89,6 @@ struct ConfigurationTests {
         #expect(opsgenie[.alertWrite] == RatePolicy(start: 5, ceiling: 40))
         #expect(opsgenie[.alertRead] == RatePolicy(start: 60, ceiling: 60), "a start above the default ceiling is kept")
         #expect(opsgenie[.schedule] == RatePolicy(start: 5, ceiling: 7))
-        #expect(opsgenie[.heartbeat] == .fixed(1))
         #expect(settings.jsm.rateCeilings == [.alertWrite: 12, .user: 3])
         let error = #expect(throws: (any Error).self) { try resolve(flags: ["--opsgenie-write-rate-ceiling", "fast"]) }
         #expect("\(error.map { "\($0)" } ?? "")".contains("--opsgenie-write-rate-ceiling"))

@@ -19,9 +19,8 @@ struct ConformanceTests {
             try await harness.backend.addNote(alertID: id, note: "note")
             try await harness.backend.closeAlert(alertID: id, note: "closed")
             _ = try await harness.backend.onCallRecipients(schedule: "platform")
-            try await harness.backend.ping()
             let calls = await harness.fake.calls
-            #expect(Set(calls.map { FakeOpsgenieEndpoint.name($0) }).count >= 8)
+            #expect(Set(calls.map { FakeOpsgenieEndpoint.name($0) }).count >= 7, "every endpoint the client uses")
             #expect(try OpsgenieHarness.conformance.findings(for: calls).isEmpty)
             #expect(calls.allSatisfy { $0.responseBody != nil }, "every response was recorded and so checked")
         }

@@ -188,14 +188,6 @@ struct OpsgenieClientTests {
         }
     }
 
-    @Test("heartbeat ping checks the URL and the key")
-    func heartbeat() async throws {
-        try await OpsgenieHarness.with { harness async throws in
-            try await harness.backend.ping()
-            #expect(await harness.fake.callCounts() == ["GET /v2/heartbeats/{identifier}/ping": 1])
-        }
-    }
-
     @Test("a wrong key: 401, not retried, with Opsgenie's message; the key appears nowhere")
     func unauthorized() async throws {
         let wrongKey = "wrong-" + UUID().uuidString

@@ -33,7 +33,7 @@ struct OpsgenieHarness {
         // Generous: when every suite starts at once on a loaded 2-core machine, a loopback answer
         // has taken over 5 s, and the retry after a timeout changed the calls a test counts.
         configuration.requestTimeout = .seconds(30)
-        configuration.rateLimits = [.alertWrite: .fixed(10_000), .alertRead: .fixed(10_000), .schedule: .fixed(10_000), .heartbeat: .fixed(10_000)]
+        configuration.rateLimits = [.alertWrite: .fixed(10_000), .alertRead: .fixed(10_000), .schedule: .fixed(10_000)]
         configure(&configuration)
         return OpsgenieHarness(fake: fake, backend: OpsgenieAlertBackend(configuration: configuration, offsetCap: offsetCap), apiKey: apiKey)
     }

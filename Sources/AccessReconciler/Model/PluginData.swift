@@ -47,7 +47,6 @@ public struct PluginEntry: Sendable, Hashable, Codable {
 /// Plugin-data keys, as Teleport's Opsgenie plugin names them (`integrations/access/opsgenie`).
 public enum PluginDataKey {
     public static let alertID = "alert_id"
-    public static let serviceID = "service_id"
     public static let user = "user"
     public static let roles = "roles"
     public static let created = "created"

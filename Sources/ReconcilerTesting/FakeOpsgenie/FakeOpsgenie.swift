@@ -203,8 +203,6 @@ public actor FakeOpsgenie {
             return alertAction(request, identifier: segments[2], action: "AddNote", requestID: requestID, noteRequired: true)
         case ("GET", 4) where segments[0...1] == ["v2", "schedules"] && segments[3] == "on-calls":
             return onCalls(request, identifier: segments[2], requestID: requestID)
-        case ("GET", 4) where segments[0...1] == ["v2", "heartbeats"] && segments[3] == "ping":
-            return .json(202, ["result": "PONG - Heartbeat received", "took": 0.01, "requestId": requestID])
         default:
             return error(404, "Could not find the requested endpoint", requestID: requestID)
         }
@@ -422,7 +420,6 @@ public actor FakeOpsgenie {
 
     static func domain(method: String, segments: [String]) -> FakeOpsgenieDomain {
         if segments.count > 1 && segments[1] == "schedules" { return .schedule }
-        if segments.count > 1 && segments[1] == "heartbeats" { return .heartbeat }
         return method == "GET" ? .alertRead : .alertWrite
     }
 

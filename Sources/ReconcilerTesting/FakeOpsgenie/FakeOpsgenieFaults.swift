@@ -45,5 +45,4 @@ public enum FakeOpsgenieDomain: String, Sendable, Hashable, CaseIterable {
     case alertWrite = "ALERT_WRITE"
     case alertRead = "ALERT_READ"
     case schedule = "SCHEDULE"
-    case heartbeat = "HEARTBEAT"
 }
