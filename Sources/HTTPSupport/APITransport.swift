@@ -145,7 +145,8 @@ public struct APITransport: Sendable {
                     : retry.delay(after: attempt)
                 guard failure.isRetryableWithoutDoubt, mayRetry(after: wait, throttled: response.status == 429) else { throw failure }
                 logger.notice("\(dialect.service) answered \(response.status); retrying",
-                              metadata: ["operation": "\(request.operation)", "attempt": "\(attempt)", "wait": "\(wait)"])
+                              metadata: ["operation": "\(request.operation)", "attempt": "\(attempt)",
+                                         "wait": ticket != nil && response.status == 429 ? "until the bucket has room" : "\(wait)"])
                 try await Task.sleep(for: wait)
             case let .failure(error):
                 // Cancelled (the run's deadline): URLSession says so with URLError(.cancelled).
@@ -166,8 +167,10 @@ public struct APITransport: Sendable {
     /// Tells the bucket of a throttle, and says so when it slows the pace down.
     private func throttled(_ bucket: AdaptiveRateLimiter, _ ticket: AdaptiveRateLimiter.Ticket, name: String, period: Duration) async {
         guard let cut = await bucket.throttled(ticket, period: period), cut.now < cut.was else { return }
+        let pause = await bucket.pauseRemaining
         logger.notice("\(dialect.service) throttled; slowing down", metadata: [
-            "bucket": "\(name)", "pace": "\(Self.rounded(cut.now))/s", "was": "\(Self.rounded(cut.was))/s", "pause": "\(period)",
+            "bucket": "\(name)", "pace": "\(Self.rounded(cut.now))/s", "was": "\(Self.rounded(cut.was))/s",
+            "pause": "\(pause)", "period": "\(period)",
         ])
     }
 

@@ -87,7 +87,8 @@ public actor AdaptiveRateLimiter {
     /// Where the last short pause of each period ended.
     private var shortPauses: [Duration: Duration] = [:]
     private var requests = 0
-    /// When the answers of calls the service let through came, oldest first.
+    /// When the answers of calls the service let through came: the last `history` of them, in a
+    /// ring that `acceptedNext` writes next.
     private var accepted: [Duration] = []
     private var acceptedNext = 0
 
@@ -104,6 +105,9 @@ public actor AdaptiveRateLimiter {
     }
 
     public var state: State { State(pace: pace, ceiling: ceiling, throttles: throttles, requests: requests) }
+
+    /// How long from now no request goes out, after a throttle; zero when none is held.
+    public var pauseRemaining: Duration { max(.zero, pausedUntil - timing.now()) }
 
     /// Waits until a request may go out.
     public func acquire() async throws -> Ticket {
