@@ -54,17 +54,23 @@ public struct APITransport: Sendable {
         public var errorDetails: @Sendable (Response) -> (message: String?, requestID: String?)
         /// The wait a 429 asks for, in seconds of `RetryPolicy.throttleUnit`.
         public var throttlePeriod: @Sendable (Response) -> Int
+        /// Whether that period is a wait the service asks for (`Retry-After`), which the bucket
+        /// waits out in full, rather than the length of the bucket's window (Opsgenie's
+        /// `X-RateLimit-Period-In-Sec`), which the bucket may leave sooner once it has room.
+        public var throttlePeriodIsWait: Bool
         /// The path segments that name routes (`alerts`, `notes`), for the endpoint of each call in
         /// the statistics; every other segment is a value.
         public var routeSegments: Set<String>
 
         public init(service: String, authorization: @escaping @Sendable () -> String,
                     errorDetails: @escaping @Sendable (Response) -> (message: String?, requestID: String?),
-                    throttlePeriod: @escaping @Sendable (Response) -> Int, routeSegments: Set<String> = []) {
+                    throttlePeriod: @escaping @Sendable (Response) -> Int, throttlePeriodIsWait: Bool = false,
+                    routeSegments: Set<String> = []) {
             self.service = service
             self.authorization = authorization
             self.errorDetails = errorDetails
             self.throttlePeriod = throttlePeriod
+            self.throttlePeriodIsWait = throttlePeriodIsWait
             self.routeSegments = routeSegments
         }
     }
@@ -138,15 +144,16 @@ public struct APITransport: Sendable {
                     throw APIError(service: dialect.service, operation: request.operation, kind: .redirected, message: redirect.description)
                 }
                 let failure = error(for: response, operation: request.operation)
-                // A paced bucket holds the retry until it has room again (often before the whole
-                // period is over); without one, the call waits out the period itself.
-                let wait = response.status == 429
-                    ? (ticket == nil ? retry.throttleDelay(periodSeconds: dialect.throttlePeriod(response)) : .zero)
+                // A paced bucket holds a throttled call's retry until it has room again; without
+                // one, the call waits out the period itself.
+                let bucketHolds = response.status == 429 && ticket != nil
+                let wait = bucketHolds ? .zero
+                    : response.status == 429 ? retry.throttleDelay(periodSeconds: dialect.throttlePeriod(response))
                     : retry.delay(after: attempt)
                 guard failure.isRetryableWithoutDoubt, mayRetry(after: wait, throttled: response.status == 429) else { throw failure }
                 logger.notice("\(dialect.service) answered \(response.status); retrying",
                               metadata: ["operation": "\(request.operation)", "attempt": "\(attempt)",
-                                         "wait": ticket != nil && response.status == 429 ? "until the bucket has room" : "\(wait)"])
+                                         "wait": bucketHolds ? "until the bucket has room" : "\(wait)"])
                 try await Task.sleep(for: wait)
             case let .failure(error):
                 // Cancelled (the run's deadline): URLSession says so with URLError(.cancelled).
@@ -166,7 +173,8 @@ public struct APITransport: Sendable {
 
     /// Tells the bucket of a throttle, and says so when it slows the pace down.
     private func throttled(_ bucket: AdaptiveRateLimiter, _ ticket: AdaptiveRateLimiter.Ticket, name: String, period: Duration) async {
-        guard let cut = await bucket.throttled(ticket, period: period), cut.now < cut.was else { return }
+        guard let cut = await bucket.throttled(ticket, period: period, waitingAtLeast: dialect.throttlePeriodIsWait ? period : .zero),
+              cut.now < cut.was else { return }
         let pause = await bucket.pauseRemaining
         logger.notice("\(dialect.service) throttled; slowing down", metadata: [
             "bucket": "\(name)", "pace": "\(Self.rounded(cut.now))/s", "was": "\(Self.rounded(cut.was))/s",

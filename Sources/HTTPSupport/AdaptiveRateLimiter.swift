@@ -11,9 +11,10 @@
 /// until a period has passed since the answer to the job's oldest accepted call of the period:
 /// that call has then left the service's window, and the bucket has room again whether it is a
 /// rolling window, a token bucket or a fixed window that began before that call. At most the
-/// period; the whole period when none of the period's calls was the job's, and
-/// for the rest of the run once a shortened pause was followed by another throttle within a
-/// period. Answers to requests sent before the cut are not counted again.
+/// period; the whole period when none of the period's calls was the job's, when the service asked
+/// for the wait (`Retry-After`), and for the rest of the run once a shortened pause was followed
+/// by another throttle within a period. Answers to requests sent before the cut are not counted
+/// again.
 public actor AdaptiveRateLimiter {
     /// Where the limiter reads the time and how it waits; tests pass a virtual clock.
     public struct Timing: Sendable {
@@ -140,12 +141,15 @@ public actor AdaptiveRateLimiter {
         queued = false
     }
 
-    /// The request was throttled; the bucket refills every `period`. Returns the pace before and
-    /// after when this throttle cut it, nil when an earlier cut already covered the request.
+    /// The request was throttled; the bucket refills every `period`. `waitingAtLeast` is a wait
+    /// the service asked for (`Retry-After`): nothing goes out before it is over, whatever the
+    /// job knows of its own calls. Returns the pace before and after when this throttle cut it,
+    /// nil when an earlier cut already covered the request.
     @discardableResult
-    public func throttled(_ ticket: Ticket, period: Duration) -> (was: Double, now: Double)? {
+    public func throttled(_ ticket: Ticket, period: Duration, waitingAtLeast: Duration = .zero) -> (was: Double, now: Double)? {
         throttles += 1
         let now = timing.now()
+        pausedUntil = max(pausedUntil, now + waitingAtLeast)
         if let lastCut, ticket.sentAt <= lastCut { return nil }
         let (count, oldest) = acceptedCalls(within: period, before: now)
         let was = pace

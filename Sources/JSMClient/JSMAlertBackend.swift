@@ -32,7 +32,8 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
             service: "JSM Operations",
             authorization: { "Basic \(credential)" },
             errorDetails: { ((try? JSONDecoder().decode(JSMErrorBody.self, from: $0.body))?.text, nil) },
-            throttlePeriod: { Int($0.header("Retry-After") ?? "") ?? 1 },
+            // Retry-After is a wait the service asks for, not a window the job may leave sooner.
+            throttlePeriod: { Int($0.header("Retry-After") ?? "") ?? 1 }, throttlePeriodIsWait: true,
             routeSegments: ["jsm", "ops", "api", "v1", "alerts", "notes", "close", "requests", "schedules", "on-calls", "teams",
                             "rest", "3", "user", "bulk", "search"])
         transport = APITransport(dialect: dialect, hosts: [configuration.apiURL] + (configuration.siteURL.map { [$0] } ?? []),

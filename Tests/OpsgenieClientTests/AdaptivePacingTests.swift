@@ -161,6 +161,17 @@ struct AdaptivePacingTests {
         #expect(time.now - before >= .seconds(60))
     }
 
+    @Test("a wait the service asks for (Retry-After) is waited in full, even where the job's own calls would let it go sooner")
+    func serviceWaitIsKept() async throws {
+        let time = VirtualTime()
+        let limiter = AdaptiveRateLimiter(policy: .fixed(10), timing: .init(now: { time.now }, sleep: { time.advance(by: $0) }))
+        for _ in 0..<10 { await limiter.succeeded(try await limiter.acquire()) }
+        await limiter.throttled(try await limiter.acquire(), period: .seconds(60), waitingAtLeast: .seconds(60))
+        let throttledAt = time.now
+        _ = try await limiter.acquire()
+        #expect(time.now - throttledAt >= .seconds(60))
+    }
+
     @Test("after a throttle nothing goes out until the job's own oldest accepted call of the period has left it")
     func pauseEndsWithOwnOldestCall() async throws {
         let time = VirtualTime()
