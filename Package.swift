@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "access-reconciler", targets: ["access-reconciler"]),
+        .executable(name: "reconciler-sandbox", targets: ["reconciler-sandbox"]),
         .executable(name: "reconciler-bench", targets: ["reconciler-bench"]),
         .library(name: "AccessReconciler", targets: ["AccessReconciler"]),
         .library(name: "OpsgenieClient", targets: ["OpsgenieClient"]),
@@ -103,17 +104,31 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "access-reconciler",
+        .target(
+            name: "ReconcilerCommands",
             dependencies: [
                 "AccessReconciler",
                 "OpsgenieClient",
                 "JSMClient",
                 "TeleportClient",
-                "ReconcilerTesting",
                 "ReconcilerMonitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The shipped binary: it must not depend on ReconcilerTesting (CommandLineTests checks its bytes).
+        .executableTarget(
+            name: "access-reconciler",
+            dependencies: ["ReconcilerCommands"]
+        ),
+        .executableTarget(
+            name: "reconciler-sandbox",
+            dependencies: [
+                "AccessReconciler",
+                "ReconcilerCommands",
+                "ReconcilerTesting",
+                "ReconcilerMonitoring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
@@ -128,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessReconcilerTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "access-reconciler",
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "ReconcilerCommands", "access-reconciler",
                            .product(name: "Yams", package: "Yams"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
@@ -137,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "TeleportClient", "OpsgenieClient", "JSMClient", "access-reconciler"]
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "TeleportClient", "OpsgenieClient", "JSMClient", "access-reconciler", "reconciler-sandbox"]
         ),
         .testTarget(
             name: "JSMClientTests",

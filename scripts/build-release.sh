@@ -12,7 +12,7 @@ commit=${ACCESS_RECONCILER_COMMIT:-$(git rev-parse --short=12 HEAD 2>/dev/null |
 [[ "$commit" =~ ^[0-9a-f]{7,40}$ ]] || commit=unknown
 
 # Stamp the commit for this build only; the checkout's file is put back whatever happens.
-stamp=Sources/access-reconciler/BuildCommit.swift
+stamp=Sources/ReconcilerCommands/BuildCommit.swift
 original=$(mktemp)
 cp "$stamp" "$original"
 trap 'cp "$original" "$stamp"; rm -f "$original"' EXIT

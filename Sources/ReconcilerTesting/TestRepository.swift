@@ -15,10 +15,13 @@ public enum TestRepository {
     public static var jsmContract: String { root + "/fixtures/contracts/jsm-ops-v1.json" }
 
     /// The built `access-reconciler` executable beside the running test bundle, or nil.
-    public static var builtTool: URL? {
+    public static var builtTool: URL? { built("access-reconciler") }
+
+    /// One of the package's executables (`access-reconciler`, `reconciler-sandbox`) as built next to the tests.
+    public static func built(_ executable: String) -> URL? {
         let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return [buildDirectory, buildDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("access-reconciler") }
+            .map { $0.appendingPathComponent(executable) }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 }

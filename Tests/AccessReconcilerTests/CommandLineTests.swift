@@ -160,4 +160,16 @@ struct CommandLineTests {
             #expect(result.stdout.contains(word))
         }
     }
+
+    @Test("the shipped binary links none of the fakes, and its old `sandbox` name says where the sandbox is now")
+    func noFakesShipped() async throws {
+        let binary = try Data(contentsOf: try Self.executable())
+        // Swift's mangled names and reflection metadata carry each linked module's name.
+        for module in ["ReconcilerTesting", "FakeOpsgenie", "SandboxEnvironment"] {
+            #expect(binary.range(of: Data(module.utf8)) == nil, "access-reconciler links \(module)")
+        }
+        let result = try await run(["sandbox", "--alert-backend", "jsm"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("swift run reconciler-sandbox --alert-backend jsm"))
+    }
 }

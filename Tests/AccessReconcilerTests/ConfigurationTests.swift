@@ -1,5 +1,5 @@
 import AccessReconciler
-@testable import access_reconciler
+@testable import ReconcilerCommands
 import Foundation
 import JSMClient
 import OpsgenieClient

@@ -1,4 +1,4 @@
-@testable import access_reconciler
+@testable import ReconcilerCommands
 import AccessReconciler
 import ArgumentParser
 import Foundation

@@ -166,13 +166,14 @@ struct ChildRun: @unchecked Sendable {
     let errURL: URL
     let outURL: URL?
 
-    static func start(arguments: [String], environment: [String: String], captureOutput: Bool = false) throws -> ChildRun {
+    static func start(_ executable: String = "access-reconciler", arguments: [String], environment: [String: String],
+                      captureOutput: Bool = false) throws -> ChildRun {
         let folder = try TestSupportPaths.temporaryDirectory()
         let errURL = URL(fileURLWithPath: folder + "/stderr")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let outURL = captureOutput ? URL(fileURLWithPath: folder + "/stdout") : nil
         let process = Process()
-        process.executableURL = try TestSupportPaths.executable()
+        process.executableURL = try TestSupportPaths.executable(executable)
         process.arguments = arguments
         process.environment = environment
         if let outURL {
@@ -210,8 +211,8 @@ struct ChildRun: @unchecked Sendable {
 
 /// Where the tests find the built tool and a fresh folder.
 enum TestSupportPaths {
-    static func executable() throws -> URL {
-        try #require(TestRepository.builtTool, "the access-reconciler executable was not built next to the tests")
+    static func executable(_ name: String = "access-reconciler") throws -> URL {
+        try #require(TestRepository.built(name), "the \(name) executable was not built next to the tests")
     }
 
     static func temporaryDirectory() throws -> String {

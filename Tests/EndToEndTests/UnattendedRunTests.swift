@@ -141,9 +141,9 @@ struct UnattendedRunTests {
         }
     }
 
-    @Test("sandbox --serve keeps the fakes running, prints a configuration that plan reaches them with, and cleans up on SIGINT")
+    @Test("reconciler-sandbox --serve keeps the fakes running, prints a configuration that plan reaches them with, and cleans up on SIGINT")
     func sandboxServe() async throws {
-        let serve = try ChildRun.start(arguments: ["sandbox", "--serve", "--scenario", TestRepository.root + "/" + Self.morning,
+        let serve = try ChildRun.start("reconciler-sandbox", arguments: ["--serve", "--scenario", TestRepository.root + "/" + Self.morning,
                                                    "--manifests", TestRepository.root + "/manifests"],
                                        environment: ["PATH": "/usr/bin:/bin"], captureOutput: true)
         var config: String?
@@ -168,15 +168,15 @@ struct UnattendedRunTests {
         #expect(serve.stdout.hasSuffix("Sandbox stopped.\n"))
     }
 
-    @Test("a reader that goes away (`sandbox | head`) ends the output quietly: no crash, the run's own exit status")
+    @Test("a reader that goes away (`reconciler-sandbox | head`) ends the output quietly: no crash, the run's own exit status")
     func readerGone() async throws {
         let pipe = Pipe()
         try pipe.fileHandleForReading.close()
         let errURL = URL(fileURLWithPath: try TestSupportPaths.temporaryDirectory() + "/stderr")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
-        process.executableURL = try TestSupportPaths.executable()
-        process.arguments = ["sandbox"]
+        process.executableURL = try TestSupportPaths.executable("reconciler-sandbox")
+        process.arguments = []
         process.standardOutput = pipe.fileHandleForWriting
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()

@@ -1,10 +1,11 @@
 import AccessReconciler
 import ArgumentParser
 
-/// `access-reconciler`: keeps Teleport Access Requests and on-call alerts in agreement.
-@main
-struct AccessReconcilerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `access-reconciler`: keeps Teleport Access Requests and on-call alerts in agreement. The
+/// executable's `main` runs it; the sandbox is an executable of its own (`reconciler-sandbox`), so
+/// that no fake service ships in this one.
+public struct AccessReconcilerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "access-reconciler",
         abstract: "Keep Teleport Access Requests and on-call alerts (Opsgenie or JSM Operations) in agreement.",
         discussion: """
@@ -12,6 +13,8 @@ struct AccessReconcilerCommand: AsyncParsableCommand {
         Settings come from flags, then environment variables, then the configuration file, then defaults.
         """,
         version: BuildInfo.description,
-        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, SandboxCommand.self, SettingsCommand.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, SettingsCommand.self, SandboxPointerCommand.self]
     )
+
+    public init() {}
 }

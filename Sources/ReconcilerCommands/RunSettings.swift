@@ -12,7 +12,7 @@ enum AlertBackendKind: String, CaseIterable, Sendable {
 /// Every setting of one run, from the modules that own them: the core's, the choice of alert
 /// backend, and each backend's own. The catalog they make is the one list that the flags, the
 /// environment, the configuration file and the README's table are read from.
-struct RunSettings: Sendable {
+public struct RunSettings: Sendable {
     var core = ReconcilerConfiguration()
     var backend = AlertBackendKind.opsgenie
     var opsgenie = OpsgenieSettings()
@@ -31,7 +31,7 @@ struct RunSettings: Sendable {
     static let coreSettings = ReconcilerSettings.general + ReconcilerSettings.teleport + ReconcilerSettings.alerting
         + ReconcilerSettings.autoApproval + ReconcilerSettings.run
 
-    static let catalog = SettingsCatalog(
+    public static let catalog = SettingsCatalog(
         declarations: ReconcilerSettings.general.map(\.declaration) + ReconcilerSettings.teleport.map(\.declaration)
             + [backendSetting.declaration] + ReconcilerSettings.alerting.map(\.declaration)
             + ReconcilerSettings.autoApproval.map(\.declaration) + ReconcilerSettings.run.map(\.declaration)

@@ -1,9 +1,10 @@
 import AccessReconciler
 import Dispatch
 import Foundation
+import ReconcilerCommands
 import ReconcilerTesting
 
-/// `sandbox --serve`: the fakes of the sandbox, seeded as for the one-shot run, kept running until
+/// `reconciler-sandbox --serve`: the fakes of the sandbox, seeded as for the one-shot run, kept running until
 /// SIGINT or SIGTERM. It writes a configuration file (and the credential beside it, mode 0600)
 /// with which `plan` and `apply` reach them, prints how to use it, and removes the folder at the end.
 struct SandboxServer {

@@ -6,7 +6,7 @@ import ReconcilerMonitoring
 
 /// Shared steps of the commands: settings, the log in its format, turning library errors into one
 /// message and exit code 1, and the run's metrics at exit.
-enum CommandRunner {
+public enum CommandRunner {
     /// What a command's body works with.
     struct Context {
         var settings: RunSettings
@@ -91,7 +91,7 @@ enum CommandRunner {
     }
 
     /// Writes to standard output.
-    static func write(_ text: String) {
+    public static func write(_ text: String) {
         write(Data(text.utf8))
     }
 

@@ -1,16 +1,19 @@
 import AccessReconciler
 import ArgumentParser
 import Foundation
+import ReconcilerCommands
 import ReconcilerMonitoring
 import ReconcilerTesting
 
-/// `sandbox`: the job end to end on this machine, with nothing to set up: a fake Teleport Auth
+/// `reconciler-sandbox`: the job end to end on this machine, with nothing to set up: a fake Teleport Auth
 /// Service (gRPC, mutual TLS) and a fake Opsgenie or JSM Operations (HTTP) on loopback, seeded with
 /// a morning after an outage; then `plan`, `apply` and `plan` again with the real clients over real
-/// sockets. With `--serve`, the fakes keep running for `plan` and `apply` by hand.
+/// sockets. With `--serve`, the fakes keep running for `access-reconciler plan` and `apply` by
+/// hand. An executable of its own, so that the fakes never ship in `access-reconciler`.
+@main
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sandbox",
+        commandName: "reconciler-sandbox",
         abstract: "Run plan, apply and plan again against a fake Teleport and a fake alert backend on this machine."
     )
 
