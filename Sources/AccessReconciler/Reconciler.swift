@@ -94,6 +94,15 @@ public struct Reconciler: Sendable {
         }
     }
 
+    /// The report as the configured format prints it, handed to `sink` in pieces: a catch-up's
+    /// JSON report is never held whole (`StreamedReportJSON`).
+    public static func render(_ report: RunReport, format: ReportFormat, to sink: (Data) throws -> Void) throws {
+        switch format {
+        case .text: try sink(Data(TextReport.render(report).utf8))
+        case .json: try StreamedReportJSON.write(report, to: sink)
+        }
+    }
+
     /// The report as the configured format prints it.
     public static func render(_ report: RunReport, format: ReportFormat) throws -> String {
         String(decoding: try renderData(report, format: format), as: UTF8.self)

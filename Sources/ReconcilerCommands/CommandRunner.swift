@@ -99,13 +99,16 @@ public enum CommandRunner {
     /// where SIGPIPE is ignored (it is in runs that open connections), Foundation's non-throwing
     /// write traps on the EPIPE that follows. The run's work and exit status stand; the rest of
     /// the output has nowhere to go. Any other failure (a full disk behind a redirect) is said on
-    /// standard error.
-    static func write(_ data: Data) {
+    /// standard error. False when the data could not be written.
+    @discardableResult
+    static func write(_ data: Data) -> Bool {
         do {
             try FileHandle.standardOutput.write(contentsOf: data)
+            return true
         } catch {
-            if Self.isBrokenPipe(error) { return }
+            if Self.isBrokenPipe(error) { return false }
             LogOutput.say(.error, "standard output could not be written (the run's writes and exit code are not affected): \(error)")
+            return false
         }
     }
 
@@ -173,7 +176,11 @@ public enum CommandRunner {
         if let saveTo {
             try SavedPlan(report.plan, alertBackend: backendName).write(to: saveTo)
         }
-        write(try Reconciler.renderData(report, format: configuration.format))
+        // Piece by piece; once a piece could not be written, the rest is dropped (said once).
+        var written = true
+        try Reconciler.render(report, format: configuration.format) { piece in
+            if written { written = write(piece) }
+        }
         if guardian.terminated { return Ending(exitCode: 143, report: report) }
         return Ending(report.exitStatus(detailedExitCode: detailedExitCode), report: report)
     }

@@ -226,6 +226,22 @@ struct ReconcilerTests {
         #expect(decoded == ReportDocument(report))
     }
 
+    @Test("the JSON report written in pieces, as the commands print it, is byte for byte the whole document")
+    func streamedJSONReport() async throws {
+        let backends = scenario.makeBackends()
+        let plan = try await reconciler(backends).run(.plan, now: scenario.now)
+        let apply = try await reconciler(backends).run(.apply, now: scenario.now)
+        let again = try await reconciler(backends).run(.plan, now: scenario.now)
+        #expect(apply.rounds.count > 1 && again.plan.actions.isEmpty, "an apply of several looks, and a plan with no action")
+        for report in [plan, apply, again] {
+            var pieces: [Data] = []
+            try Reconciler.render(report, format: .json) { pieces.append($0) }
+            var whole = try ReportDocument(report).jsonData()
+            whole.append(UInt8(ascii: "\n"))
+            #expect(String(decoding: pieces.reduce(Data(), +), as: UTF8.self) == String(decoding: whole, as: UTF8.self))
+        }
+    }
+
     @Test("the text report groups actions with reasons and ends with a summary")
     func textReport() async throws {
         let report = try await reconciler(scenario.makeBackends()).run(.plan, now: scenario.now)

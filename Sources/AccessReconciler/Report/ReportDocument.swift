@@ -126,6 +126,12 @@ public struct ReportDocument: Codable, Sendable, Hashable {
     }
 
     public init(_ report: RunReport) {
+        self.init(report, actions: true)
+    }
+
+    /// The document; without `actions`, its list of actions is left empty (the streamed JSON
+    /// writes them one at a time).
+    init(_ report: RunReport, actions withActions: Bool) {
         let plan = report.finalPlan
         mode = report.mode
         cluster = plan.cluster
@@ -138,15 +144,22 @@ public struct ReportDocument: Codable, Sendable, Hashable {
         savedPlan = report.savedPlan.map {
             SavedPlanEntry(file: $0.source, generatedAt: ISO8601DateFormatter().string(from: $0.generatedAt), actions: $0.actions, stale: $0.stale)
         }
-        actions = report.rounds.enumerated().flatMap { number, round in
-            round.plan.actions.enumerated().map { index, action in
-                Self.entry(action, round: number + 1, outcome: index < round.outcomes.count ? round.outcomes[index] : nil)
-            }
-        }
+        var entries: [Action] = []
+        if withActions { Self.forEachAction(of: report) { entries.append($0) } }
+        actions = entries
         findings = plan.findings.map {
             FindingEntry(kind: $0.kind, drift: $0.isDrift, requestId: $0.requestID, alertId: $0.alertID, message: $0.message)
         }
         counts = Counts(report)
+    }
+
+    /// Each round's actions in order, with the outcome they met.
+    static func forEachAction(of report: RunReport, _ body: (Action) throws -> Void) rethrows {
+        for (number, round) in report.rounds.enumerated() {
+            for (index, action) in round.plan.actions.enumerated() {
+                try body(entry(action, round: number + 1, outcome: index < round.outcomes.count ? round.outcomes[index] : nil))
+            }
+        }
     }
 
     private static func entry(_ action: PlannedAction, round: Int, outcome: ActionOutcome?) -> Action {
@@ -164,8 +177,13 @@ public struct ReportDocument: Codable, Sendable, Hashable {
     /// The same as bytes: what the command writes, without the two copies a `String` between the
     /// encoder and standard output would take (a catch-up's report runs to tens of megabytes).
     public func jsonData() throws -> Data {
+        try Self.encoder().encode(self)
+    }
+
+    /// The encoder of every form of the report: pretty-printed, sorted keys, slashes as they are.
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        return encoder
     }
 }
