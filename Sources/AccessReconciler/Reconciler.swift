@@ -67,7 +67,7 @@ public struct Reconciler: Sendable {
             }
             stop.enter("writing (round \(rounds.count + 1), \(plan.actions.count) writes)", writing: true)
             let outcomes = await applier.apply(plan, now: clock())
-            rounds.append(RunReport.Round(plan: plan, outcomes: outcomes))
+            rounds.append(RunReport.Round(plan: plan.keptForReport(), outcomes: outcomes))
             if outcomes.contains(where: { $0.status == .failed }) || stop.reason != nil { break }
         }
         stop.enter("reporting")

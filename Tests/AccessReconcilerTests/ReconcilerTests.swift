@@ -226,6 +226,17 @@ struct ReconcilerTests {
         #expect(decoded == ReportDocument(report))
     }
 
+    @Test("an applied round keeps what the report prints of each action, and not the texts it wrote")
+    func appliedRoundKeptForReport() async throws {
+        let planned = try await reconciler(scenario.makeBackends()).run(.plan, now: scenario.now).plan
+        let applied = try #require(try await reconciler(scenario.makeBackends()).run(.apply, now: scenario.now).rounds.first).plan
+        #expect(applied.actions.map(SavedPlan.Action.init) == planned.actions.map(SavedPlan.Action.init))
+        #expect(applied.findings == planned.findings)
+        let drafts = { (plan: Plan) in plan.actions.compactMap { if case let .createAlert(create) = $0 { create.draft } else { nil } } }
+        #expect(drafts(planned).contains { !$0.description.isEmpty }, "the plan shows the alert it would create")
+        #expect(!drafts(applied).isEmpty && drafts(applied).allSatisfy { $0.description.isEmpty && $0.details.isEmpty })
+    }
+
     @Test("the JSON report written in pieces, as the commands print it, is byte for byte the whole document")
     func streamedJSONReport() async throws {
         let backends = scenario.makeBackends()
