@@ -1,12 +1,12 @@
 /// What the end-to-end tests read of a fake alert service, whichever backend it stands in for.
 public protocol FakeAlertService: Actor {
     /// Every alert, in the order created.
-    var alerts: [FakeOpsgenieAlert] { get }
+    var alerts: [FakeAlert] { get }
     /// Every call received.
     var calls: [RecordedCall] { get }
-    func alert(alias: String, status: String?) -> FakeOpsgenieAlert?
+    func alert(alias: String, status: String?) -> FakeAlert?
     /// Queues faults for the next requests, in order.
-    func script(_ faults: [FakeOpsgenieScriptedFault])
+    func script(_ faults: [FakeScriptedFault])
     /// Calls per endpoint, ids replaced by `{id}`.
     func callCounts() -> [String: Int]
     func clearCalls()
@@ -17,7 +17,7 @@ public protocol FakeAlertService: Actor {
 }
 
 extension FakeOpsgenie: FakeAlertService {
-    public func script(_ faults: [FakeOpsgenieScriptedFault]) { for fault in faults { script(fault) } }
+    public func script(_ faults: [FakeScriptedFault]) { for fault in faults { script(fault) } }
 
     /// `ALERT_WRITE`, `ALERT_READ`, `SCHEDULE` or `HEARTBEAT`.
     public nonisolated func bucket(of call: RecordedCall) -> String {
@@ -31,7 +31,7 @@ extension FakeOpsgenie: FakeAlertService {
 }
 
 extension FakeJSM: FakeAlertService {
-    public func script(_ faults: [FakeOpsgenieScriptedFault]) { for fault in faults { script(fault) } }
+    public func script(_ faults: [FakeScriptedFault]) { for fault in faults { script(fault) } }
 
     /// `alerts` (reads and writes alike), `schedules` or `users`.
     public nonisolated func bucket(of call: RecordedCall) -> String { Self.bucket(call.request.segments) }

@@ -4,10 +4,10 @@
 struct FakeListingCache {
     private var key: String?
     private var version = -1
-    private var matching: [FakeOpsgenieAlert] = []
+    private var matching: [FakeAlert] = []
 
     /// The cached alerts for `key` while `version` is unchanged, otherwise `compute()`.
-    mutating func alerts(key: String, version: Int, compute: () -> [FakeOpsgenieAlert]) -> [FakeOpsgenieAlert] {
+    mutating func alerts(key: String, version: Int, compute: () -> [FakeAlert]) -> [FakeAlert] {
         if key != self.key || version != self.version {
             matching = compute()
             self.key = key

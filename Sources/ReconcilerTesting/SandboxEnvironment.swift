@@ -34,19 +34,19 @@ public final class SandboxEnvironment: Sendable {
     /// read listing queries with `queryGrammar`.
     public static func start(scenario original: Scenario, now: Date = Date(), backend: SandboxBackend = .opsgenie,
                              queryGrammar: FakeQueryGrammar = .documented,
-                             opsgenieFaults: FakeOpsgenieFaults = FakeOpsgenieFaults()) async throws -> SandboxEnvironment {
+                             opsgenieFaults: FakeServiceFaults = FakeServiceFaults()) async throws -> SandboxEnvironment {
         let scenario = original.shifted(to: now)
         let teleport = try await FakeTeleport.start(cluster: scenario.cluster)
         await teleport.state.seed(scenario.requests)
         await teleport.state.seedPluginData(scenario.pluginData)
         await teleport.state.seedUsers(scenario.users)
         let apiKey = "sandbox-" + UUID().uuidString
-        let opsgenie = try await FakeOpsgenie.start(apiKey: apiKey, faults: backend == .opsgenie ? opsgenieFaults : FakeOpsgenieFaults())
+        let opsgenie = try await FakeOpsgenie.start(apiKey: apiKey, faults: backend == .opsgenie ? opsgenieFaults : FakeServiceFaults())
         for (schedule, recipients) in scenario.onCall.sorted(by: { $0.key < $1.key }) {
             await opsgenie.addSchedule(name: schedule, recipients: recipients)
         }
         for alert in scenario.alerts {
-            await opsgenie.seed(FakeOpsgenieAlert(
+            await opsgenie.seed(FakeAlert(
                 id: alert.id, alias: alert.alias, message: alert.message, status: alert.status.rawValue, tags: alert.tags,
                 details: alert.details,
                 responders: alert.responders.map { responder in
@@ -57,7 +57,7 @@ public final class SandboxEnvironment: Sendable {
                 },
                 createdAt: alert.createdAt, count: alert.count))
         }
-        let jsm = try await FakeJSM.start(user: jsmUser, apiToken: apiKey, faults: backend == .jsm ? opsgenieFaults : FakeOpsgenieFaults())
+        let jsm = try await FakeJSM.start(user: jsmUser, apiToken: apiKey, faults: backend == .jsm ? opsgenieFaults : FakeServiceFaults())
         await opsgenie.setQueryGrammar(queryGrammar)
         await jsm.setQueryGrammar(queryGrammar)
         await seedJSM(jsm, from: scenario)
@@ -94,7 +94,7 @@ public final class SandboxEnvironment: Sendable {
                 }
                 if let id { responders.append(["type": responder.kind.rawValue, "id": id]) }
             }
-            await jsm.seed(FakeOpsgenieAlert(id: alert.id, alias: alert.alias, message: alert.message, status: alert.status.rawValue,
+            await jsm.seed(FakeAlert(id: alert.id, alias: alert.alias, message: alert.message, status: alert.status.rawValue,
                                              tags: alert.tags, details: alert.details, responders: responders, createdAt: alert.createdAt,
                                              count: alert.count))
         }

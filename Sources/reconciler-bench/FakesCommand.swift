@@ -29,7 +29,7 @@ struct FakesCommand: AsyncParsableCommand {
     func run() async throws {
         let workload = GeneratedWorkload(requests: requests, now: Date(), pluginName: backend.pluginName)
         let latency = Duration.milliseconds(latencyMs)
-        let sandbox = try await SandboxEnvironment.start(scenario: workload.scenario, backend: backend, opsgenieFaults: FakeOpsgenieFaults(latency: latency))
+        let sandbox = try await SandboxEnvironment.start(scenario: workload.scenario, backend: backend, opsgenieFaults: FakeServiceFaults(latency: latency))
         await sandbox.teleport.state.setLatency(latency)
         await sandbox.opsgenie.setStatusDelayPolls(0)
         await sandbox.jsm.setStatusDelayPolls(0)

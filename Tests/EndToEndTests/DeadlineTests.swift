@@ -59,7 +59,7 @@ struct DeadlineTests {
     func writesInFlight(backend: SandboxBackend) async throws {
         let scenario = try Scenario.load(path: TestRepository.root + "/fixtures/sandbox/morning-after-outage.yaml")
         // Writes are taken at once and answered 60 s later: in flight when the run is stopped.
-        let slow = FakeOpsgenieFaults(writeAnswerDelay: .seconds(60))
+        let slow = FakeServiceFaults(writeAnswerDelay: .seconds(60))
         try await withStopping(try await SandboxEnvironment.start(scenario: scenario, backend: backend, opsgenieFaults: slow),
                                stop: { await $0.stop() }) { sandbox in
             let folder = try TestSupportPaths.temporaryDirectory()
@@ -81,8 +81,8 @@ struct DeadlineTests {
             #expect(child.stdout.contains("cut before its answer came"), "\(child.stdout.suffix(600))")
 
             switch backend {
-            case .opsgenie: await sandbox.opsgenie.setFaults(FakeOpsgenieFaults())
-            case .jsm: await sandbox.jsm.setFaults(FakeOpsgenieFaults())
+            case .opsgenie: await sandbox.opsgenie.setFaults(FakeServiceFaults())
+            case .jsm: await sandbox.jsm.setFaults(FakeServiceFaults())
             }
             let next = try ChildRun.start(arguments: arguments, environment: environment)
             #expect(await next.wait() == 0, "\(next.stderr)")

@@ -33,7 +33,7 @@ struct EndToEndTests {
     /// afterwards checks every exchange with the backend's fake against the project's description
     /// and stops the fakes, also on failure.
     func withSandbox(scenario: Scenario, backend: SandboxBackend = .opsgenie, grammar: FakeQueryGrammar = .documented,
-                     opsgenieFaults: FakeOpsgenieFaults = FakeOpsgenieFaults(), sourceLocation: Testing.SourceLocation = #_sourceLocation,
+                     opsgenieFaults: FakeServiceFaults = FakeServiceFaults(), sourceLocation: Testing.SourceLocation = #_sourceLocation,
                      _ body: (SandboxEnvironment) async throws -> Void) async throws {
         let sandbox = try await SandboxEnvironment.start(scenario: scenario, backend: backend, queryGrammar: grammar, opsgenieFaults: opsgenieFaults)
         await sandbox.addDirectory(of: manifests)
@@ -161,7 +161,7 @@ struct EndToEndTests {
 
     @Test("an alert backend with 30% 503s and throttling answers: converges within three runs, every alert raised once", arguments: SandboxBackend.allCases, FakeQueryGrammar.allCases)
     func noisyBackend(_ backend: SandboxBackend, _ grammar: FakeQueryGrammar) async throws {
-        try await withSandbox(scenario: scenario, backend: backend, grammar: grammar, opsgenieFaults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 7)) { sandbox async throws in
+        try await withSandbox(scenario: scenario, backend: backend, grammar: grammar, opsgenieFaults: FakeServiceFaults(serverErrorRate: 0.3, seed: 7)) { sandbox async throws in
             // Throttling comes as scripted 429s (both bucket periods), not from a bucket counting
             // real seconds, so that the outcome does not depend on the machine's speed.
             await sandbox.alerting.script([.throttle(periodSeconds: 1), .throttle(periodSeconds: 60), .throttle(periodSeconds: 1)])

@@ -59,7 +59,7 @@ struct FaultInjectionTests {
             let world = Self.world(now: Date(), random: &random, backend: backend)
             let killAfter = Duration.milliseconds(Int64(random.next() % 1_500))
             let sandbox = try await SandboxEnvironment.start(scenario: world, backend: backend,
-                                                             opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8)))
+                                                             opsgenieFaults: FakeServiceFaults(latency: .milliseconds(8)))
             try await withStopping(sandbox, stop: { await $0.stop() }) { sandbox in
                 let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
                 let (arguments, environment) = await Self.commandLine(sandbox, lockFile: lockFile)
@@ -83,7 +83,7 @@ struct FaultInjectionTests {
     func twoAppliesAtOnce() async throws {
         var random = SplitMix64(seed: Self.seed)
         let world = Self.world(now: Date(), random: &random)
-        try await withStopping(try await SandboxEnvironment.start(scenario: world, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8))),
+        try await withStopping(try await SandboxEnvironment.start(scenario: world, opsgenieFaults: FakeServiceFaults(latency: .milliseconds(8))),
                                stop: { await $0.stop() }) { sandbox in
             let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
             let (arguments, environment) = await Self.commandLine(sandbox, lockFile: lockFile)
@@ -102,7 +102,7 @@ struct FaultInjectionTests {
     func terminated() async throws {
         var random = SplitMix64(seed: Self.seed &+ 1)
         let world = Self.world(now: Date(), random: &random, backend: .jsm)
-        try await withStopping(try await SandboxEnvironment.start(scenario: world, backend: .jsm, opsgenieFaults: FakeOpsgenieFaults(latency: .milliseconds(8))),
+        try await withStopping(try await SandboxEnvironment.start(scenario: world, backend: .jsm, opsgenieFaults: FakeServiceFaults(latency: .milliseconds(8))),
                                stop: { await $0.stop() }) { sandbox in
             let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
             let (arguments, environment) = await Self.commandLine(sandbox, lockFile: lockFile)

@@ -151,7 +151,7 @@ struct JSMClientTests {
 
             // 150 open alerts: two pages, the second told by `links.next`, the total count, or both.
             for n in 1...149 {
-                await harness.fake.seed(FakeOpsgenieAlert(alias: AlertAlias.forRequest("s\(n)"), message: "m", tags: ["access-reconciler", "teleport-cluster:c"],
+                await harness.fake.seed(FakeAlert(alias: AlertAlias.forRequest("s\(n)"), message: "m", tags: ["access-reconciler", "teleport-cluster:c"],
                                                           createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(n))))
             }
             #expect(try await harness.client.listOpenAlerts(taggedWith: ["access-reconciler", "teleport-cluster:c"]).count == 150)

@@ -18,7 +18,7 @@ struct JSMHarness {
 
     static let conformance = Result { try OpenAPIConformance(descriptionAt: TestRepository.jsmContract) }
 
-    static func with(knownEmails: [String: String] = [:], siteURL: Bool = true, faults: FakeOpsgenieFaults = FakeOpsgenieFaults(),
+    static func with(knownEmails: [String: String] = [:], siteURL: Bool = true, faults: FakeServiceFaults = FakeServiceFaults(),
                      grammar: FakeQueryGrammar = .documented, sourceLocation: Testing.SourceLocation = #_sourceLocation,
                      _ body: (JSMHarness) async throws -> Void) async throws {
         let token = "ATATT-test-" + UUID().uuidString

@@ -95,12 +95,12 @@ struct OpsgenieClientTests {
         try await OpsgenieHarness.with { harness async throws in
             let start = Date(timeIntervalSince1970: 1_790_000_000)
             for index in 0..<250 {
-                await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/r\(index)", message: "m",
+                await harness.fake.seed(FakeAlert(alias: "teleport-access-request/r\(index)", message: "m",
                                                           status: index % 50 == 0 ? "closed" : "open",
                                                           tags: ["access-reconciler", "teleport-cluster:a"], createdAt: start.addingTimeInterval(Double(index))))
             }
-            await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/other", message: "m", tags: ["access-reconciler", "teleport-cluster:b"], createdAt: start))
-            await harness.fake.seed(FakeOpsgenieAlert(alias: "disk-full", message: "m", createdAt: start))
+            await harness.fake.seed(FakeAlert(alias: "teleport-access-request/other", message: "m", tags: ["access-reconciler", "teleport-cluster:b"], createdAt: start))
+            await harness.fake.seed(FakeAlert(alias: "disk-full", message: "m", createdAt: start))
             let alerts = try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler", "teleport-cluster:a"])
             #expect(alerts.count == 245)
             #expect(Set(alerts.map(\.id)).count == 245)
@@ -114,7 +114,7 @@ struct OpsgenieClientTests {
         try await OpsgenieHarness.with { harness async throws in
             let start = Date(timeIntervalSince1970: 1_790_000_000)
             for index in 0..<30 {
-                await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/r\(index)", message: "m", status: index % 3 == 0 ? "closed" : "open",
+                await harness.fake.seed(FakeAlert(alias: "teleport-access-request/r\(index)", message: "m", status: index % 3 == 0 ? "closed" : "open",
                                                           createdAt: start.addingTimeInterval(Double(index))))
             }
             let wanted = (0..<20).map { "teleport-access-request/r\($0)" } + ["teleport-access-request/unknown"]
@@ -133,9 +133,9 @@ struct OpsgenieClientTests {
         try await OpsgenieHarness.with { harness async throws in
             await harness.fake.setLooseTagSearch(true)
             let start = Date(timeIntervalSince1970: 1_790_000_000)
-            await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/a", message: "m", tags: ["access-reconciler", "teleport-cluster:prod"], createdAt: start))
-            await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/b", message: "m", tags: ["access-reconciler", "teleport-cluster:prod-eu"], createdAt: start))
-            await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/c", message: "m", tags: ["Access-Reconciler", "teleport-cluster:PROD"], createdAt: start))
+            await harness.fake.seed(FakeAlert(alias: "teleport-access-request/a", message: "m", tags: ["access-reconciler", "teleport-cluster:prod"], createdAt: start))
+            await harness.fake.seed(FakeAlert(alias: "teleport-access-request/b", message: "m", tags: ["access-reconciler", "teleport-cluster:prod-eu"], createdAt: start))
+            await harness.fake.seed(FakeAlert(alias: "teleport-access-request/c", message: "m", tags: ["Access-Reconciler", "teleport-cluster:PROD"], createdAt: start))
             let listed = try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler", "teleport-cluster:prod"])
             #expect(listed.map(\.alias) == ["teleport-access-request/a"])
             let rawCount = await harness.fake.calls.compactMap(\.responseBody).first.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
@@ -150,7 +150,7 @@ struct OpsgenieClientTests {
             let start = Date(timeIntervalSince1970: 1_790_000_000)
             for index in 0..<750 {
                 // Five alerts per millisecond, so windows start in the middle of a group.
-                await harness.fake.seed(FakeOpsgenieAlert(alias: "teleport-access-request/r\(index)", message: "m", tags: ["access-reconciler"],
+                await harness.fake.seed(FakeAlert(alias: "teleport-access-request/r\(index)", message: "m", tags: ["access-reconciler"],
                                                           createdAt: start.addingTimeInterval(Double(index / 5) / 1000)))
             }
             let alerts = try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler"])
@@ -166,7 +166,7 @@ struct OpsgenieClientTests {
         try await OpsgenieHarness.with(offsetCap: 200) { harness async throws in
             let created = Date(timeIntervalSince1970: 1_790_000_000)
             for index in 0..<250 {
-                await harness.fake.seed(FakeOpsgenieAlert(alias: "a\(index)", message: "m", tags: ["access-reconciler"], createdAt: created))
+                await harness.fake.seed(FakeAlert(alias: "a\(index)", message: "m", tags: ["access-reconciler"], createdAt: created))
             }
             let error = await #expect(throws: OpsgenieError.self) { try await harness.backend.listOpenAlerts(taggedWith: ["access-reconciler"]) }
             guard case .incomplete? = error?.kind else { Issue.record("expected an incomplete listing, got \(String(describing: error))"); return }

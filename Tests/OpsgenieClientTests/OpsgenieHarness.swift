@@ -22,7 +22,7 @@ struct OpsgenieHarness {
         get throws { try loadedConformance.get() }
     }
 
-    private static func start(faults: FakeOpsgenieFaults = FakeOpsgenieFaults(), offsetCap: Int = 20_000, clientKey: String? = nil,
+    private static func start(faults: FakeServiceFaults = FakeServiceFaults(), offsetCap: Int = 20_000, clientKey: String? = nil,
                       configure: (inout OpsgenieConfiguration) -> Void = { _ in }) async throws -> OpsgenieHarness {
         let apiKey = "test-" + UUID().uuidString
         let fake = try await FakeOpsgenie.start(apiKey: apiKey, faults: faults)
@@ -41,7 +41,7 @@ struct OpsgenieHarness {
     /// Runs `body` against a fresh fake; afterwards checks every request the client sent and every
     /// response the fake answered against the project's description, and stops the fake, also
     /// when `body` throws.
-    static func with(faults: FakeOpsgenieFaults = FakeOpsgenieFaults(), offsetCap: Int = 20_000, clientKey: String? = nil,
+    static func with(faults: FakeServiceFaults = FakeServiceFaults(), offsetCap: Int = 20_000, clientKey: String? = nil,
                      configure: (inout OpsgenieConfiguration) -> Void = { _ in },
                      sourceLocation: Testing.SourceLocation = #_sourceLocation,
                      _ body: (OpsgenieHarness) async throws -> Void) async throws {

@@ -94,7 +94,7 @@ struct ResilienceTests {
 
     @Test("with 30% 503s, every create lands once")
     func noisyOpsgenie() async throws {
-        try await OpsgenieHarness.with(faults: FakeOpsgenieFaults(serverErrorRate: 0.3, seed: 42), configure: { $0.retry.maxAttempts = 8 }) { harness async throws in
+        try await OpsgenieHarness.with(faults: FakeServiceFaults(serverErrorRate: 0.3, seed: 42), configure: { $0.retry.maxAttempts = 8 }) { harness async throws in
             try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<16 {
                     group.addTask { try await harness.backend.createAlert(OpsgenieHarness.draft("r\(index)")) }
@@ -141,7 +141,7 @@ struct ResilienceTests {
 
     @Test("the client never has more requests in flight than its bound")
     func concurrencyBound() async throws {
-        try await OpsgenieHarness.with(faults: FakeOpsgenieFaults(latency: .milliseconds(30)), configure: { $0.maxConcurrentRequests = 2 }) { harness async throws in
+        try await OpsgenieHarness.with(faults: FakeServiceFaults(latency: .milliseconds(30)), configure: { $0.maxConcurrentRequests = 2 }) { harness async throws in
             for name in ["a", "b", "c", "d", "e", "f"] { await harness.fake.addSchedule(name: name, recipients: []) }
             try await withThrowingTaskGroup(of: [String].self) { group in
                 for name in ["a", "b", "c", "d", "e", "f"] { group.addTask { try await harness.backend.onCallRecipients(schedule: name) } }

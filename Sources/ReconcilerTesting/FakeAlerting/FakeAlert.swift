@@ -1,7 +1,7 @@
 import Foundation
 
-/// An alert as the fake Opsgenie stores it.
-public struct FakeOpsgenieAlert: Sendable, Hashable {
+/// An alert as the fake alert services (Opsgenie and JSM) store it.
+public struct FakeAlert: Sendable, Hashable {
     public var id: String
     public var tinyId: String
     public var alias: String

@@ -6,19 +6,19 @@ import Foundation
 /// before a term or a parenthesis, and parentheses. Fields: `status`, `tag`/`tags`, `alias`,
 /// `message`, `createdAt` (epoch milliseconds). Matching is exact. Which of these a fake accepts
 /// is its `FakeQueryGrammar`'s decision.
-indirect enum FakeOpsgenieQuery {
+indirect enum FakeAlertQuery {
     case all
     case term(field: String, comparison: String, value: String)
-    case and(FakeOpsgenieQuery, FakeOpsgenieQuery)
-    case or(FakeOpsgenieQuery, FakeOpsgenieQuery)
-    case not(FakeOpsgenieQuery)
+    case and(FakeAlertQuery, FakeAlertQuery)
+    case or(FakeAlertQuery, FakeAlertQuery)
+    case not(FakeAlertQuery)
 
     struct QueryError: Error {
         var reason: String
     }
 
     /// Parses a query; a failure carries the reason (answered with 422).
-    static func parse(_ text: String) -> Result<FakeOpsgenieQuery, QueryError> {
+    static func parse(_ text: String) -> Result<FakeAlertQuery, QueryError> {
         var parser = Parser(tokens: tokenize(text))
         guard !parser.tokens.isEmpty else { return .success(.all) }
         do {
@@ -35,7 +35,7 @@ indirect enum FakeOpsgenieQuery {
     /// Whether the alert matches. With `looseTags`, a tag term matches any tag that starts with
     /// the value, ignoring case, as a full-text search engine may: the client must not rely on
     /// the search for exactness.
-    func matches(_ alert: FakeOpsgenieAlert, looseTags: Bool = false) -> Bool {
+    func matches(_ alert: FakeAlert, looseTags: Bool = false) -> Bool {
         switch self {
         case .all: return true
         case let .and(left, right): return left.matches(alert, looseTags: looseTags) && right.matches(alert, looseTags: looseTags)
@@ -67,7 +67,7 @@ indirect enum FakeOpsgenieQuery {
         let tokens: [String]
         var position = 0
 
-        mutating func disjunction() throws -> FakeOpsgenieQuery {
+        mutating func disjunction() throws -> FakeAlertQuery {
             var query = try conjunction()
             while position < tokens.count, tokens[position].uppercased() == "OR" {
                 position += 1
@@ -76,7 +76,7 @@ indirect enum FakeOpsgenieQuery {
             return query
         }
 
-        mutating func conjunction() throws -> FakeOpsgenieQuery {
+        mutating func conjunction() throws -> FakeAlertQuery {
             var query = try primary()
             while position < tokens.count, tokens[position].uppercased() == "AND" {
                 position += 1
@@ -85,7 +85,7 @@ indirect enum FakeOpsgenieQuery {
             return query
         }
 
-        mutating func primary() throws -> FakeOpsgenieQuery {
+        mutating func primary() throws -> FakeAlertQuery {
             guard position < tokens.count else { throw QueryError(reason: "the query ends too early") }
             let token = tokens[position]
             position += 1
@@ -96,7 +96,7 @@ indirect enum FakeOpsgenieQuery {
                 position += 1
                 return inner
             }
-            guard let term = FakeOpsgenieQuery.term(token) else { throw QueryError(reason: "cannot read query term `\(token)`") }
+            guard let term = FakeAlertQuery.term(token) else { throw QueryError(reason: "cannot read query term `\(token)`") }
             return term
         }
     }
@@ -140,7 +140,7 @@ indirect enum FakeOpsgenieQuery {
         return tokens
     }
 
-    private static func term(_ text: String) -> FakeOpsgenieQuery? {
+    private static func term(_ text: String) -> FakeAlertQuery? {
         for comparison in [">=", "<=", ":", ">", "<"] {
             guard let range = text.range(of: comparison) else { continue }
             let field = String(text[..<range.lowerBound])

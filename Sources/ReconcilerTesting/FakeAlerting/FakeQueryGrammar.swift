@@ -16,7 +16,7 @@ public enum FakeQueryGrammar: String, Sendable, Hashable, CaseIterable, CustomSt
     public var description: String { rawValue }
 
     /// Why `query` is outside this grammar, or nil when it is inside.
-    func problem(in query: FakeOpsgenieQuery) -> String? {
+    func problem(in query: FakeAlertQuery) -> String? {
         guard self == .documented else { return nil }
         for term in query.terms {
             switch term.field {

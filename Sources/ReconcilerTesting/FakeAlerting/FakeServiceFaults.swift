@@ -1,6 +1,6 @@
-/// Faults the fake Opsgenie injects, to test a client's resilience. Rates are applied with a seeded
-/// generator, so a test sees the same sequence of faults on every run.
-public struct FakeOpsgenieFaults: Sendable, Hashable {
+/// Faults the fake alert services (Opsgenie and JSM) inject, to test a client's resilience. Rates
+/// are applied with a seeded generator, so a test sees the same sequence of faults on every run.
+public struct FakeServiceFaults: Sendable, Hashable {
     /// Added before every answer.
     public var latency: Duration = .zero
     /// Share of requests answered with 503 before they are processed.
@@ -29,7 +29,7 @@ public struct FakeOpsgenieFaults: Sendable, Hashable {
 }
 
 /// A fault for one upcoming request, queued by a test for an exact sequence.
-public enum FakeOpsgenieScriptedFault: Sendable, Hashable {
+public enum FakeScriptedFault: Sendable, Hashable {
     /// Answer with this status (and Opsgenie's error body) without processing.
     case status(Int)
     /// Answer 429 as if the named domain's bucket were empty.
@@ -38,11 +38,4 @@ public enum FakeOpsgenieScriptedFault: Sendable, Hashable {
     case drop
     /// Process the request, then close the connection without answering (a lost response).
     case dropAfterProcessing
-}
-
-/// Opsgenie's rate-limit domains, as the fake applies them.
-public enum FakeOpsgenieDomain: String, Sendable, Hashable, CaseIterable {
-    case alertWrite = "ALERT_WRITE"
-    case alertRead = "ALERT_READ"
-    case schedule = "SCHEDULE"
 }

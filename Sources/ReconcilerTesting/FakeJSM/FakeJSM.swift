@@ -26,7 +26,7 @@ public actor FakeJSM {
     public nonisolated let cloudID: String
     public let user: String
     public let apiToken: String
-    public private(set) var alerts: [FakeOpsgenieAlert] = [] {
+    public private(set) var alerts: [FakeAlert] = [] {
         didSet { alertsVersion &+= 1 }
     }
     /// Counts changes to `alerts`, for `listings`.
@@ -35,7 +35,7 @@ public actor FakeJSM {
     private var positionByID: [String: Int] = [:]
     private var openPositionByAlias: [String: Int] = [:]
     public private(set) var calls: [RecordedCall] = []
-    public var faults: FakeOpsgenieFaults
+    public var faults: FakeServiceFaults
     /// Rate limits per bucket (`alerts`, `schedules`, `users`); none by default.
     public var rateLimits: [String: FakeRateLimit] = [:]
     /// Status polls answered 404 before a request's status is shown.
@@ -44,7 +44,7 @@ public actor FakeJSM {
     public var queryGrammar = FakeQueryGrammar.documented
     /// How it answers where the documents are silent.
     public var readings = FakeJSMReadings()
-    private var scripted: [FakeOpsgenieScriptedFault] = []
+    private var scripted: [FakeScriptedFault] = []
     private var schedules: [String: Schedule] = [:]
     private var teams: [String: String] = [:]
     private var accounts: [String: Account] = [:]
@@ -64,7 +64,7 @@ public actor FakeJSM {
     /// The server's base URL: both the API gateway and the Jira site.
     public private(set) var baseURL = URL(string: "http://127.0.0.1:0")!
 
-    public init(cloudID: String = UUID().uuidString.lowercased(), user: String, apiToken: String, faults: FakeOpsgenieFaults = FakeOpsgenieFaults(),
+    public init(cloudID: String = UUID().uuidString.lowercased(), user: String, apiToken: String, faults: FakeServiceFaults = FakeServiceFaults(),
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.cloudID = cloudID
         self.user = user
@@ -74,7 +74,7 @@ public actor FakeJSM {
         self.clock = clock
     }
 
-    public static func start(user: String, apiToken: String, faults: FakeOpsgenieFaults = FakeOpsgenieFaults(),
+    public static func start(user: String, apiToken: String, faults: FakeServiceFaults = FakeServiceFaults(),
                              clock: @escaping @Sendable () -> Date = { Date() }) async throws -> FakeJSM {
         let fake = FakeJSM(user: user, apiToken: apiToken, faults: faults, clock: clock)
         let server = try await LoopbackHTTPServer { [fake] request in await fake.handle(request) }
@@ -93,7 +93,7 @@ public actor FakeJSM {
 
     // MARK: Seeding and inspection
 
-    public func setFaults(_ faults: FakeOpsgenieFaults) {
+    public func setFaults(_ faults: FakeServiceFaults) {
         self.faults = faults
         random = SplitMix64(seed: faults.seed)
     }
@@ -103,7 +103,7 @@ public actor FakeJSM {
     public func setProcessingDelay(_ seconds: ClosedRange<Double>?) { processingDelay = seconds }
     public func setQueryGrammar(_ grammar: FakeQueryGrammar) { queryGrammar = grammar }
     public func setReadings(_ readings: FakeJSMReadings) { self.readings = readings }
-    public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
+    public func script(_ faults: FakeScriptedFault...) { scripted.append(contentsOf: faults) }
 
     /// The account of an e-mail address (the same one each time); `hidden` changes whether the
     /// user API shows the address, nil leaves it as it is.
@@ -145,7 +145,7 @@ public actor FakeJSM {
     public func schedule(named name: String) -> Schedule? { schedules[name] }
     public func teamID(named name: String) -> String? { teams[name] }
 
-    public func seed(_ alert: FakeOpsgenieAlert) {
+    public func seed(_ alert: FakeAlert) {
         var alert = alert
         alert.tinyId = String(nextTinyID)
         nextTinyID += 1
@@ -154,7 +154,7 @@ public actor FakeJSM {
         alerts.append(alert)
     }
 
-    public func alert(alias: String, status: String? = nil) -> FakeOpsgenieAlert? {
+    public func alert(alias: String, status: String? = nil) -> FakeAlert? {
         alerts.first { $0.alias == alias && (status == nil || $0.status == status) }
     }
 
@@ -250,8 +250,8 @@ public actor FakeJSM {
         let order = request.queryValue("order") ?? "desc"
         guard ["asc", "desc"].contains(order) else { return failure(422, "order must be asc or desc") }
         guard (request.queryValue("sort") ?? "createdAt") == "createdAt" else { return failure(422, "the fake sorts by createdAt only") }
-        let query: FakeOpsgenieQuery
-        switch FakeOpsgenieQuery.parse(request.queryValue("query") ?? "") {
+        let query: FakeAlertQuery
+        switch FakeAlertQuery.parse(request.queryValue("query") ?? "") {
         case let .success(parsed): query = parsed
         case let .failure(failure): return self.failure(422, failure.reason)
         }
@@ -303,7 +303,7 @@ public actor FakeJSM {
             alerts[index].updatedAt = now
             return accepted(action: "Create", status: "Alert with alias [\(alias)] already exists, count increased", alertID: alerts[index].id, alias: alias)
         }
-        let alert = FakeOpsgenieAlert(id: UUID().uuidString.lowercased() + "-" + String(Int(now.timeIntervalSince1970 * 1000)), alias: alias,
+        let alert = FakeAlert(id: UUID().uuidString.lowercased() + "-" + String(Int(now.timeIntervalSince1970 * 1000)), alias: alias,
                                       message: body["message"] as? String ?? "", description: body["description"] as? String ?? "",
                                       tags: body["tags"] as? [String] ?? [], details: body["extraProperties"] as? [String: String] ?? [:],
                                       responders: responders.map { $0.compactMapValues { $0 as? String } },
@@ -410,7 +410,7 @@ public actor FakeJSM {
 
     // MARK: Helpers
 
-    private func json(_ alert: FakeOpsgenieAlert) -> [String: Any] {
+    private func json(_ alert: FakeAlert) -> [String: Any] {
         [
             "id": alert.id, "tinyId": alert.tinyId, "alias": alert.alias, "message": alert.message, "status": alert.status,
             "tags": alert.tags, "extraProperties": alert.details, "description": alert.description, "count": alert.count,

@@ -14,7 +14,7 @@ public actor FakeOpsgenie {
     }
 
     public let apiKey: String
-    public private(set) var alerts: [FakeOpsgenieAlert] = [] {
+    public private(set) var alerts: [FakeAlert] = [] {
         didSet { alertsVersion &+= 1 }
     }
     /// Counts changes to `alerts`, for `listings`.
@@ -25,7 +25,7 @@ public actor FakeOpsgenie {
     private var positionByID: [String: Int] = [:]
     private var openPositionByAlias: [String: Int] = [:]
     public private(set) var calls: [RecordedCall] = []
-    public var faults: FakeOpsgenieFaults
+    public var faults: FakeServiceFaults
     public var rateLimits: [FakeOpsgenieDomain: FakeRateLimit] = [:]
     /// Status polls answered 404 `RequestNotProcessed` before a request's status is shown.
     public var statusDelayPolls = 1
@@ -38,7 +38,7 @@ public actor FakeOpsgenie {
     /// The most requests the fake was serving at once.
     public private(set) var maxInFlight = 0
     private var inFlight = 0
-    private var scripted: [FakeOpsgenieScriptedFault] = []
+    private var scripted: [FakeScriptedFault] = []
     private var schedules: [String: Schedule] = [:]
     private var responderIDs: [String: String] = [:]
     private var statuses: [String: [String: Any]] = [:]
@@ -60,7 +60,7 @@ public actor FakeOpsgenie {
     /// The server's base URL, to configure the client with.
     public private(set) var baseURL = URL(string: "http://127.0.0.1:0")!
 
-    public init(apiKey: String, faults: FakeOpsgenieFaults = FakeOpsgenieFaults(), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(apiKey: String, faults: FakeServiceFaults = FakeServiceFaults(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.apiKey = apiKey
         self.faults = faults
         self.random = SplitMix64(seed: faults.seed)
@@ -68,7 +68,7 @@ public actor FakeOpsgenie {
     }
 
     /// Starts a fake on a free loopback port.
-    public static func start(apiKey: String, faults: FakeOpsgenieFaults = FakeOpsgenieFaults(),
+    public static func start(apiKey: String, faults: FakeServiceFaults = FakeServiceFaults(),
                              clock: @escaping @Sendable () -> Date = { Date() }) async throws -> FakeOpsgenie {
         let fake = FakeOpsgenie(apiKey: apiKey, faults: faults, clock: clock)
         let server = try await LoopbackHTTPServer { [fake] request in await fake.handle(request) }
@@ -88,7 +88,7 @@ public actor FakeOpsgenie {
 
     // MARK: Seeding and inspection
 
-    public func setFaults(_ faults: FakeOpsgenieFaults) {
+    public func setFaults(_ faults: FakeServiceFaults) {
         self.faults = faults
         random = SplitMix64(seed: faults.seed)
     }
@@ -103,7 +103,7 @@ public actor FakeOpsgenie {
     public func setQueryGrammar(_ grammar: FakeQueryGrammar) { queryGrammar = grammar }
 
     /// Queues faults for the next requests, in order.
-    public func script(_ faults: FakeOpsgenieScriptedFault...) { scripted.append(contentsOf: faults) }
+    public func script(_ faults: FakeScriptedFault...) { scripted.append(contentsOf: faults) }
 
     /// Adds a schedule with its on-call recipients.
     @discardableResult
@@ -114,7 +114,7 @@ public actor FakeOpsgenie {
     }
 
     /// Adds an alert as if created earlier (by the job, by Teleport's plugin, or by anyone).
-    public func seed(_ alert: FakeOpsgenieAlert) {
+    public func seed(_ alert: FakeAlert) {
         var alert = alert
         alert.tinyId = String(nextTinyID)
         nextTinyID += 1
@@ -123,7 +123,7 @@ public actor FakeOpsgenie {
         alerts.append(alert)
     }
 
-    public func alert(alias: String, status: String? = nil) -> FakeOpsgenieAlert? {
+    public func alert(alias: String, status: String? = nil) -> FakeAlert? {
         alerts.first { $0.alias == alias && (status == nil || $0.status == status) }
     }
 
@@ -226,8 +226,8 @@ public actor FakeOpsgenie {
         guard ["asc", "desc"].contains(order) else { return unprocessable(["order": "Invalid order"], requestID: requestID) }
         let sort = request.queryValue("sort") ?? "createdAt"
         guard sort == "createdAt" else { return unprocessable(["sort": "The fake sorts by createdAt only"], requestID: requestID) }
-        let query: FakeOpsgenieQuery
-        switch FakeOpsgenieQuery.parse(request.queryValue("query") ?? "") {
+        let query: FakeAlertQuery
+        switch FakeAlertQuery.parse(request.queryValue("query") ?? "") {
         case let .success(parsed): query = parsed
         case let .failure(failure): return unprocessable(["query": failure.reason], requestID: requestID)
         }
@@ -278,7 +278,7 @@ public actor FakeOpsgenie {
         let responders = (body["responders"] as? [[String: Any]] ?? []).map { entry in
             entry.compactMapValues { $0 as? String }
         }
-        var alert = FakeOpsgenieAlert(alias: alias, message: message, description: body["description"] as? String ?? "",
+        var alert = FakeAlert(alias: alias, message: message, description: body["description"] as? String ?? "",
                                       tags: body["tags"] as? [String] ?? [], details: body["details"] as? [String: String] ?? [:],
                                       responders: responders, priority: body["priority"] as? String ?? "P3",
                                       source: body["source"] as? String ?? "127.0.0.1", createdAt: now)
@@ -343,7 +343,7 @@ public actor FakeOpsgenie {
 
     // MARK: Helpers
 
-    private func find(_ identifier: String, type: String) -> FakeOpsgenieAlert? {
+    private func find(_ identifier: String, type: String) -> FakeAlert? {
         switch type {
         case "alias": return openPositionByAlias[identifier].map { alerts[$0] }
         case "tiny": return alerts.last { $0.tinyId == identifier }
