@@ -38,7 +38,39 @@ enum ManifestDecoder {
         let spec = try root.field("spec")
         let allow = try spec?.field("allow")?.field("request").map { try decodeConditions($0, side: .allow) }
         let deny = try spec?.field("deny")?.field("request").map { try decodeConditions($0, side: .deny) }
-        return Role(name: name, version: version, allowRequest: allow, denyRequest: deny, source: location)
+        var role = Role(name: name, version: version, allowRequest: allow, denyRequest: deny, source: location)
+        role.allowReview = try spec?.field("allow")?.field("review_requests").map(decodeReview)
+        role.denyReview = try spec?.field("deny")?.field("review_requests").map(decodeReview)
+        role.allowRules = try spec?.field("allow")?.field("rules").map(decodeRules) ?? []
+        role.denyRules = try spec?.field("deny")?.field("rules").map(decodeRules) ?? []
+        return role
+    }
+
+    private static func decodeReview(_ block: YAMLValue) throws -> ReviewConditions {
+        ReviewConditions(roles: try matchers(block.field("roles")), claimsToRoles: try claimMappings(block.field("claims_to_roles")),
+                         condition: try block.field("where")?.string() ?? "")
+    }
+
+    private static func decodeRules(_ block: YAMLValue) throws -> [ResourceRule] {
+        try block.sequence().map { entry in
+            ResourceRule(resources: try entry.field("resources")?.stringList() ?? [], verbs: try entry.field("verbs")?.stringList() ?? [],
+                         condition: try entry.field("where")?.string() ?? "")
+        }
+    }
+
+    private static func claimMappings(_ claims: YAMLValue?) throws -> [ClaimMapping] {
+        guard let claims else { return [] }
+        return try claims.sequence().map { entry in
+            guard let claim = try entry.field("claim")?.string(), !claim.isEmpty else { throw entry.invalid("missing `claim`") }
+            guard let valueField = try entry.field("value") else { throw entry.invalid("missing `value`") }
+            let pattern = try located(valueField) { try ClaimPattern(valueField.string()) }
+            let rolesField = try entry.field("roles")
+            let roles = try rolesField?.stringList() ?? []
+            for role in roles where !role.contains("$") {
+                _ = try located(rolesField ?? entry) { try RoleMatcher(role) }
+            }
+            return ClaimMapping(claim: claim, value: pattern, roles: roles)
+        }
     }
 
     private enum Side { case allow, deny }
@@ -47,19 +79,7 @@ enum ManifestDecoder {
         var conditions = RequestConditions()
         conditions.roles = try matchers(block.field("roles"))
         conditions.searchAsRoles = try matchers(block.field("search_as_roles"))
-        if let claims = try block.field("claims_to_roles") {
-            conditions.claimsToRoles = try claims.sequence().map { entry in
-                guard let claim = try entry.field("claim")?.string(), !claim.isEmpty else { throw entry.invalid("missing `claim`") }
-                guard let valueField = try entry.field("value") else { throw entry.invalid("missing `value`") }
-                let pattern = try located(valueField) { try ClaimPattern(valueField.string()) }
-                let rolesField = try entry.field("roles")
-                let roles = try rolesField?.stringList() ?? []
-                for role in roles where !role.contains("$") {
-                    _ = try located(rolesField ?? entry) { try RoleMatcher(role) }
-                }
-                return ClaimMapping(claim: claim, value: pattern, roles: roles)
-            }
-        }
+        conditions.claimsToRoles = try claimMappings(block.field("claims_to_roles"))
         if let annotations = try block.field("annotations") {
             for (key, values) in try annotations.mapping() {
                 conditions.annotations[key] = try values.sequence().map { value in
