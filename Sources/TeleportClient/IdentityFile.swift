@@ -85,6 +85,17 @@ public struct IdentityFile: Sendable {
         certificate.subject.commonName ?? ""
     }
 
+    /// The roles the certificate carries: Teleport writes each into the subject's organization.
+    public var roles: [String] {
+        var roles: [String] = []
+        for relative in certificate.subject {
+            for attribute in relative where attribute.type == .RDNAttributeType.organizationName {
+                if let role = String(attribute.value) { roles.append(role) }
+            }
+        }
+        return roles
+    }
+
     /// The cluster that issued the certificate: its issuer's common name, as Teleport names its
     /// certificate authorities after the cluster.
     public var issuingCluster: String {

@@ -16,7 +16,7 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
     public let configuration: TeleportClientConfiguration
     public let identity: IdentityFile
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
-    private let service: Proto_AuthService.Client<HTTP2ClientTransport.Posix>
+    let service: Proto_AuthService.Client<HTTP2ClientTransport.Posix>
     private let users: Teleport_Users_V1_UsersService.Client<HTTP2ClientTransport.Posix>
     private let connections: Task<Void, Never>
     private let pingCache = PingCache()
@@ -231,7 +231,7 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
 
     /// Runs a call with a deadline, retrying UNAVAILABLE with capped, jittered back-off. With
     /// `mapErrors`, errors become `TeleportError`; otherwise `RPCError`s pass through for the caller.
-    private func call<T: Sendable>(_ operation: String, mapErrors: Bool = true,
+    func call<T: Sendable>(_ operation: String, mapErrors: Bool = true,
                                    _ body: (CallOptions) async throws -> T) async throws -> T {
         var options = CallOptions.defaults
         options.timeout = configuration.callTimeout

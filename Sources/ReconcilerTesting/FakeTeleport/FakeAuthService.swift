@@ -63,6 +63,23 @@ struct FakeAuthService: Proto_AuthService.SimpleServiceProtocol {
         return await state.create(request, caller: user)
     }
 
+    func getRole(request: Proto_GetRoleRequest, context: ServerContext) async throws -> Types_RoleV6 {
+        let user = try await caller(context, "GetRole")
+        return try await state.role(request.name, caller: user, held: Self.roles(context))
+    }
+
+    /// The roles the caller's certificate holds (its subject's organizations, as Teleport writes them).
+    static func roles(_ context: ServerContext) -> [String] {
+        let peer = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate
+        var roles: [String] = []
+        for relative in peer?.subject ?? DistinguishedName() {
+            for attribute in relative where attribute.type == .RDNAttributeType.organizationName {
+                if let role = String(attribute.value) { roles.append(role) }
+            }
+        }
+        return roles
+    }
+
     func deleteAccessRequest(request: Proto_RequestID, context: ServerContext) async throws -> Google_Protobuf_Empty {
         _ = try await caller(context, "DeleteAccessRequest")
         await state.delete(request.id)

@@ -30,6 +30,8 @@ public actor FakeAuthState {
     /// Users whose roles give `read` on `user`; nil: every caller.
     private var userReaders: Set<String>?
     private var usersServiceUnimplemented = false
+    private var roles: [String: Types_RoleV6] = [:]
+    private var deniedMethods: [String: String] = [:]
     private var cutStreamAfter: Int?
     private var pendingConcurrentWrites: [(requestID: String, plugin: String, set: [String: String])] = []
     private let clock: @Sendable () -> Date
@@ -67,6 +69,20 @@ public actor FakeAuthState {
     public func setUserReaders(_ readers: Set<String>?) { userReaders = readers }
     /// Makes the users service UNIMPLEMENTED, as on a server that predates it.
     public func setUsersServiceUnimplemented(_ value: Bool) { usersServiceUnimplemented = value }
+
+    /// The cluster's roles, as `GetRole` serves them.
+    public func seedRoles(_ roles: [Role]) {
+        for role in roles { self.roles[role.name] = ProtoMapping.message(role) }
+    }
+
+    /// Answers every call of `method` (`ListAccessRequests`, `GetPluginData`) with PERMISSION_DENIED
+    /// naming `resource`, as Teleport does for a role without the verb; nil stops it.
+    public func deny(_ method: String, resource: String?) { deniedMethods[method] = resource }
+
+    /// Calls that wrote: plugin data, reviews, requests created or deleted.
+    public func writeCalls() -> [String] {
+        calls.map(\.method).filter { ["UpdatePluginData", "SubmitAccessReview", "CreateAccessRequestV2", "DeleteAccessRequest"].contains($0) }
+    }
 
     public func request(_ id: String) -> AccessRequest? { requests[id].map(ProtoMapping.request) }
     public func allRequests() -> [AccessRequest] { requests.values.map(ProtoMapping.request).sorted { $0.id < $1.id } }
@@ -113,6 +129,19 @@ public actor FakeAuthState {
             unavailableCalls -= 1
             throw RPCError(code: .unavailable, message: "auth server is temporarily unavailable")
         }
+        if let resource = deniedMethods[method] {
+            throw RPCError(code: .permissionDenied, message: "access denied to perform action \"list\" on \"\(resource)\"")
+        }
+    }
+
+    /// Teleport's rule (`lib/auth/auth_with_roles.go`): a user may always read a role it holds;
+    /// another role needs `read` on `role`, which no caller of the fake has.
+    func role(_ name: String, caller: String, held: [String]) throws -> Types_RoleV6 {
+        guard held.contains(name) else {
+            throw RPCError(code: .permissionDenied, message: "access denied to perform action \"read\" on \"role\"")
+        }
+        guard let role = roles[name] else { throw RPCError(code: .notFound, message: "role \(name) is not found") }
+        return role
     }
 
     /// Teleport's rule (`lib/auth/users/usersv1/service.go`): without secrets, a user may read

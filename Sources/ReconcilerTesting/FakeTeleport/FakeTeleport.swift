@@ -51,9 +51,9 @@ public final class FakeTeleport: Sendable {
 
     /// Writes an identity file for `user`, signed by this cluster's CA (or `issuer`'s, to test a
     /// refused certificate), trusting this cluster's CA (or `trusting`, to test an unknown server).
-    public func identityFile(user: String, validFor: TimeInterval = 3600, notBefore: Date = Date().addingTimeInterval(-60),
+    public func identityFile(user: String, roles: [String]? = nil, validFor: TimeInterval = 3600, notBefore: Date = Date().addingTimeInterval(-60),
                              issuer: TestCertificateAuthority? = nil, trusting: [TestCertificateAuthority]? = nil) throws -> String {
-        try (issuer ?? authority).writeIdentityFile(user: user, directory: directory, notBefore: notBefore,
+        try (issuer ?? authority).writeIdentityFile(user: user, roles: roles, directory: directory, notBefore: notBefore,
                                                     notAfter: notBefore.addingTimeInterval(validFor + 60), trusting: trusting ?? [authority])
     }
 

@@ -5,7 +5,8 @@ import X509
 
 /// A certificate authority made at run time for tests, shaped like a Teleport cluster's: named after
 /// the cluster, issuing a server certificate for `teleport.cluster.local` and client certificates
-/// whose common name is the Teleport user. Nothing is read from or written to disk but identity
+/// whose common name is the Teleport user and whose organizations are its roles, as Teleport
+/// writes them (`lib/tlsca`). Nothing is read from or written to disk but identity
 /// files a test asks for.
 public struct TestCertificateAuthority: Sendable {
     /// A certificate and its key, PEM.
@@ -46,15 +47,16 @@ public struct TestCertificateAuthority: Sendable {
                   notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(30 * 86_400))
     }
 
-    /// A user's client certificate, valid from `notBefore` to `notAfter`.
-    public func issueClientCertificate(user: String, notBefore: Date, notAfter: Date) throws -> Issued {
-        try issue(commonName: user, dnsNames: [], usage: .clientAuth, notBefore: notBefore, notAfter: notAfter)
+    /// A user's client certificate holding `roles`, valid from `notBefore` to `notAfter`.
+    public func issueClientCertificate(user: String, roles: [String], notBefore: Date, notAfter: Date) throws -> Issued {
+        try issue(commonName: user, organizations: roles, dnsNames: [], usage: .clientAuth, notBefore: notBefore, notAfter: notAfter)
     }
 
-    private func issue(commonName: String, dnsNames: [String], usage: ExtendedKeyUsage.Usage, notBefore: Date, notAfter: Date) throws -> Issued {
+    private func issue(commonName: String, organizations: [String]? = nil, dnsNames: [String], usage: ExtendedKeyUsage.Usage,
+                       notBefore: Date, notAfter: Date) throws -> Issued {
         let leafKey = P256.Signing.PrivateKey()
         let subject = try DistinguishedName {
-            OrganizationName(cluster)
+            for organization in organizations ?? [cluster] { OrganizationName(organization) }
             CommonName(commonName)
         }
         let leaf = try Certificate(
@@ -72,10 +74,11 @@ public struct TestCertificateAuthority: Sendable {
     }
 
     /// An identity file in Teleport's layout (key, SSH certificate line, TLS certificate,
-    /// `@cert-authority` line, TLS CA), written with mode 0600 into `directory`.
-    public func writeIdentityFile(user: String, directory: URL, notBefore: Date = Date().addingTimeInterval(-60),
+    /// `@cert-authority` line, TLS CA), written with mode 0600 into `directory`. The user holds
+    /// `roles`, by default a role named like the user.
+    public func writeIdentityFile(user: String, roles: [String]? = nil, directory: URL, notBefore: Date = Date().addingTimeInterval(-60),
                                   notAfter: Date = Date().addingTimeInterval(3600), trusting authorities: [TestCertificateAuthority]? = nil) throws -> String {
-        let issued = try issueClientCertificate(user: user, notBefore: notBefore, notAfter: notAfter)
+        let issued = try issueClientCertificate(user: user, roles: roles ?? [user], notBefore: notBefore, notAfter: notAfter)
         let trusted = authorities ?? [self]
         // The SSH parts are not used over gRPC; they only need Teleport's shape.
         let sshKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()

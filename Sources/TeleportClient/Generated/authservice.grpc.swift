@@ -129,6 +129,19 @@ public enum Proto_AuthService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetRole" metadata.
+        public enum GetRole: Sendable {
+            /// Request type for "GetRole".
+            public typealias Input = Proto_GetRoleRequest
+            /// Response type for "GetRole".
+            public typealias Output = Types_RoleV6
+            /// Descriptor for "GetRole".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "proto.AuthService"),
+                method: "GetRole",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "proto.AuthService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Ping.descriptor,
@@ -138,7 +151,8 @@ public enum Proto_AuthService: Sendable {
             GetPluginData.descriptor,
             UpdatePluginData.descriptor,
             CreateAccessRequestV2.descriptor,
-            DeleteAccessRequest.descriptor
+            DeleteAccessRequest.descriptor,
+            GetRole.descriptor
         ]
     }
 }
@@ -276,6 +290,20 @@ extension Proto_AuthService {
             request: GRPCCore.StreamingServerRequest<Proto_RequestID>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<SwiftProtobuf.Google_Protobuf_Empty>
+
+        /// Handle the "GetRole" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Proto_GetRoleRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Types_RoleV6` messages.
+        func getRole(
+            request: GRPCCore.StreamingServerRequest<Proto_GetRoleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Types_RoleV6>
     }
 
     /// Service protocol for the "proto.AuthService" service.
@@ -397,6 +425,20 @@ extension Proto_AuthService {
             request: GRPCCore.ServerRequest<Proto_RequestID>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<SwiftProtobuf.Google_Protobuf_Empty>
+
+        /// Handle the "GetRole" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Proto_GetRoleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Types_RoleV6` message.
+        func getRole(
+            request: GRPCCore.ServerRequest<Proto_GetRoleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Types_RoleV6>
     }
 
     /// Simple service protocol for the "proto.AuthService" service.
@@ -517,6 +559,20 @@ extension Proto_AuthService {
             request: Proto_RequestID,
             context: GRPCCore.ServerContext
         ) async throws -> SwiftProtobuf.Google_Protobuf_Empty
+
+        /// Handle the "GetRole" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Proto_GetRoleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Types_RoleV6` to respond with.
+        func getRole(
+            request: Proto_GetRoleRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Types_RoleV6
     }
 }
 
@@ -612,6 +668,17 @@ extension Proto_AuthService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Proto_AuthService.Method.GetRole.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Proto_GetRoleRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Types_RoleV6>(),
+            handler: { request, context in
+                try await self.getRole(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -700,6 +767,17 @@ extension Proto_AuthService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<SwiftProtobuf.Google_Protobuf_Empty> {
         let response = try await self.deleteAccessRequest(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getRole(
+        request: GRPCCore.StreamingServerRequest<Proto_GetRoleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Types_RoleV6> {
+        let response = try await self.getRole(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -811,6 +889,19 @@ extension Proto_AuthService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<SwiftProtobuf.Google_Protobuf_Empty> {
         return GRPCCore.ServerResponse<SwiftProtobuf.Google_Protobuf_Empty>(
             message: try await self.deleteAccessRequest(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getRole(
+        request: GRPCCore.ServerRequest<Proto_GetRoleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Types_RoleV6> {
+        return GRPCCore.ServerResponse<Types_RoleV6>(
+            message: try await self.getRole(
                 request: request.message,
                 context: context
             ),
@@ -978,6 +1069,25 @@ extension Proto_AuthService {
             deserializer: some GRPCCore.MessageDeserializer<SwiftProtobuf.Google_Protobuf_Empty>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<SwiftProtobuf.Google_Protobuf_Empty>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetRole" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Proto_GetRoleRequest` message.
+        ///   - serializer: A serializer for `Proto_GetRoleRequest` messages.
+        ///   - deserializer: A deserializer for `Types_RoleV6` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getRole<Result>(
+            request: GRPCCore.ClientRequest<Proto_GetRoleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Proto_GetRoleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Types_RoleV6>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Types_RoleV6>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1234,6 +1344,36 @@ extension Proto_AuthService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "GetRole" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Proto_GetRoleRequest` message.
+        ///   - serializer: A serializer for `Proto_GetRoleRequest` messages.
+        ///   - deserializer: A deserializer for `Types_RoleV6` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getRole<Result>(
+            request: GRPCCore.ClientRequest<Proto_GetRoleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Proto_GetRoleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Types_RoleV6>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Types_RoleV6>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Proto_AuthService.Method.GetRole.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1433,6 +1573,31 @@ extension Proto_AuthService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Proto_RequestID>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<SwiftProtobuf.Google_Protobuf_Empty>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetRole" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Proto_GetRoleRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getRole<Result>(
+        request: GRPCCore.ClientRequest<Proto_GetRoleRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Types_RoleV6>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getRole(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Proto_GetRoleRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Types_RoleV6>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1666,6 +1831,35 @@ extension Proto_AuthService.ClientProtocol {
             metadata: metadata
         )
         return try await self.deleteAccessRequest(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetRole" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getRole<Result>(
+        _ message: Proto_GetRoleRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Types_RoleV6>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Proto_GetRoleRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getRole(
             request: request,
             options: options,
             onResponse: handleResponse
