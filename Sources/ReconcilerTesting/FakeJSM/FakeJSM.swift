@@ -47,6 +47,7 @@ public actor FakeJSM {
     private var scripted: [FakeScriptedFault] = []
     private var schedules: [String: Schedule] = [:]
     private var teams: [String: String] = [:]
+    private var onCallWithoutDate: [String: [String]] = [:]
     private var accounts: [String: Account] = [:]
     private var statuses: [String: [String: Any]] = [:]
     private var pollsLeft: [String: Int] = [:]
@@ -138,6 +139,15 @@ public actor FakeJSM {
         teams[name] = id
         return id
     }
+
+    /// Makes the on-call list of `schedule` without a `date` these people instead of those on call
+    /// now: a site that reads the missing date as another time (the description states no default).
+    public func setOnCallWithoutDate(schedule: String, emails: [String]?) {
+        onCallWithoutDate[schedule] = emails.map { $0.map { account(email: $0).id } }
+    }
+
+    /// Deletes a schedule, as an administrator might while roles still route to it.
+    public func removeSchedule(name: String) { schedules[name] = nil }
 
     /// Deletes a team, as an administrator might while alerts still name it.
     public func removeTeam(name: String) { teams[name] = nil }
@@ -383,8 +393,12 @@ public actor FakeJSM {
 
     private func onCalls(_ request: HTTPRequestRecord, scheduleID: String) -> HTTPReply {
         guard let schedule = schedules.values.first(where: { $0.id == scheduleID }) else { return failure(404, "Schedule not found") }
-        if request.queryValue("flat") == "true" { return .json(200, ["onCallUsers": schedule.accounts]) }
-        return .json(200, ["onCallParticipants": schedule.accounts.map { ["id": $0, "type": "user"] }])
+        if let date = request.queryValue("date"), (try? Date.ISO8601FormatStyle().parse(date)) == nil {
+            return failure(400, "date is not a date-time")
+        }
+        let accounts = request.queryValue("date") == nil ? (onCallWithoutDate[schedule.name] ?? schedule.accounts) : schedule.accounts
+        if request.queryValue("flat") == "true" { return .json(200, ["onCallUsers": accounts]) }
+        return .json(200, ["onCallParticipants": accounts.map { ["id": $0, "type": "user"] }])
     }
 
     private func users(_ request: HTTPRequestRecord) -> HTTPReply {

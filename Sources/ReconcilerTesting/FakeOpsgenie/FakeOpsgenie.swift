@@ -40,6 +40,7 @@ public actor FakeOpsgenie {
     private var inFlight = 0
     private var scripted: [FakeScriptedFault] = []
     private var schedules: [String: Schedule] = [:]
+    private var teams: [String: String] = [:]
     private var responderIDs: [String: String] = [:]
     private var statuses: [String: [String: Any]] = [:]
     private var pollsLeft: [String: Int] = [:]
@@ -111,6 +112,17 @@ public actor FakeOpsgenie {
         let schedule = Schedule(id: responderID(type: "schedule", name: name), name: name, recipients: recipients)
         schedules[name] = schedule
         return schedule
+    }
+
+    /// Removes a schedule (a name the manifests route to that the account does not have).
+    public func removeSchedule(name: String) { schedules[name] = nil }
+
+    /// Adds a team; returns its id.
+    @discardableResult
+    public func addTeam(name: String) -> String {
+        let id = responderID(type: "team", name: name)
+        teams[name] = id
+        return id
     }
 
     /// Adds an alert as if created earlier (by the job, by Teleport's plugin, or by anyone).
@@ -203,6 +215,10 @@ public actor FakeOpsgenie {
             return alertAction(request, identifier: segments[2], action: "AddNote", requestID: requestID, noteRequired: true)
         case ("GET", 4) where segments[0...1] == ["v2", "schedules"] && segments[3] == "on-calls":
             return onCalls(request, identifier: segments[2], requestID: requestID)
+        case ("GET", 3) where segments[0...1] == ["v2", "schedules"]:
+            return getSchedule(request, identifier: segments[2], requestID: requestID)
+        case ("GET", 3) where segments[0...1] == ["v2", "teams"]:
+            return getTeam(request, identifier: segments[2], requestID: requestID)
         default:
             return error(404, "Could not find the requested endpoint", requestID: requestID)
         }
@@ -341,6 +357,23 @@ public actor FakeOpsgenie {
         return .json(200, ["data": data, "took": 0.01, "requestId": requestID])
     }
 
+    private func getSchedule(_ request: HTTPRequestRecord, identifier: String, requestID: String) -> HTTPReply {
+        let type = request.queryValue("identifierType") ?? "id"
+        guard ["id", "name"].contains(type) else { return unprocessable(["identifierType": "Invalid identifier type"], requestID: requestID) }
+        let schedule = type == "name" ? schedules[identifier] : schedules.values.first { $0.id == identifier }
+        guard let schedule else { return error(404, "Schedule with identifier [\(identifier)] does not exist", requestID: requestID) }
+        return .json(200, ["data": ["id": schedule.id, "name": schedule.name, "enabled": true, "timezone": "Europe/London", "rotations": [] as [Any]],
+                           "took": 0.01, "requestId": requestID])
+    }
+
+    private func getTeam(_ request: HTTPRequestRecord, identifier: String, requestID: String) -> HTTPReply {
+        let type = request.queryValue("identifierType") ?? "id"
+        guard ["id", "name"].contains(type) else { return unprocessable(["identifierType": "Invalid identifier type"], requestID: requestID) }
+        let team = type == "name" ? teams[identifier].map { (identifier, $0) } : teams.first { $0.value == identifier }.map { ($0.key, $0.value) }
+        guard let (name, id) = team else { return error(404, "No team exists with identifier [\(identifier)]", requestID: requestID) }
+        return .json(200, ["data": ["id": id, "name": name, "members": [] as [Any]], "took": 0.01, "requestId": requestID])
+    }
+
     // MARK: Helpers
 
     private func find(_ identifier: String, type: String) -> FakeAlert? {
@@ -420,6 +453,7 @@ public actor FakeOpsgenie {
 
     static func domain(method: String, segments: [String]) -> FakeOpsgenieDomain {
         if segments.count > 1 && segments[1] == "schedules" { return .schedule }
+        if segments.count > 1 && segments[1] == "teams" { return .configuration }
         return method == "GET" ? .alertRead : .alertWrite
     }
 
