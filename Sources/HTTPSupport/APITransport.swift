@@ -212,7 +212,7 @@ public struct APITransport: Sendable {
             urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await withTaskExecutorPreference(URLSessionExecutor.shared) { [session] in
-            try await session.data(for: urlRequest)
+            try await session.cancellableData(for: urlRequest)
         }
         guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
         var headers: [String: String] = [:]

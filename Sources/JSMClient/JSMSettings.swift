@@ -135,7 +135,7 @@ public struct JSMSettings: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            (data, response) = try await session.cancellableData(for: request)
         } catch {
             throw APIError(service: "JSM Operations", operation: operation, kind: .transport(APITransport.describe(error, service: "the Jira site")))
         }
