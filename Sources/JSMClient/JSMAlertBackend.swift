@@ -52,8 +52,13 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
 
     // MARK: Reading alerts
 
+    /// The search for open alerts carrying every tag in `tags`: what a run lists, and `check` probes.
+    static func openAlertsQuery(taggedWith tags: [String]) -> String {
+        (tags.map { "tag:\(quoted($0))" } + [openQuery]).joined(separator: " AND ")
+    }
+
     public func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] {
-        let query = (tags.map { "tag:\(Self.quoted($0))" } + [Self.openQuery]).joined(separator: " AND ")
+        let query = Self.openAlertsQuery(taggedWith: tags)
         return try await list(query: query, operation: "list open alerts tagged \(tags.joined(separator: ", "))")
             .filter { alert in tags.allSatisfy(alert.tags.contains) }
     }
@@ -82,11 +87,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
                 throw APIError(service: "JSM Operations", operation: operation,
                                kind: .incomplete("more than \(Self.offsetCap) alerts match; the API serves no deeper page"))
             }
-            let url = opsURL(["alerts"], query: [
-                URLQueryItem(name: "query", value: query), URLQueryItem(name: "offset", value: String(offset)),
-                URLQueryItem(name: "size", value: String(Self.pageSize)), URLQueryItem(name: "sort", value: "createdAt"),
-                URLQueryItem(name: "order", value: "asc"),
-            ])
+            let url = listingURL(query: query, offset: offset, size: Self.pageSize)
             let page = try decode(JSMAlertPage.self, try await transport.send(.init(method: "GET", url: url, bucket: JSMBucket.alertRead.rawValue,
                                                                                     operation: operation)), operation: operation)
             let values = page.values ?? []
@@ -101,6 +102,15 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
             let more = page.links?.next != nil || page.count.map { offset < $0 } == true
             guard more, !values.isEmpty else { return result }
         }
+    }
+
+    /// One page of the alert search, oldest first.
+    func listingURL(query: String, offset: Int, size: Int) -> URL {
+        opsURL(["alerts"], query: [
+            URLQueryItem(name: "query", value: query), URLQueryItem(name: "offset", value: String(offset)),
+            URLQueryItem(name: "size", value: String(size)), URLQueryItem(name: "sort", value: "createdAt"),
+            URLQueryItem(name: "order", value: "asc"),
+        ])
     }
 
     public func alert(id: String) async throws -> Alert? {
@@ -410,7 +420,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         return components.url!
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ response: APITransport.Response, operation: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ response: APITransport.Response, operation: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: response.body)
         } catch {

@@ -40,8 +40,13 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
     /// 2 KB, well within what servers and proxies accept.
     public var aliasBatchSize: Int { 20 }
 
+    /// The search for open alerts carrying every tag in `tags`: what a run lists, and `check` probes.
+    static func openAlertsQuery(taggedWith tags: [String]) -> String {
+        (tags.map { "tag:\(quoted($0))" } + ["status:open"]).joined(separator: " AND ")
+    }
+
     public func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert] {
-        let query = (tags.map { "tag:\(Self.quoted($0))" } + ["status:open"]).joined(separator: " AND ")
+        let query = Self.openAlertsQuery(taggedWith: tags)
         // Opsgenie's search is not documented to match tags exactly: keep only alerts that carry
         // every tag, so that a loose match can never hand the job another cluster's alert.
         return try await list(query: query, operation: "list open alerts tagged \(tags.joined(separator: ", "))")
@@ -82,12 +87,7 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
             // `createdAt>` one millisecond earlier: the search syntax documents `<` and `>` on epoch
             // milliseconds, not `>=`.
             let query = base + (windowStart.map { " AND createdAt>\($0 - 1)" } ?? "")
-            var request = OpsgenieTransport.Request(
-                method: "GET", path: ["v2", "alerts"],
-                query: [URLQueryItem(name: "query", value: query), URLQueryItem(name: "offset", value: "0"),
-                        URLQueryItem(name: "limit", value: String(Self.pageSize)), URLQueryItem(name: "sort", value: "createdAt"),
-                        URLQueryItem(name: "order", value: "asc")],
-                domain: .alertRead, operation: operation)
+            var request = Self.listingRequest(query: query, limit: Self.pageSize, operation: operation)
             var url = transport.url(for: request)
             var offset = 0
             var lastCreated: Int64?
@@ -120,6 +120,16 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
             windowStart = lastCreated
             logger.debug("alert listing continues by creation time", metadata: ["createdAt": "\(lastCreated)", "listed": "\(result.count)"])
         }
+    }
+
+    /// One page of the alert search, sorted by creation time (the order the offset cap's windows rely on).
+    static func listingRequest(query: String, limit: Int, operation: String) -> OpsgenieTransport.Request {
+        OpsgenieTransport.Request(
+            method: "GET", path: ["v2", "alerts"],
+            query: [URLQueryItem(name: "query", value: query), URLQueryItem(name: "offset", value: "0"),
+                    URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "sort", value: "createdAt"),
+                    URLQueryItem(name: "order", value: "asc")],
+            domain: .alertRead, operation: operation)
     }
 
     public func alert(id: String) async throws -> Alert? {
@@ -258,7 +268,7 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
         throw OpsgenieError(operation: request.operation, kind: .notProcessed, requestID: accepted.requestId)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ response: OpsgenieTransport.Response, operation: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ response: OpsgenieTransport.Response, operation: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: response.body)
         } catch {

@@ -13,7 +13,7 @@ public struct AccessReconcilerCommand: AsyncParsableCommand {
         Settings come from flags, then environment variables, then the configuration file, then defaults.
         """,
         version: BuildInfo.description,
-        subcommands: [PlanCommand.self, ApplyCommand.self, ValidateCommand.self, SettingsCommand.self, SandboxPointerCommand.self]
+        subcommands: [PlanCommand.self, ApplyCommand.self, CheckCommand.self, ValidateCommand.self, SettingsCommand.self, SandboxPointerCommand.self]
     )
 
     public init() {}

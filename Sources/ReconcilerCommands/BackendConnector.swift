@@ -9,7 +9,24 @@ import TeleportClient
 /// so a missing or expired one is reported without touching them.
 enum BackendConnector {
     static func connect(_ settings: inout RunSettings) async throws -> (backends: Backends, close: @Sendable (Duration) async -> Void) {
-        let configuration = settings.core
+        let teleportConfiguration = try teleportConfiguration(settings.core)
+        let alerts = try await alertBackend(settings)
+        let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
+        // Teleport records the caller as a review's author and refuses any other name.
+        settings.core.autoApproval.reviewer = teleport.reviewer
+        return (Backends(requests: teleport, alerts: alerts), { await teleport.close(grace: $0) })
+    }
+
+    /// The alert backend the settings choose, with its key or token read.
+    static func alertBackend(_ settings: RunSettings) async throws -> any AlertServicePreflight {
+        switch settings.backend {
+        case .opsgenie: return OpsgenieAlertBackend(configuration: try settings.opsgenie.configuration())
+        case .jsm: return JSMAlertBackend(configuration: try await settings.jsm.configuration())
+        }
+    }
+
+    /// Teleport's address, identity file, route and cluster from the settings.
+    static func teleportConfiguration(_ configuration: ReconcilerConfiguration) throws -> TeleportClientConfiguration {
         guard let address = configuration.teleportAddress else {
             throw ConfigurationError.missing("the Teleport address: set --teleport-addr or TELEPORT_ADDR")
         }
@@ -19,14 +36,6 @@ enum BackendConnector {
         var teleportConfiguration = TeleportClientConfiguration(address: address, identityFile: identityFile)
         teleportConfiguration.route = TeleportClientConfiguration.Route(rawValue: configuration.teleportRoute) ?? .automatic
         teleportConfiguration.clusterName = configuration.teleportCluster
-        let alerts: any AlertBackend
-        switch settings.backend {
-        case .opsgenie: alerts = OpsgenieAlertBackend(configuration: try settings.opsgenie.configuration())
-        case .jsm: alerts = JSMAlertBackend(configuration: try await settings.jsm.configuration())
-        }
-        let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
-        // Teleport records the caller as a review's author and refuses any other name.
-        settings.core.autoApproval.reviewer = teleport.reviewer
-        return (Backends(requests: teleport, alerts: alerts), { await teleport.close(grace: $0) })
+        return teleportConfiguration
     }
 }

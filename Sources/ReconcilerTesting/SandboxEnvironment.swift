@@ -100,14 +100,26 @@ public final class SandboxEnvironment: Sendable {
         }
     }
 
-    /// Adds to the fake JSM every schedule and team the manifests route to, as the site of a
-    /// team that uses them would have: JSM takes responders by id only.
+    /// Adds what the manifests name to the fakes, as the cluster and the site of a team that uses
+    /// them would have it: the roles to the fake Teleport (the job's own role among them), and
+    /// every schedule and team they route to to both alert fakes. Opsgenie gets the schedules
+    /// alerts notify and the teams (it resolves names itself); the schedules it is asked who is on
+    /// call in are the scenario's. JSM gets them all, as it takes responders by id only.
     public func addDirectory(of manifests: ManifestSet) async {
-        for row in RoutingTable(manifests: manifests, policy: PlanningPolicy()).rows {
+        await teleport.state.seedRoles(Array(manifests.roles.values))
+        let rows = RoutingTable(manifests: manifests, policy: PlanningPolicy()).rows
+        let approvalSchedules = Set(rows.flatMap(\.approvalSchedules))
+        for row in rows {
             for schedule in row.notifySchedules + row.approvalSchedules where await jsm.schedule(named: schedule) == nil {
                 await jsm.addSchedule(name: schedule, onCall: scenario.onCall[schedule] ?? [])
             }
-            for team in row.teams { await jsm.addTeam(name: team) }
+            for schedule in row.notifySchedules where scenario.onCall[schedule] == nil && !approvalSchedules.contains(schedule) {
+                await opsgenie.addSchedule(name: schedule, recipients: [])
+            }
+            for team in row.teams {
+                await jsm.addTeam(name: team)
+                await opsgenie.addTeam(name: team)
+            }
         }
     }
 

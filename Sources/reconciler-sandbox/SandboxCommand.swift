@@ -35,10 +35,19 @@ struct SandboxCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Start the fakes and keep them running until interrupted; print the configuration that reaches them.")
     var serve = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --serve: seed a mistake for `access-reconciler check` to find (repeatable): \(SandboxMisconfiguration.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "mistake"))
+    var misconfigure: [SandboxMisconfiguration] = []
+
+    func validate() throws {
+        if !misconfigure.isEmpty && !serve { throw ValidationError("--misconfigure is for --serve: the one-shot run shows plan and apply, not check") }
+    }
+
     func run() async throws {
         LogOutput.bootstrap(format: .text, level: logLevel, runID: LogOutput.newRunID())
         do {
-            let status = try await serve ? SandboxServer(scenario: scenario, manifests: manifests, backend: alertBackend).run() : runOnce()
+            let status = try await serve ? SandboxServer(scenario: scenario, manifests: manifests, backend: alertBackend, misconfigurations: misconfigure).run() : runOnce()
             if status != .success { throw ExitCode(status.rawValue) }
         } catch let error as ExitCode {
             throw error
@@ -97,3 +106,4 @@ extension SandboxCommand {
 
 extension ReportFormat: ExpressibleByArgument {}
 extension SandboxBackend: ExpressibleByArgument {}
+extension SandboxMisconfiguration: ExpressibleByArgument {}

@@ -11,18 +11,28 @@ struct SandboxServer {
     let scenario: String
     let manifests: String
     let backend: SandboxBackend
+    /// Mistakes seeded into the fakes for `check` to find.
+    var misconfigurations: [SandboxMisconfiguration] = []
 
     func run() async throws -> ExitStatus {
-        let (sandbox, _, fakes) = try await SandboxCommand.startFakes(scenario: scenario, manifests: manifests, backend: backend)
+        let (sandbox, manifestSet, fakes) = try await SandboxCommand.startFakes(scenario: scenario, manifests: manifests, backend: backend)
+        var seeded: [String] = []
+        do {
+            for mistake in misconfigurations { seeded.append(try await mistake.apply(to: sandbox, manifests: manifestSet)) }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("access-reconciler-sandbox-\(UUID().uuidString.prefix(8))").path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let config = try await writeConfiguration(sandbox: sandbox, folder: folder)
             CommandRunner.write("""
                 Sandbox serving: \(fakes)
-                CONFIG \(config)
+                \(seeded.map { "Seeded mistake: \($0)\n" }.joined())CONFIG \(config)
 
                 Try, in another terminal:
+                  access-reconciler check --config \(config)
                   access-reconciler plan --config \(config)
                   access-reconciler plan --config \(config) --out plan.json
                   access-reconciler apply --config \(config) --plan plan.json

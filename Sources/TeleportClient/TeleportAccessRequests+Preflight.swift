@@ -1,0 +1,65 @@
+import AccessReconciler
+import GRPCCore
+
+/// `check`'s read-only calls: Ping, one page of one access request, and the plugin data of the
+/// job's plugin, each classified by its gRPC status.
+extension TeleportAccessRequests: TeleportPreflight {
+    public var identitySummary: PreflightIdentity {
+        PreflightIdentity(user: identity.user, roles: identity.roles, expires: identity.expires, source: configuration.identityFile)
+    }
+
+    public var route: String {
+        guard let proxy = try? configuration.usesProxy() else { return configuration.address }
+        return proxy
+            ? "\(configuration.address) (a Proxy with TLS routing, to cluster \(configuration.clusterName ?? identity.issuingCluster))"
+            : "\(configuration.address) (the Auth Service)"
+    }
+
+    public func serverInfo() async throws -> (cluster: String, version: String) {
+        let response = try await ping()
+        return (response.clusterName, response.serverVersion)
+    }
+
+    public func probeRequestListing() async -> ProbeOutcome {
+        var request = Proto_ListAccessRequestsRequest()
+        request.limit = 1
+        return await probe("list access requests") { options in _ = try await service.listAccessRequests(request, options: options) }
+    }
+
+    public func probePluginData(plugin: String) async -> ProbeOutcome {
+        var filter = Types_PluginDataFilter()
+        filter.kind = "access_request"
+        filter.plugin = plugin
+        return await probe("read plugin data") { options in _ = try await service.getPluginData(filter, options: options) }
+    }
+
+    /// `GetRole`: a user may always read the roles it holds (`lib/auth/auth_with_roles.go`).
+    /// NOT_FOUND is no such role; any other failure throws.
+    public func role(named name: String) async throws -> Role? {
+        var request = Proto_GetRoleRequest()
+        request.name = name
+        do {
+            let message = try await call("read role \(name)", mapErrors: false) { options in try await service.getRole(request, options: options) }
+            return try ProtoMapping.role(message)
+        } catch let error as RPCError where error.code == .notFound {
+            return nil
+        } catch {
+            throw TeleportError.from(error, operation: "read role \(name)", address: configuration.address)
+        }
+    }
+
+    private func probe(_ operation: String, _ body: (CallOptions) async throws -> Void) async -> ProbeOutcome {
+        do {
+            try await call(operation, mapErrors: false, body)
+            return .accepted
+        } catch let error as RPCError where error.code == .permissionDenied {
+            return .refused("PERMISSION_DENIED: \(error.message)")
+        } catch let error as RPCError where error.code == .unauthenticated {
+            return .refused("UNAUTHENTICATED: \(error.message)")
+        } catch let error as RPCError where error.code == .invalidArgument {
+            return .invalid("INVALID_ARGUMENT: \(error.message)")
+        } catch {
+            return .failed("\(TeleportError.from(error, operation: operation, address: configuration.address))")
+        }
+    }
+}
