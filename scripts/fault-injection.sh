@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long fault-injection run: kills `access-reconciler apply` at random moments over seeded
+# The long fault-injection run: kills `access-reconciler apply` mid-run (after a random number of writes) over seeded
 # worlds, reruns it, and checks that every end state is consistent (see
 # Tests/EndToEndTests/FaultInjectionTests.swift). CI runs 4 trials as part of `swift test`.
 #   scripts/fault-injection.sh [TRIALS] [SEED]

@@ -3,7 +3,8 @@ import Foundation
 import ReconcilerTesting
 import Testing
 
-/// Kills `access-reconciler apply` at seeded random moments over a seeded world, runs it again
+/// Kills `access-reconciler apply` at seeded random moments over a seeded world (after a seeded
+/// number of writes, so that every kill lands mid-run, which each trial requires), runs it again
 /// to the end, and checks that the end state is consistent whatever the moment was. Bounded for
 /// CI (`ACCESS_RECONCILER_FAULT_TRIALS`, default 4; `ACCESS_RECONCILER_FAULT_SEED`);
 /// `scripts/fault-injection.sh` runs the long version. Trials alternate between the Opsgenie and
@@ -57,20 +58,26 @@ struct FaultInjectionTests {
         for trial in 1...Self.trials {
             let backend: SandboxBackend = trial % 2 == 1 ? .opsgenie : .jsm
             let world = Self.world(now: Date(), random: &random, backend: backend)
-            let killAfter = Duration.milliseconds(Int64(random.next() % 1_500))
+            // Killed once the fakes have received this many writes (0: while the first look reads),
+            // so that every kill lands mid-run; the world needs over 20.
+            let killAfterWrites = Int(random.next() % 12)
             let sandbox = try await SandboxEnvironment.start(scenario: world, backend: backend,
                                                              opsgenieFaults: FakeServiceFaults(latency: .milliseconds(8)))
             try await withStopping(sandbox, stop: { await $0.stop() }) { sandbox in
                 let lockFile = try TestSupportPaths.temporaryDirectory() + "/apply.lock"
                 let (arguments, environment) = await Self.commandLine(sandbox, lockFile: lockFile)
                 let first = try ChildRun.start(arguments: arguments, environment: environment)
-                try await Task.sleep(for: killAfter)
+                let reached = await Self.wait(sandbox, forWrites: killAfterWrites, of: first)
                 let killed = first.kill()
+                let writesAtKill = await Self.writes(sandbox)
+                #expect(reached && killed, "trial \(trial): the kill landed mid-run (after \(killAfterWrites) writes); stderr: \(first.stderr)")
                 let second = try ChildRun.start(arguments: arguments, environment: environment)
                 let status = await second.wait()
+                let rerunWrites = await Self.writes(sandbox) - writesAtKill
+                #expect(rerunWrites > 0, "trial \(trial): the killed run left writes for the rerun")
                 let problems = await Self.inconsistencies(sandbox, world: sandbox.scenario)
-                report.append("trial \(trial) (\(backend)): killed after \(killAfter) (\(killed ? "mid-run" : "already done")), rerun exit \(status): "
-                    + (problems.isEmpty ? "consistent" : problems.joined(separator: "; ")))
+                report.append("trial \(trial) (\(backend)): killed after \(writesAtKill) writes (asked: \(killAfterWrites)), "
+                    + "the rerun made \(rerunWrites) and exited \(status): " + (problems.isEmpty ? "consistent" : problems.joined(separator: "; ")))
                 #expect(status == 0, "trial \(trial): the rerun exits 0; stderr: \(second.stderr)")
                 #expect(problems.isEmpty, "trial \(trial): \(problems)")
                 await EndToEndTests.checkExchanges(sandbox, sourceLocation: #_sourceLocation)
@@ -123,6 +130,23 @@ struct FaultInjectionTests {
         let settings = await sandbox.commandLine()
         return (["apply", "--manifests", TestRepository.root + "/manifests"] + settings.arguments + ["--lock-file", lockFile, "--log-level", "error"],
                 settings.environment.merging(["PATH": "/usr/bin:/bin"]) { $1 })
+    }
+
+    /// The writes the fakes have received: Teleport's plugin-data updates and reviews, and every
+    /// call to the alert service that is not a read.
+    static func writes(_ sandbox: SandboxEnvironment) async -> Int {
+        let teleport = await sandbox.teleport.state.writeCalls().count
+        return teleport + (await sandbox.alerting.calls.filter { $0.method != "GET" }.count)
+    }
+
+    /// Waits until the fakes have received `count` writes (0: until the run has begun to read
+    /// Teleport); false when `child` ended first.
+    static func wait(_ sandbox: SandboxEnvironment, forWrites count: Int, of child: ChildRun) async -> Bool {
+        while child.process.isRunning {
+            if count == 0 ? await sandbox.teleport.state.callCount("ListAccessRequests") > 0 : await writes(sandbox) >= count { return true }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return false
     }
 
     /// What does not hold in the end state, one line each.
