@@ -34,7 +34,7 @@ enum BackendConnector {
             throw ConfigurationError.missing("the Teleport identity file: set --teleport-identity or TELEPORT_IDENTITY_FILE")
         }
         var teleportConfiguration = TeleportClientConfiguration(address: address, identityFile: identityFile)
-        teleportConfiguration.route = TeleportClientConfiguration.Route(rawValue: configuration.teleportRoute) ?? .automatic
+        teleportConfiguration.route = configuration.teleportRoute
         teleportConfiguration.clusterName = configuration.teleportCluster
         return teleportConfiguration
     }

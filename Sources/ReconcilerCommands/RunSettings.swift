@@ -25,7 +25,7 @@ public struct RunSettings: Sendable {
         .init(key: "alerting.backend", flag: "--alert-backend", environment: "ACCESS_RECONCILER_ALERT_BACKEND", valueName: "opsgenie|jsm",
               default: "`opsgenie`", help: "The alerting service: Opsgenie, or Jira Service Management Operations.")
     ) {
-        $0 = AlertBackendKind(rawValue: try $1.choice(AlertBackendKind.allCases.map(\.rawValue)))!
+        $0 = try $1.choice(of: AlertBackendKind.self)
     }
 
     static let coreSettings = ReconcilerSettings.general + ReconcilerSettings.teleport + ReconcilerSettings.alerting

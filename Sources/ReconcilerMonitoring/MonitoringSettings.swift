@@ -28,7 +28,7 @@ public struct MonitoringSettings: Sendable, Hashable {
         },
         Entry(.init(key: "log.format", flag: "--log-format", environment: "ACCESS_RECONCILER_LOG_FORMAT", valueName: "text|json", default: "`text`",
                     help: "`json`: one JSON object per line on standard error, with the run id, the level and fields.")) {
-            $0.logFormat = LogFormat(rawValue: try $1.choice(LogFormat.allCases.map(\.rawValue)))!
+            $0.logFormat = try $1.choice(of: LogFormat.self)
         },
         Entry(.init(key: "metrics.file", flag: "--metrics-file", environment: "ACCESS_RECONCILER_METRICS_FILE", shape: .path, valueName: "FILE",
                     default: "none", help: "Prometheus metrics written at exit (a temporary file, then a rename), for node_exporter's textfile collector.")) {

@@ -140,7 +140,7 @@ public final class SandboxEnvironment: Sendable {
         var configuration = base
         configuration.teleportAddress = teleport.address
         configuration.teleportIdentityFile = identityFile
-        configuration.teleportRoute = "auth"
+        configuration.teleportRoute = .auth
         if configuration.autoApproval.reviewer == nil { configuration.autoApproval.reviewer = Self.jobUser }
         return configuration
     }

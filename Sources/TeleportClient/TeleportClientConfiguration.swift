@@ -1,16 +1,10 @@
+import AccessReconciler
 import Foundation
 
 /// How the job reaches Teleport's Auth Service.
 public struct TeleportClientConfiguration: Sendable {
-    /// How the connection reaches the Auth Service.
-    public enum Route: String, Sendable, Hashable, CaseIterable {
-        /// Port 3025 means the Auth Service itself, any other port a Proxy.
-        case automatic = "auto"
-        /// Straight to the Auth Service (`host:3025`).
-        case auth
-        /// Through a Proxy's web address with TLS routing (ALPN `teleport-auth@…`).
-        case proxy
-    }
+    /// How the connection reaches the Auth Service: the setting's own type.
+    public typealias Route = TeleportRoute
 
     /// `host:port` of the Auth Service or the Proxy.
     public var address: String

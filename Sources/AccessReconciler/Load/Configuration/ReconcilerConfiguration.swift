@@ -14,7 +14,7 @@ public struct ReconcilerConfiguration: Sendable {
     /// Teleport's web address, for links in alerts.
     public var webProxyURL: URL?
     /// `auto` (port 3025 is the Auth Service, any other a Proxy), `auth` or `proxy`.
-    public var teleportRoute: String = "auto"
+    public var teleportRoute = TeleportRoute.automatic
     /// The cluster a Proxy routes to; by default the one that issued the identity.
     public var teleportCluster: String?
 

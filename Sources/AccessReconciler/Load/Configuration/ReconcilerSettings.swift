@@ -10,7 +10,7 @@ public enum ReconcilerSettings {
         },
         Entry(.init(key: "format", flag: "--format", environment: "ACCESS_RECONCILER_FORMAT", valueName: "text|json",
                     default: "`text`", help: "How the report is printed.")) {
-            $0.format = ReportFormat(rawValue: try $1.choice(ReportFormat.allCases.map(\.rawValue)))!
+            $0.format = try $1.choice(of: ReportFormat.self)
         },
     ]
 
@@ -25,7 +25,7 @@ public enum ReconcilerSettings {
         },
         Entry(.init(key: "teleport.route", flag: "--teleport-route", environment: "TELEPORT_ROUTE", valueName: "auto|auth|proxy",
                     default: "`auto`", help: "How to reach the Auth Service: `auto` takes port 3025 for the Auth Service and any other for a Proxy with TLS routing.")) {
-            $0.teleportRoute = try $1.choice(["auto", "auth", "proxy"])
+            $0.teleportRoute = try $1.choice(of: TeleportRoute.self)
         },
         Entry(.init(key: "teleport.cluster", flag: "--teleport-cluster", environment: "TELEPORT_CLUSTER", valueName: "NAME",
                     default: "the identity's cluster", help: "The cluster a Proxy routes to.")) {
@@ -84,8 +84,7 @@ public enum ReconcilerSettings {
         Entry(.init(key: "auto_approval.identity", flag: "--auto-approve-identity", environment: "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY",
                     valueName: "user|email_trait|email_domain", default: "`user`",
                     help: "Who counts as the requester in on-call lists: the Teleport user name (as Teleport's plugin), the `email` trait, or the user name within `auto_approval.email_domain`.")) {
-            guard let identity = ApprovalIdentity(rawValue: $1.text) else { throw $1.invalid("expected user, email_trait or email_domain") }
-            $0.autoApproval.identity = identity
+            $0.autoApproval.identity = try $1.choice(of: ApprovalIdentity.self)
         },
         Entry(.init(key: "auto_approval.roles", flag: "--auto-approve-role", environment: "ACCESS_RECONCILER_AUTO_APPROVE_ROLES", shape: .list,
                     valueName: "ROLE", default: "any role", help: "Roles that may be approved (globs and `^regex$` as in Teleport).")) {

@@ -43,6 +43,12 @@ extension SettingValue {
         return text
     }
 
+    /// The case of `type` whose raw value is the text (`expected text or json`).
+    public func choice<Choice: RawRepresentable & CaseIterable>(of type: Choice.Type) throws -> Choice where Choice.RawValue == String {
+        guard let choice = Choice(rawValue: text) else { throw invalid("expected \(Self.alternatives(Choice.allCases.map(\.rawValue)))") }
+        return choice
+    }
+
     public func nonEmpty(_ what: String) throws -> String {
         guard !text.isEmpty else { throw invalid("expected \(what)") }
         return text
