@@ -52,12 +52,10 @@ extension TeleportAccessRequests: TeleportPreflight {
         do {
             try await call(operation, mapErrors: false, body)
             return .accepted
-        } catch let error as RPCError where error.code == .permissionDenied {
-            return .refused("PERMISSION_DENIED: \(error.message)")
-        } catch let error as RPCError where error.code == .unauthenticated {
-            return .refused("UNAUTHENTICATED: \(error.message)")
+        } catch let error as RPCError where error.code == .permissionDenied || error.code == .unauthenticated {
+            return .refused("\(TeleportError.name(error.code)): \(error.message)")
         } catch let error as RPCError where error.code == .invalidArgument {
-            return .invalid("INVALID_ARGUMENT: \(error.message)")
+            return .invalid("\(TeleportError.name(error.code)): \(error.message)")
         } catch {
             return .failed("\(TeleportError.from(error, operation: operation, address: configuration.address))")
         }

@@ -126,8 +126,7 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
         } catch let error as RPCError where error.code == .notFound {
             return nil
         } catch let error as RPCError where error.code == .permissionDenied || error.code == .unimplemented {
-            let code = error.code == .permissionDenied ? "PERMISSION_DENIED" : "UNIMPLEMENTED"
-            throw UserUnreadable(user: name, reason: "\(code): \(error.message)")
+            throw UserUnreadable(user: name, reason: "\(TeleportError.name(error.code)): \(error.message)")
         } catch {
             throw TeleportError.from(error, operation: "read user \(name)", address: configuration.address)
         }
@@ -186,7 +185,7 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
             guard let current = try await accessRequest(id: requestID) else { return .none }
             return current.state
         } catch let error as RPCError where error.code == .permissionDenied {
-            throw ReviewRefused(requestID: requestID, reason: "PERMISSION_DENIED: \(error.message)")
+            throw ReviewRefused(requestID: requestID, reason: "\(TeleportError.name(error.code)): \(error.message)")
         } catch {
             throw TeleportError.from(error, operation: "review request \(requestID)", address: configuration.address)
         }

@@ -8,8 +8,8 @@ public enum TeleportError: Error, Sendable, CustomStringConvertible {
     case tls(address: String, reason: String)
     /// Teleport could not be reached.
     case unreachable(address: String, reason: String)
-    /// Teleport answered the call with an error.
-    case call(operation: String, code: String, message: String)
+    /// Teleport answered the call with an error; `code` is nil for a failure that is no gRPC status.
+    case call(operation: String, code: RPCError.Code?, message: String)
     /// The server is older than the job supports.
     case unsupportedServer(version: String, minimum: String)
     /// A listing broke off; no partial list is returned.
@@ -24,7 +24,7 @@ public enum TeleportError: Error, Sendable, CustomStringConvertible {
         case let .unreachable(address, reason):
             return "Teleport at \(address) cannot be reached: \(reason)"
         case let .call(operation, code, message):
-            return "Teleport: \(operation) failed: \(code)\(message.isEmpty ? "" : ": \(message)")"
+            return "Teleport: \(operation) failed: \(code.map(Self.name) ?? "error")\(message.isEmpty ? "" : ": \(message)")"
         case let .unsupportedServer(version, minimum):
             return "Teleport \(version) is older than \(minimum), the oldest version this job supports; upgrade the cluster or use an older release of the job"
         case let .incompleteListing(reason):
@@ -38,9 +38,19 @@ public enum TeleportError: Error, Sendable, CustomStringConvertible {
         if let tlsReason = tlsReason(in: error) { return .tls(address: address, reason: tlsReason) }
         if let rpc = error as? RPCError {
             if rpc.code == .unavailable { return .unreachable(address: address, reason: rpc.message) }
-            return .call(operation: operation, code: "\(rpc.code)", message: rpc.message)
+            return .call(operation: operation, code: rpc.code, message: rpc.message)
         }
-        return .call(operation: operation, code: "error", message: "\(error)")
+        return .call(operation: operation, code: nil, message: "\(error)")
+    }
+
+    /// A status code as Teleport's logs and documents name it (`PERMISSION_DENIED`).
+    static func name(_ code: RPCError.Code) -> String {
+        var name = ""
+        for character in String(describing: code) {
+            if character.isUppercase { name += "_" }
+            name += character.uppercased()
+        }
+        return name
     }
 
     /// A readable TLS failure found in the error or its causes.

@@ -95,7 +95,8 @@ struct ReconcilerTests {
         let pluginData = await backends.requests.pluginData
         let recorded = pluginData.compactMapValues { $0.entries["opsgenie"].map(PluginEntry.init) }
         #expect(recorded[Self.id(1)]?.alertID == created.id)
-        #expect(recorded[Self.id(3)]?.resolution == "approved")
+        #expect(recorded[Self.id(3)]?.resolution == .approved)
+        #expect(recorded[Self.id(3)]?.fields[PluginDataKey.resolution] == "approved", "the word Teleport's plugin writes")
         #expect(recorded[Self.id(3)]?.reviewsCount == 2)
 
         // The approval resolved request 1: the second look closed its alert with the job's review

@@ -58,4 +58,13 @@ struct PreflightCallsTests {
             #expect(await fake.state.callCount("ListAccessRequests") == 2, "one call each: a refusal is not retried")
         }
     }
+
+    @Test("status codes are named as Teleport names them, in errors and in check's lines")
+    func codeNames() {
+        #expect(TeleportError.name(.permissionDenied) == "PERMISSION_DENIED")
+        #expect(TeleportError.name(.deadlineExceeded) == "DEADLINE_EXCEEDED")
+        #expect(TeleportError.name(.unavailable) == "UNAVAILABLE")
+        #expect(TeleportError.call(operation: "read role x", code: .notFound, message: "gone").description == "Teleport: read role x failed: NOT_FOUND: gone")
+        #expect(TeleportError.call(operation: "ping", code: nil, message: "boom").description == "Teleport: ping failed: error: boom")
+    }
 }

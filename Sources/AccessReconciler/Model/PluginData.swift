@@ -26,10 +26,10 @@ public struct PluginEntry: Sendable, Hashable, Codable {
     /// How many reviews were already posted as alert notes.
     public var reviewsCount: Int { Int(fields[PluginDataKey.reviewsCount] ?? "") ?? 0 }
 
-    /// The resolution already recorded (`approved`, `denied`, `expired`, `promoted`), if any.
-    /// Teleport's plugin records it *before* it closes the alert, so it does not prove the alert
-    /// is closed; `closeChecked` does.
-    public var resolution: String? { nonEmpty(fields[PluginDataKey.resolution]) }
+    /// The resolution already recorded (`approved`, `denied`, `expired`, `promoted`), if any; nil
+    /// also for a value the job does not know. Teleport's plugin records it *before* it closes
+    /// the alert, so it does not prove the alert is closed; `closeChecked` does.
+    public var resolution: Resolution? { nonEmpty(fields[PluginDataKey.resolution]).flatMap(Resolution.init(rawValue:)) }
 
     /// Whether the job has seen that no open alert is left for the resolved request (it closed the
     /// alert, or looked and found none open), so later runs need not look again.

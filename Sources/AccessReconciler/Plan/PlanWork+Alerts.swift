@@ -56,7 +56,7 @@ extension PlanWork {
         let recorded = observation.pluginData[requestID]?.resolution
         actions.append(.recordResolution(RecordResolution(
             requestID: requestID, set: resolutionRecord(requestID, resolution: resolution, resolveReason: resolveReason),
-            reason: "request is \(recorded ?? resolution.rawValue) and no open alert has its alias; recording that it needs nothing more")))
+            reason: "request is \((recorded ?? resolution).rawValue) and no open alert has its alias; recording that it needs nothing more")))
     }
 
     /// The plugin-data keys that mark a request as resolved and its alert as seen closed; a
