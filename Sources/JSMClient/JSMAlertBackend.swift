@@ -217,7 +217,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
 
     public func callCounts() -> [EndpointCalls] {
         transport.statistics.snapshot.map {
-            EndpointCalls(backend: "jsm", endpoint: $0.key, calls: $0.value.calls, retries: $0.value.retries, throttled: $0.value.throttled)
+            EndpointCalls(backend: .jsm, endpoint: $0.key, calls: $0.value.calls, retries: $0.value.retries, throttled: $0.value.throttled)
         }.sorted { $0.endpoint < $1.endpoint }
     }
 

@@ -209,7 +209,7 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
 
     public func callCounts() -> [EndpointCalls] {
         transport.api.statistics.snapshot.map {
-            EndpointCalls(backend: "opsgenie", endpoint: $0.key, calls: $0.value.calls, retries: $0.value.retries, throttled: $0.value.throttled)
+            EndpointCalls(backend: .opsgenie, endpoint: $0.key, calls: $0.value.calls, retries: $0.value.retries, throttled: $0.value.throttled)
         }.sorted { $0.endpoint < $1.endpoint }
     }
 

@@ -130,10 +130,10 @@ public enum CommandRunner {
     static func reconcile(_ mode: RunReport.Mode, context: inout Context, detailedExitCode: Bool,
                           saveTo: String? = nil, savedPlan: String? = nil) async throws -> Ending {
         let manifests = try loadManifests(context.settings.core)
-        let backendName = context.settings.backend.rawValue
+        let backend = context.settings.backend
         // A saved plan is read and checked before anything is connected or locked.
         let saved = try savedPlan.map { path in
-            try SavedPlanRun(plan: SavedPlan.read(path: path), source: path, alertBackend: backendName,
+            try SavedPlanRun(plan: SavedPlan.read(path: path), source: path, alertBackend: backend,
                              maxAge: context.settings.core.planMaxAge, now: Date())
         }
         let lock = mode == .apply
@@ -174,7 +174,7 @@ public enum CommandRunner {
         let configuration = context.settings.core
         withExtendedLifetime(lock) {}
         if let saveTo {
-            try SavedPlan(report.plan, alertBackend: backendName).write(to: saveTo)
+            try SavedPlan(report.plan, alertBackend: backend).write(to: saveTo)
         }
         // Piece by piece; once a piece could not be written, the rest is dropped (said once).
         var written = true

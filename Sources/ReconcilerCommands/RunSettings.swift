@@ -4,28 +4,23 @@ import JSMClient
 import OpsgenieClient
 import ReconcilerMonitoring
 
-/// Which alerting service the job keeps in step with Teleport.
-enum AlertBackendKind: String, CaseIterable, Sendable {
-    case opsgenie, jsm
-}
-
 /// Every setting of one run, from the modules that own them: the core's, the choice of alert
 /// backend, and each backend's own. The catalog they make is the one list that the flags, the
 /// environment, the configuration file and the README's table are read from.
 public struct RunSettings: Sendable {
     var core = ReconcilerConfiguration()
-    var backend = AlertBackendKind.opsgenie
+    var backend = AlertBackendID.opsgenie
     var opsgenie = OpsgenieSettings()
     var jsm = JSMSettings()
     var monitoring = MonitoringSettings()
     /// Deprecated names that were used, to print before the run.
     var warnings: [String] = []
 
-    static let backendSetting = Setting<AlertBackendKind>(
+    static let backendSetting = Setting<AlertBackendID>(
         .init(key: "alerting.backend", flag: "--alert-backend", environment: "ACCESS_RECONCILER_ALERT_BACKEND", valueName: "opsgenie|jsm",
               default: "`opsgenie`", help: "The alerting service: Opsgenie, or Jira Service Management Operations.")
     ) {
-        $0 = try $1.choice(of: AlertBackendKind.self)
+        $0 = try $1.choice(of: AlertBackendID.self)
     }
 
     static let coreSettings = ReconcilerSettings.general + ReconcilerSettings.teleport + ReconcilerSettings.alerting
@@ -57,7 +52,7 @@ public struct RunSettings: Sendable {
     static func check(_ layer: SettingLayer) throws {
         let layers = SettingLayers(flags: layer)
         _ = try layers.resolve(coreSettings, into: ReconcilerConfiguration())
-        _ = try layers.resolve([backendSetting], into: AlertBackendKind.opsgenie)
+        _ = try layers.resolve([backendSetting], into: AlertBackendID.opsgenie)
         _ = try layers.resolve(OpsgenieSettings.settings, into: OpsgenieSettings())
         _ = try layers.resolve(JSMSettings.settings, into: JSMSettings())
         _ = try layers.resolve(MonitoringSettings.settings, into: MonitoringSettings())

@@ -88,7 +88,7 @@ public struct RunMetrics: Sendable {
             gauge("saved_plan_stale_actions", "apply --plan: saved actions the fresh look no longer planned.", [], Double(saved.stale.count))
         }
         for calls in report.apiCalls {
-            let labels = [("backend", calls.backend), ("endpoint", calls.endpoint)]
+            let labels = [("backend", calls.backend.rawValue), ("endpoint", calls.endpoint)]
             gauge("api_calls", "HTTP calls of the last run by backend and endpoint; every attempt counts.", labels, Double(calls.calls))
             gauge("api_retries", "Attempts of the last run that were retries.", labels, Double(calls.retries))
             gauge("api_throttled", "Calls of the last run answered 429.", labels, Double(calls.throttled))

@@ -4,12 +4,8 @@ import JSMClient
 import OpsgenieClient
 import TeleportClient
 
-/// The alert backends the sandbox can stand in for.
-public enum SandboxBackend: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    case opsgenie, jsm
-
-    public var description: String { rawValue }
-}
+/// The alert backends the sandbox can stand in for: each one the job speaks.
+public typealias SandboxBackend = AlertBackendID
 
 /// The fakes on loopback (Teleport, Opsgenie and JSM Operations), seeded from a scenario, with an
 /// identity file and credentials for the job: what the `sandbox` command, the end-to-end tests and

@@ -88,11 +88,11 @@ struct LocalFilesTests {
     func writtenFileModes() throws {
         let folder = try TestSupport.directory([:])
         let plan = Plan(cluster: "prod", generatedAt: TestSupport.time(), actions: [], findings: [])
-        try SavedPlan(plan, alertBackend: "opsgenie").write(to: folder + "/plan.json")
+        try SavedPlan(plan, alertBackend: .opsgenie).write(to: folder + "/plan.json")
         #expect(mode(folder + "/plan.json") == 0o600)
         // Written over an existing wider file, the new file keeps the narrow mode.
         #expect(chmod(folder + "/plan.json", 0o644) == 0)
-        try SavedPlan(plan, alertBackend: "opsgenie").write(to: folder + "/plan.json")
+        try SavedPlan(plan, alertBackend: .opsgenie).write(to: folder + "/plan.json")
         #expect(mode(folder + "/plan.json") == 0o600)
         try MetricsFile(path: folder + "/metrics.prom").write("up 1\n")
         #expect(mode(folder + "/metrics.prom") == 0o644)

@@ -27,13 +27,13 @@ struct SavedPlanRunTests {
 
     /// What `plan --out` would save now.
     func savedPlan(_ backends: Backends) async throws -> SavedPlan {
-        SavedPlan(try await reconciler(backends).run(.plan, now: scenario.now).plan, alertBackend: "opsgenie")
+        SavedPlan(try await reconciler(backends).run(.plan, now: scenario.now).plan, alertBackend: .opsgenie)
     }
 
     func run(_ backends: Backends, saved: SavedPlan) async throws -> RunReport {
         let now = scenario.now
         return try await reconciler(backends)
-            .run(.apply, clock: { now }, saved: try SavedPlanRun(plan: saved, source: "catch-up.json", alertBackend: "opsgenie", maxAge: 3600, now: now))
+            .run(.apply, clock: { now }, saved: try SavedPlanRun(plan: saved, source: "catch-up.json", alertBackend: .opsgenie, maxAge: 3600, now: now))
     }
 
     @Test("a saved approval is decided again: the requester went off call after the plan, so no approval, and it is reported stale")
@@ -75,7 +75,7 @@ struct SavedPlanRunTests {
     @Test("an empty saved plan writes nothing, even with a whole catch-up to do; the report still says what differs")
     func emptyPlanWritesNothing() async throws {
         let backends = scenario.makeBackends()
-        let empty = SavedPlan(Plan(cluster: scenario.cluster, generatedAt: scenario.now, actions: [], findings: []), alertBackend: "opsgenie")
+        let empty = SavedPlan(Plan(cluster: scenario.cluster, generatedAt: scenario.now, actions: [], findings: []), alertBackend: .opsgenie)
         let report = try await run(backends, saved: empty)
         #expect(await backends.alerts.writes.isEmpty)
         #expect(await backends.requests.writes.isEmpty)

@@ -34,7 +34,7 @@ struct SavedPlanTests {
 
     @Test("a fresh look's action is carried out only when the saved plan holds it: same kind, request and alert")
     func selectsOnlySavedActions() {
-        let saved = SavedPlan(Self.plan([Self.create("r1"), Self.approve("r1"), Self.close("r2", alert: "a2")]), alertBackend: "opsgenie")
+        let saved = SavedPlan(Self.plan([Self.create("r1"), Self.approve("r1"), Self.close("r2", alert: "a2")]), alertBackend: .opsgenie)
         // Meanwhile: r2's alert was closed by someone (no close planned now), r3 came in, and r1's
         // alert would go to another alert id for the close — none of that is in the saved plan.
         let fresh = Self.plan([Self.create("r1"), Self.approve("r1"), Self.create("r3"), Self.close("r4", alert: "a4")])
@@ -47,7 +47,7 @@ struct SavedPlanTests {
 
     @Test("an action on another alert of the same request is not the saved one")
     func alertIdentityMatters() {
-        let saved = SavedPlan(Self.plan([Self.close("r1", alert: "a1")]), alertBackend: "opsgenie")
+        let saved = SavedPlan(Self.plan([Self.close("r1", alert: "a1")]), alertBackend: .opsgenie)
         let (selected, stale) = saved.select(from: Self.plan([Self.close("r1", alert: "a9")]))
         #expect(selected.actions.isEmpty)
         #expect(stale.map(\.alertId) == ["a1"])
@@ -55,7 +55,7 @@ struct SavedPlanTests {
 
     @Test("two notes saved for one alert match two fresh notes; a third fresh note is not added")
     func notesCountedOneForOne() {
-        let saved = SavedPlan(Self.plan([Self.note("r1", alert: "a1", after: 1), Self.note("r1", alert: "a1", after: 2)]), alertBackend: "jsm")
+        let saved = SavedPlan(Self.plan([Self.note("r1", alert: "a1", after: 1), Self.note("r1", alert: "a1", after: 2)]), alertBackend: .jsm)
         let fresh = Self.plan([Self.note("r1", alert: "a1", after: 1), Self.note("r1", alert: "a1", after: 2), Self.note("r1", alert: "a1", after: 3)])
         let (selected, stale) = saved.select(from: fresh)
         #expect(selected.actions.count == 2)
@@ -65,7 +65,7 @@ struct SavedPlanTests {
     @Test("written and read back, a saved plan is the same; the file holds a format name and a version")
     func roundTrip() throws {
         let path = try TestSupport.directory([:]) + "/plan.json"
-        let saved = SavedPlan(Self.plan([Self.create("r1"), Self.approve("r1")]), alertBackend: "opsgenie")
+        let saved = SavedPlan(Self.plan([Self.create("r1"), Self.approve("r1")]), alertBackend: .opsgenie)
         try saved.write(to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains(#""format" : "access-reconciler-plan""#))
@@ -74,6 +74,7 @@ struct SavedPlanTests {
         #expect(read.actions == saved.actions)
         #expect(abs(read.generatedAt.timeIntervalSince(saved.generatedAt)) < 1)
         #expect(read.cluster == "prod")
+        #expect(text.contains(#""alertBackend" : "opsgenie""#), "the backend as its word, as before")
     }
 
     @Test("a file that is not a saved plan, of a newer version, or missing a field is refused, naming the file and the field")
@@ -87,6 +88,8 @@ struct SavedPlanTests {
              "`actions` is missing"),
             (#"{"format": "access-reconciler-plan", "version": 1, "cluster": "prod", "alertBackend": "opsgenie", "generatedAt": "2026-11-26T10:00:00Z", "findings": [], "actions": [{"kind": "launchRocket", "requestId": "r", "reason": ""}]}"#,
              "`actions[0].kind`"),
+            (#"{"format": "access-reconciler-plan", "version": 1, "cluster": "prod", "alertBackend": "pagerduty", "generatedAt": "2026-11-26T10:00:00Z", "findings": [], "actions": []}"#,
+             "`alertBackend`"),
         ]
         for (index, (content, message)) in cases.enumerated() {
             let path = folder + "/plan\(index).json"
@@ -99,8 +102,8 @@ struct SavedPlanTests {
 
     @Test("a plan of another cluster or backend, older than the limit, or from the future is refused")
     func refusals() throws {
-        let saved = SavedPlan(Self.plan([Self.create("r1")], at: Self.now), alertBackend: "opsgenie")
-        func run(backend: String = "opsgenie", at now: Date) throws -> SavedPlanRun {
+        let saved = SavedPlan(Self.plan([Self.create("r1")], at: Self.now), alertBackend: .opsgenie)
+        func run(backend: AlertBackendID = .opsgenie, at now: Date) throws -> SavedPlanRun {
             try SavedPlanRun(plan: saved, source: "p.json", alertBackend: backend, maxAge: 3600, now: now)
         }
         _ = try run(at: Self.now.addingTimeInterval(3599))
@@ -108,8 +111,8 @@ struct SavedPlanTests {
         #expect(throws: SavedPlanError.otherCluster(file: "p.json", saved: "prod", live: "staging")) {
             try saved.checkCluster("staging", source: "p.json")
         }
-        #expect(throws: SavedPlanError.otherBackend(file: "p.json", saved: "opsgenie", configured: "jsm")) {
-            try run(backend: "jsm", at: Self.now)
+        #expect(throws: SavedPlanError.otherBackend(file: "p.json", saved: .opsgenie, configured: .jsm)) {
+            try run(backend: .jsm, at: Self.now)
         }
         #expect(throws: SavedPlanError.tooOld(file: "p.json", age: 3601, maxAge: 3600)) {
             try run(at: Self.now.addingTimeInterval(3601))

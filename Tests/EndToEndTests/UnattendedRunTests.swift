@@ -34,7 +34,7 @@ struct UnattendedRunTests {
             #expect(plan.process.terminationStatus == 0, "\(plan.stderr)")
             let saved = try SavedPlan.read(path: planFile)
             #expect(saved.cluster == scenario.cluster)
-            #expect(saved.alertBackend == backend.rawValue)
+            #expect(saved.alertBackend == backend)
             let savedKinds = saved.actions.map { "\($0.kind.rawValue) \($0.requestId.suffix(2))" }
             // (JSM also records the alerts that the plugin-data entry of its own name does not name yet.)
             #expect(Set(savedKinds).isSuperset(of: ["createAlert 01", "approveRequest 01", "addNote 03", "closeAlert 03", "closeAlert 04"]), "\(savedKinds)")

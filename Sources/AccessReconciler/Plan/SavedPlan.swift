@@ -70,14 +70,14 @@ public struct SavedPlan: Codable, Sendable, Hashable {
     /// The Teleport cluster the plan was made for.
     public var cluster: String
     /// `opsgenie` or `jsm`: alert ids of one mean nothing to the other.
-    public var alertBackend: String
+    public var alertBackend: AlertBackendID
     /// When the look behind the plan was made (RFC 3339, UTC).
     public var generatedAt: Date
     public var actions: [Action]
     /// What the look found for people to act on, for the reviewer; not carried out.
     public var findings: [ReportDocument.FindingEntry]
 
-    public init(_ plan: Plan, alertBackend: String) {
+    public init(_ plan: Plan, alertBackend: AlertBackendID) {
         cluster = plan.cluster
         self.alertBackend = alertBackend
         generatedAt = plan.generatedAt
@@ -185,7 +185,7 @@ public enum SavedPlanError: Error, Sendable, Equatable, CustomStringConvertible 
     case unreadable(file: String, reason: String)
     case invalid(file: String, problem: String)
     case otherCluster(file: String, saved: String, live: String)
-    case otherBackend(file: String, saved: String, configured: String)
+    case otherBackend(file: String, saved: AlertBackendID, configured: AlertBackendID)
     case tooOld(file: String, age: TimeInterval, maxAge: TimeInterval)
     case fromTheFuture(file: String, generatedAt: Date)
 
