@@ -267,4 +267,14 @@ struct CheckTests {
             #expect(try await Self.check(sandbox, folder: folder, extra: ["--auto-approve-identity", "email_trait"]).failed.isEmpty)
         }
     }
+
+    @Test("an auto-approval schedule whose on-call list the key may not read: the on-call line is ✗ naming it")
+    func onCallUnreadable() async throws {
+        try await Self.withSandbox(.opsgenie) { sandbox, _ in
+            await sandbox.opsgenie.forbidOnCall(schedule: "dba-oncall")
+            let outcome = try await Self.check(sandbox, folder: try TestSupportPaths.temporaryDirectory())
+            #expect(outcome.failed == ["alerting.on-call"])
+            #expect(outcome.line("alerting.on-call")?.summary.contains("dba-oncall: ") == true, "\(String(describing: outcome.line("alerting.on-call")))")
+        }
+    }
 }

@@ -41,6 +41,7 @@ public actor FakeOpsgenie {
     private var scripted: [FakeScriptedFault] = []
     private var schedules: [String: Schedule] = [:]
     private var teams: [String: String] = [:]
+    private var onCallForbidden: Set<String> = []
     private var responderIDs: [String: String] = [:]
     private var statuses: [String: [String: Any]] = [:]
     private var pollsLeft: [String: Int] = [:]
@@ -113,6 +114,9 @@ public actor FakeOpsgenie {
         schedules[name] = schedule
         return schedule
     }
+
+    /// Answers 403 for who is on call in `schedule`, as for a key whose integration may not read it.
+    public func forbidOnCall(schedule: String) { onCallForbidden.insert(schedule) }
 
     /// Removes a schedule (a name the manifests route to that the account does not have).
     public func removeSchedule(name: String) { schedules[name] = nil }
@@ -348,6 +352,7 @@ public actor FakeOpsgenie {
         guard ["id", "name"].contains(type) else { return unprocessable(["scheduleIdentifierType": "Invalid identifier type"], requestID: requestID) }
         let schedule = type == "name" ? schedules[identifier] : schedules.values.first { $0.id == identifier }
         guard let schedule else { return error(404, "Schedule with identifier [\(identifier)] does not exist", requestID: requestID) }
+        if onCallForbidden.contains(schedule.name) { return error(403, "You are not authorized to read the schedule", requestID: requestID, code: 40301) }
         var data: [String: Any] = ["_parent": ["id": schedule.id, "name": schedule.name, "enabled": true]]
         if request.queryValue("flat") == "true" {
             data["onCallRecipients"] = schedule.recipients
