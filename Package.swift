@@ -143,8 +143,20 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessReconcilerTests",
-            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "ReconcilerCommands", "access-reconciler",
+            dependencies: ["AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring"]
+        ),
+        .testTarget(
+            name: "ReconcilerCommandsTests",
+            dependencies: ["ReconcilerCommands", "AccessReconciler", "ReconcilerTesting", "ReconcilerMonitoring", "access-reconciler",
                            .product(name: "Yams", package: "Yams"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "HTTPSupportTests",
+            dependencies: ["HTTPSupport", "ReconcilerTesting"]
+        ),
+        .testTarget(
+            name: "ReconcilerMonitoringTests",
+            dependencies: ["ReconcilerMonitoring", "AccessReconciler", "ReconcilerTesting"]
         ),
         .testTarget(
             name: "TeleportClientTests",

@@ -24,4 +24,16 @@ public enum TestRepository {
             .map { $0.appendingPathComponent(executable) }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
+
+    /// A fresh temporary folder holding `files` (relative path → contents).
+    public static func temporaryFolder(_ files: [String: String]) throws -> String {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("ar-test-\(UUID().uuidString)")
+        for (relative, contents) in files {
+            let url = base.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try contents.write(to: url, atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        return base.path
+    }
 }

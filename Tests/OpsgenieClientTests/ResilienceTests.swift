@@ -202,21 +202,6 @@ struct ResilienceTests {
     }
 }
 
-/// A clock for tests that moves only when told (or when a limiter "sleeps" on it), so timing
-/// rules are checked without real waits.
-final class VirtualTime: Sendable {
-    private let elapsed = Mutex<Duration>(.zero)
-
-    var now: Duration { elapsed.withLock { $0 } }
-
-    var seconds: Double {
-        let parts = now.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-
-    func advance(by duration: Duration) { elapsed.withLock { $0 += duration } }
-}
-
 /// Requests a loopback server received, for assertions.
 actor Recorder {
     private(set) var requests: [HTTPRequestRecord] = []

@@ -22,11 +22,11 @@ struct CommandLineTests {
         let process = Process()
         process.executableURL = try Self.executable()
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: TestRepository.root)
         process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         // Output goes to files, not pipes: reading one pipe to its end while the child fills the
         // other would deadlock once that pipe's buffer is full.
-        let folder = try TestSupport.directory([:])
+        let folder = try TestRepository.temporaryFolder([:])
         let outURL = URL(fileURLWithPath: folder + "/stdout"), errURL = URL(fileURLWithPath: folder + "/stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
@@ -51,7 +51,7 @@ struct CommandLineTests {
 
     @Test("a manifest with a YAML syntax error exits 1 naming file:line")
     func syntaxError() async throws {
-        let directory = try TestSupport.directory(["broken.yaml": "kind: role\nversion: v7\nmetadata:\n  name: [x\n"])
+        let directory = try TestRepository.temporaryFolder(["broken.yaml": "kind: role\nversion: v7\nmetadata:\n  name: [x\n"])
         let result = try await run(["validate", "--manifests", directory])
         #expect(result.status == 1)
         #expect(result.stderr.contains("access-reconciler: error: \(directory)/broken.yaml:5:1: YAML syntax error"))
@@ -62,7 +62,7 @@ struct CommandLineTests {
     func configurationLayers() async throws {
         // A role of its own, without teams, so that the file's manifests path and default teams
         // both show in the routing table (the default ./manifests would not).
-        let manifests = try TestSupport.directory(["only.yaml": """
+        let manifests = try TestRepository.temporaryFolder(["only.yaml": """
             kind: role
             version: v7
             metadata:
@@ -74,7 +74,7 @@ struct CommandLineTests {
                   annotations:
                     teleport.dev/notify-services: [audit-oncall]
             """])
-        let directory = try TestSupport.directory(["config.yaml": "manifests: \(manifests)\nopsgenie:\n  default_teams: [file-team]\n"])
+        let directory = try TestRepository.temporaryFolder(["config.yaml": "manifests: \(manifests)\nopsgenie:\n  default_teams: [file-team]\n"])
         let fromFile = try await run(["validate"], environment: ["ACCESS_RECONCILER_CONFIG": directory + "/config.yaml"])
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
         #expect(fromFile.stdout.contains("Manifests OK: 1 roles, 0 users in 1 file(s)"), "\(fromFile.stdout)")
@@ -100,7 +100,7 @@ struct CommandLineTests {
 
     @Test("JSM chosen but its account or token not given: exit 1 naming the setting, before any connection")
     func jsmNeedsCredentials() async throws {
-        let directory = try TestSupport.directory(["identity": "not read"])
+        let directory = try TestRepository.temporaryFolder(["identity": "not read"])
         let base = ["plan", "--manifests", "manifests", "--alert-backend", "jsm", "--teleport-addr", "teleport.invalid:3025",
                     "--teleport-identity", directory + "/identity"]
         let noUser = try await run(base)
@@ -115,7 +115,7 @@ struct CommandLineTests {
 
     @Test("apply while another run holds the lock: exit 1 naming the holder, before any connection")
     func lockHeld() async throws {
-        let directory = try TestSupport.directory([:])
+        let directory = try TestRepository.temporaryFolder([:])
         let lock = try RunLock(path: directory + "/apply.lock", runID: "holder")
         let result = try await run(["apply", "--manifests", "manifests", "--lock-file", directory + "/apply.lock",
                               "--teleport-addr", "teleport.invalid:3025", "--teleport-identity", directory + "/no-identity"],
@@ -129,7 +129,7 @@ struct CommandLineTests {
     @Test("a Teleport name that does not resolve: exit 1 promptly, naming the address")
     func unresolvableTeleport() async throws {
         let identity = try TestCertificateAuthority(cluster: "teleport.example.com")
-            .writeIdentityFile(user: "access-reconciler", directory: URL(fileURLWithPath: try TestSupport.directory([:])))
+            .writeIdentityFile(user: "access-reconciler", directory: URL(fileURLWithPath: try TestRepository.temporaryFolder([:])))
         let result = try await run(["plan", "--manifests", "manifests", "--teleport-addr", "teleport.invalid:3025", "--teleport-identity", identity],
                              environment: ["OPSGENIE_API_KEY": "k", "OPSGENIE_API_URL": "http://127.0.0.1:9"])
         #expect(result.status == 1)

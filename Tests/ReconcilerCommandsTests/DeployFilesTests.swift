@@ -2,6 +2,7 @@
 import AccessReconciler
 import ArgumentParser
 import Foundation
+import ReconcilerTesting
 import Testing
 import Yams
 
@@ -11,7 +12,7 @@ import Yams
 /// runs as a non-root user.
 @Suite("Deployment files")
 struct DeployFilesTests {
-    static let deploy = TestSupport.repositoryRoot + "/deploy"
+    static let deploy = TestRepository.root + "/deploy"
 
     /// Every YAML document under deploy/, with its file.
     static func documents() throws -> [(file: String, document: [String: Any])] {
@@ -95,7 +96,7 @@ struct DeployFilesTests {
     static func resolvedConfiguration() throws -> RunSettings {
         let configMap = try kubernetes("ConfigMap", "access-reconciler")
         let text = try #require(value(configMap, "data", "config.yaml") as? String)
-        let folder = try TestSupport.directory(["config.yaml": text])
+        let folder = try TestRepository.temporaryFolder(["config.yaml": text])
         return try RunSettings.resolve(flags: [:], configFile: folder + "/config.yaml", environment: [:])
     }
 
@@ -118,7 +119,7 @@ struct DeployFilesTests {
     func manifestsConfigMap() throws {
         let configMap = try Self.kubernetes("ConfigMap", "access-reconciler-manifests")
         let data = try #require(configMap["data"] as? [String: String])
-        let root = try TestSupport.directory([:]) + "/manifests"
+        let root = try TestRepository.temporaryFolder([:]) + "/manifests"
         let hidden = "..2026_11_26_04_30_00.123456789"
         let manager = FileManager.default
         try manager.createDirectory(atPath: root + "/" + hidden, withIntermediateDirectories: true)
@@ -160,6 +161,6 @@ struct DeployFilesTests {
         let user = try #require(finalStage.last { $0.hasPrefix("USER ") })
         #expect(!["root", "0", "0:0"].contains(user.dropFirst(5).trimmingCharacters(in: .whitespaces)))
         #expect(finalStage.contains { $0.hasPrefix("COPY --from=") && $0.contains("access-reconciler") })
-        #expect(FileManager.default.isExecutableFile(atPath: TestSupport.repositoryRoot + "/scripts/build-release.sh"))
+        #expect(FileManager.default.isExecutableFile(atPath: TestRepository.root + "/scripts/build-release.sh"))
     }
 }

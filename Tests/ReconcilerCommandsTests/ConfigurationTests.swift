@@ -41,7 +41,7 @@ struct ConfigurationTests {
     """
 
     func fileLayer(_ yaml: String = ConfigurationTests.fileYAML) throws -> SettingLayer {
-        let directory = try TestSupport.directory(["config.yaml": yaml])
+        let directory = try TestRepository.temporaryFolder(["config.yaml": yaml])
         return try RunSettings.catalog.fileLayer(path: directory + "/config.yaml")
     }
 
@@ -225,7 +225,7 @@ struct ConfigurationTests {
         for text in [String(describing: settings), String(reflecting: settings)] {
             #expect(!text.contains("key-from-env") && !text.contains("token-from-env"))
         }
-        let directory = try TestSupport.directory(["key": "key-from-file\n"])
+        let directory = try TestRepository.temporaryFolder(["key": "key-from-file\n"])
         var opsgenie = OpsgenieSettings()
         opsgenie.apiKeyFile = directory + "/key"
         #expect(try opsgenie.resolveAPIKey().value == "key-from-file")
@@ -236,7 +236,7 @@ struct ConfigurationTests {
 
     @Test("a key file must hold the key alone: more lines, a folder or a FIFO are errors naming the file, never quoting it")
     func keyFileShape() throws {
-        let directory = try TestSupport.directory(["two": "first-secret\nsecond-secret\n", "padded": "\n  the-key  \n\n"])
+        let directory = try TestRepository.temporaryFolder(["two": "first-secret\nsecond-secret\n", "padded": "\n  the-key  \n\n"])
         var settings = OpsgenieSettings()
         settings.apiKeyFile = directory + "/padded"
         #expect(try settings.resolveAPIKey().value == "the-key")
