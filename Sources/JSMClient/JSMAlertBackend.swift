@@ -47,7 +47,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     /// must never be read as a record of a JSM alert.
     public var pluginName: String { "access-reconciler-jsm" }
     /// The API documents no tag limit; Opsgenie's 50 characters is assumed.
-    public var tagLimit: Int { 50 }
+    public var tagLimit: Int { PlanningPolicy.tagLength }
     public var aliasBatchSize: Int { 20 }
 
     // MARK: Reading alerts

@@ -12,8 +12,10 @@ public struct PlanningPolicy: Sendable {
     /// Teleport's web address, for the link in the alert description.
     public var webProxyURL: URL?
     public var autoApproval: AutoApprovalPolicy
+    /// The longest tag both alert backends keep, in UTF-16 code units: the owner tag's limit.
+    public static let tagLength = 50
     /// The longest tag the alert backend keeps (`AlertBackend.tagLimit`).
-    public var tagLimit = 50
+    public var tagLimit = PlanningPolicy.tagLength
 
     public init(defaultSchedules: [String] = [], defaultTeams: [String] = [], priority: AlertPriority = .p3,
                 ownerTag: String = PlanningPolicy.defaultOwnerTag, webProxyURL: URL? = nil,

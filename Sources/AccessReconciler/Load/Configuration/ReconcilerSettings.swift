@@ -54,7 +54,8 @@ public enum ReconcilerSettings {
         },
         Entry(.init(key: "alerting.owner_tag", flag: "--owner-tag", environment: "ACCESS_RECONCILER_OWNER_TAG", valueName: "TAG",
                     default: "`access-reconciler`", help: "The tag that marks the job's alerts; change it only to run two jobs side by side.")) {
-            guard !$1.text.isEmpty, $1.text.count <= 50, !$1.text.contains(where: \.isWhitespace) else {
+            // Counted as both backends count their 50-character tag limit (UTF-16 code units).
+            guard !$1.text.isEmpty, $1.text.utf16.count <= PlanningPolicy.tagLength, !$1.text.contains(where: \.isWhitespace) else {
                 throw $1.invalid("the owner tag must be 1 to 50 characters without spaces")
             }
             $0.ownerTag = $1.text
