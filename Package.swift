@@ -71,6 +71,7 @@ let package = Package(
         .target(
             name: "TeleportClient",
             dependencies: [
+                "HTTPSupport",
                 "AccessReconciler",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),

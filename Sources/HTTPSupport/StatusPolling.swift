@@ -15,6 +15,17 @@ public struct StatusPolling: Sendable, Hashable {
         self.attempts = max(1, attempts)
     }
 
+    /// Reads an asynchronous write's status until `read` returns one (nil: not processed yet),
+    /// waiting `delay(before:)` with `sleep` before each read, for `attempts` reads at the most;
+    /// nil when the write was never shown processed. The one polling loop of both backends.
+    public func poll<Status: Sendable>(sleep: (Duration) async throws -> Void, _ read: () async throws -> Status?) async throws -> Status? {
+        for attempt in 1...attempts {
+            try await sleep(delay(before: attempt))
+            if let status = try await read() { return status }
+        }
+        return nil
+    }
+
     /// The wait before read `attempt` (1-based).
     public func delay(before attempt: Int) -> Duration {
         var delay = firstDelay

@@ -385,23 +385,20 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         }
         let statusRequest = APITransport.Request(method: "GET", url: opsURL(["alerts", "requests", requestID]),
                                                  bucket: JSMBucket.alertRead.rawValue, operation: request.operation, accepting: [404])
-        let polling = configuration.statusPolling
-        for attempt in 1...polling.attempts {
-            // Holds no write slot while it waits (`ProcessingWait`).
-            try await ProcessingWait.sleep(for: polling.delay(before: attempt))
+        // Holds no write slot while it waits (`ProcessingWait`).
+        let processed = try await configuration.statusPolling.poll(sleep: { try await ProcessingWait.sleep(for: $0) }) { () -> JSMRequestStatus? in
             let statusResponse = try await transport.send(statusRequest)
-            let status = statusResponse.status == 404 ? nil : try decode(JSMRequestStatus.self, statusResponse, operation: request.operation)
-            guard let status, !status.isPending else {
-                // Not processed yet: a 404, as with Opsgenie, or an answer with no outcome.
-                continue
-            }
-            guard status.isSuccess == true else {
-                throw APIError(service: "JSM Operations", operation: request.operation, kind: .rejected(status: status.status ?? "unknown"),
-                               message: status.status)
-            }
-            return status
+            // Not processed yet: a 404, as with Opsgenie, or an answer with no outcome.
+            guard statusResponse.status != 404 else { return nil }
+            let status = try decode(JSMRequestStatus.self, statusResponse, operation: request.operation)
+            return status.isPending ? nil : status
         }
-        throw APIError(service: "JSM Operations", operation: request.operation, kind: .notProcessed)
+        guard let status = processed else { throw APIError(service: "JSM Operations", operation: request.operation, kind: .notProcessed) }
+        guard status.isSuccess == true else {
+            throw APIError(service: "JSM Operations", operation: request.operation, kind: .rejected(status: status.status ?? "unknown"),
+                           message: status.status)
+        }
+        return status
     }
 
     func opsURL(_ path: [String], query: [URLQueryItem] = []) -> URL {

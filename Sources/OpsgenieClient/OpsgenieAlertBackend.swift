@@ -246,26 +246,24 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
         let accepted = try decode(AcceptedEnvelope.self, try await transport.send(request), operation: request.operation)
         let statusRequest = OpsgenieTransport.Request(method: "GET", path: ["v2", "alerts", "requests", accepted.requestId],
                                                       domain: .alertRead, operation: request.operation, accepting: [404])
-        let polling = configuration.statusPolling
-        for attempt in 1...polling.attempts {
-            // Holds no write slot while it waits (`ProcessingWait`).
-            try await ProcessingWait.sleep(for: polling.delay(before: attempt))
+        // Holds no write slot while it waits (`ProcessingWait`).
+        let processed = try await configuration.statusPolling.poll(sleep: { try await ProcessingWait.sleep(for: $0) }) { () -> RequestStatusEnvelope.Status? in
             let response = try await transport.send(statusRequest)
             if response.status == 404 {
                 // Not processed yet; Opsgenie's own SDK retries exactly this case.
                 guard response.header("X-Opsgenie-Errortype") == "RequestNotProcessed" else {
                     throw transport.error(for: response, request: statusRequest)
                 }
-                continue
+                return nil
             }
-            let status = try decode(RequestStatusEnvelope.self, response, operation: request.operation).data
-            guard status.isSuccess ?? status.success ?? false else {
-                throw OpsgenieError(operation: request.operation, kind: .rejected(status: status.status ?? "unknown"),
-                                    message: status.status, requestID: accepted.requestId)
-            }
-            return status
+            return try decode(RequestStatusEnvelope.self, response, operation: request.operation).data
         }
-        throw OpsgenieError(operation: request.operation, kind: .notProcessed, requestID: accepted.requestId)
+        guard let status = processed else { throw OpsgenieError(operation: request.operation, kind: .notProcessed, requestID: accepted.requestId) }
+        guard status.isSuccess ?? status.success ?? false else {
+            throw OpsgenieError(operation: request.operation, kind: .rejected(status: status.status ?? "unknown"),
+                                message: status.status, requestID: accepted.requestId)
+        }
+        return status
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ response: OpsgenieTransport.Response, operation: String) throws -> T {

@@ -185,7 +185,7 @@ public final class SandboxEnvironment: Sendable {
     /// The Teleport client, connected to the fake, as the job's identity unless another is given.
     public func teleportClient(identityFile: String? = nil) throws -> TeleportAccessRequests {
         var configuration = teleport.clientConfiguration(identityFile: identityFile ?? self.identityFile)
-        configuration.attempts = 3
+        configuration.retry.maxAttempts = 3
         return try TeleportAccessRequests(configuration: configuration)
     }
 

@@ -4,6 +4,7 @@ import GRPCCore
 import NIOCore
 import GRPCNIOTransportHTTP2Posix
 import GRPCProtobuf
+import HTTPSupport
 import Logging
 
 /// The Teleport side over the Auth Service's gRPC API, authenticated by an identity file with
@@ -19,7 +20,7 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
     let service: Proto_AuthService.Client<HTTP2ClientTransport.Posix>
     private let users: Teleport_Users_V1_UsersService.Client<HTTP2ClientTransport.Posix>
     private let connections: Task<Void, Never>
-    private let pingCache = PingCache()
+    private let pingCache = OnceCache<String, Proto_PingResponse>()
     private let logger: Logger
 
     /// Reads and checks the identity (an expired one is refused here, before any call), then
@@ -84,7 +85,7 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
 
     /// Ping, once per client: cluster name and server version, checked against the minimum.
     public func ping() async throws -> Proto_PingResponse {
-        try await pingCache.value { [self] in
+        try await pingCache.value(for: "ping") { [self] in
             let response = try await call("ping") { options in try await service.ping(Proto_PingRequest(), options: options) }
             if let major = Int(response.serverVersion.split(separator: ".").first ?? ""), major < Self.minimumServerMajorVersion {
                 throw TeleportError.unsupportedServer(version: response.serverVersion, minimum: "\(Self.minimumServerMajorVersion).0.0")
@@ -242,10 +243,9 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
             } catch where Task.isCancelled {
                 // The run's deadline: no retry, and no error of Teleport's to report.
                 throw CancellationError()
-            } catch let error as RPCError where error.code == .unavailable && attempt < configuration.attempts
+            } catch let error as RPCError where error.code == .unavailable && attempt < configuration.retry.maxAttempts
                 && TeleportError.tlsReason(in: error) == nil {
-                let exponential = configuration.retryBaseDelay * (1 << min(attempt - 1, 16))
-                let wait = min(exponential, configuration.retryMaxDelay) * Double.random(in: 0.5...1.0)
+                let wait = configuration.retry.delay(after: attempt)
                 logger.notice("Teleport unavailable; retrying", metadata: ["operation": "\(operation)", "attempt": "\(attempt)", "error": "\(error.message)"])
                 try await Task.sleep(for: wait)
             } catch {
@@ -274,27 +274,5 @@ public final class TeleportAccessRequests: AccessRequestPort, Sendable {
         let message = error.message.lowercased()
         return message.contains("has already reviewed this request") || message.contains("already approved")
             || message.contains("already denied") || message.contains("already promoted")
-    }
-}
-
-/// Ping once per client; concurrent callers share the call. A caller that is cancelled (the run's
-/// deadline) cancels the call: every caller of one run is cancelled together.
-actor PingCache {
-    private var task: Task<Proto_PingResponse, Error>?
-
-    func value(_ load: @escaping @Sendable () async throws -> Proto_PingResponse) async throws -> Proto_PingResponse {
-        if let task { return try await Self.waitCancellably(task) }
-        let task = Task { try await load() }
-        self.task = task
-        do {
-            return try await Self.waitCancellably(task)
-        } catch {
-            self.task = nil
-            throw error
-        }
-    }
-
-    private static func waitCancellably(_ task: Task<Proto_PingResponse, Error>) async throws -> Proto_PingResponse {
-        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 }

@@ -1,5 +1,6 @@
 import AccessReconciler
 import Foundation
+import HTTPSupport
 
 /// How the job reaches Teleport's Auth Service.
 public struct TeleportClientConfiguration: Sendable {
@@ -18,10 +19,9 @@ public struct TeleportClientConfiguration: Sendable {
     public var callTimeout: Duration = .seconds(30)
     /// How long a new connection may take to complete its TLS handshake.
     public var connectTimeout: Duration = .seconds(10)
-    /// Attempts of a call answered UNAVAILABLE (the first included), with back-off between them.
-    public var attempts = 4
-    public var retryBaseDelay: Duration = .milliseconds(250)
-    public var retryMaxDelay: Duration = .seconds(8)
+    /// Calls answered UNAVAILABLE are tried again with the API clients' back-off: `maxAttempts`
+    /// in all (the first included), waits from `baseDelay` doubling up to `maxDelay`.
+    public var retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(250), maxDelay: .seconds(8))
     /// Requests per ListAccessRequests page (Teleport's default is 1000, its maximum 16000).
     public var pageSize = 1000
     /// HTTP/2 keepalive as Teleport's own clients use it: a ping after a minute idle, the connection

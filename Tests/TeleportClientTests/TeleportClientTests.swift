@@ -283,7 +283,7 @@ struct TeleportClientTests {
         try await FakeTeleport.with { fake async throws in
             var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
             configuration.address = "127.0.0.1:9"
-            configuration.attempts = 2
+            configuration.retry.maxAttempts = 2
             let client = try TeleportAccessRequests(configuration: configuration)
             let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
             #expect(error?.description.hasPrefix("Teleport at 127.0.0.1:9 cannot be reached") == true, "\(String(describing: error))")
@@ -296,7 +296,7 @@ struct TeleportClientTests {
         try await FakeTeleport.with { fake async throws in
             var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
             configuration.address = "teleport.invalid:3025"
-            configuration.attempts = 2
+            configuration.retry.maxAttempts = 2
             let client = try TeleportAccessRequests(configuration: configuration)
             let error = await #expect(throws: TeleportError.self) { try await client.clusterName() }
             #expect(error?.description.hasPrefix("Teleport at teleport.invalid:3025 cannot be reached") == true, "\(String(describing: error))")
@@ -312,7 +312,7 @@ struct TeleportClientTests {
                 var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
                 configuration.address = peer.address
                 configuration.route = .auth
-                configuration.attempts = 2
+                configuration.retry.maxAttempts = 2
                 configuration.connectTimeout = .milliseconds(300)
                 configuration.callTimeout = .seconds(20)
                 let client = try TeleportAccessRequests(configuration: configuration)
@@ -339,7 +339,7 @@ struct TeleportClientTests {
                     #expect(await fake.state.calls.first?.caller == "access-reconciler", "the Auth Service saw the client certificate")
                 }
                 configuration.clusterName = "another.example.com"
-                configuration.attempts = 1
+                configuration.retry.maxAttempts = 1
                 try await withStopping(try TeleportAccessRequests(configuration: configuration), stop: { await $0.close() }) { misrouted async throws in
                     await #expect(throws: TeleportError.self) { try await misrouted.clusterName() }
                 }

@@ -62,8 +62,8 @@ public final class FakeTeleport: Sendable {
         var configuration = TeleportClientConfiguration(address: address, identityFile: identityFile)
         configuration.route = .auth
         configuration.callTimeout = .seconds(10)
-        configuration.retryBaseDelay = .milliseconds(10)
-        configuration.retryMaxDelay = .milliseconds(50)
+        configuration.retry.baseDelay = .milliseconds(10)
+        configuration.retry.maxDelay = .milliseconds(50)
         return configuration
     }
 
