@@ -29,7 +29,7 @@ public struct JSMSettings: Sendable {
                     help: "The Jira site (`https://example.atlassian.net`): its cloud id, and the user API for e-mail addresses.")) {
             $0.siteURL = try $1.url()
         },
-        Entry(.init(key: "jsm.api_url", flag: "--jsm-api-url", environment: "JSM_API_URL", valueName: "URL", default: "`https://api.atlassian.com`",
+        Entry(.init(key: "jsm.api_url", flag: "--jsm-api-url", environment: "JSM_API_URL", valueName: "URL", default: SettingDeclaration.shown(JSMConfiguration.atlassianAPI.absoluteString),
                     help: "The gateway that serves the operations API.")) {
             $0.apiURL = try $1.url()
         },
@@ -53,43 +53,30 @@ public struct JSMSettings: Sendable {
                     default: "none: ask Jira's user API", help: "YAML map of Atlassian account id to e-mail address, for sites that hide addresses.")) {
             $0.usersFile = try $1.nonEmpty("a file path")
         },
-        Entry(.init(key: "jsm.rate_limits.alert_write", flag: "--jsm-write-rate", environment: "JSM_WRITE_RATE", valueName: "PER_SECOND",
-                    default: "`5`", help: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.")) {
-            $0.rateLimits[.alertWrite] = try $1.rate()
-        },
-        Entry(.init(key: "jsm.rate_ceilings.alert_write", flag: "--jsm-write-rate-ceiling", environment: "JSM_WRITE_RATE_CEILING",
-                    valueName: "PER_SECOND", default: "`25`", help: "The most alert writes per second the pace may rise to.")) {
-            $0.rateCeilings[.alertWrite] = try $1.rate()
-        },
-        Entry(.init(key: "jsm.rate_limits.alert_read", flag: "--jsm-read-rate", environment: "JSM_READ_RATE", valueName: "PER_SECOND",
-                    default: "`5`", help: "Alert reads (listings, lookups, request statuses) per second to start at.")) {
-            $0.rateLimits[.alertRead] = try $1.rate()
-        },
-        Entry(.init(key: "jsm.rate_ceilings.alert_read", flag: "--jsm-read-rate-ceiling", environment: "JSM_READ_RATE_CEILING",
-                    valueName: "PER_SECOND", default: "`25`", help: "The most alert reads per second the pace may rise to.")) {
-            $0.rateCeilings[.alertRead] = try $1.rate()
-        },
-        Entry(.init(key: "jsm.rate_limits.schedule", flag: "--jsm-schedule-rate", environment: "JSM_SCHEDULE_RATE", valueName: "PER_SECOND",
-                    default: "`5`", help: "Schedule, team and on-call reads per second to start at.")) {
-            $0.rateLimits[.schedule] = try $1.rate()
-        },
-        Entry(.init(key: "jsm.rate_ceilings.schedule", flag: "--jsm-schedule-rate-ceiling", environment: "JSM_SCHEDULE_RATE_CEILING",
-                    valueName: "PER_SECOND", default: "`10`", help: "The most schedule reads per second the pace may rise to.")) {
-            $0.rateCeilings[.schedule] = try $1.rate()
-        },
-        Entry(.init(key: "jsm.rate_limits.user", flag: "--jsm-user-rate", environment: "JSM_USER_RATE", valueName: "PER_SECOND",
-                    default: "`2`", help: "Jira user-API reads per second to start at (its user search is rate limited for the whole site).")) {
-            $0.rateLimits[.user] = try $1.rate()
-        },
-        Entry(.init(key: "jsm.rate_ceilings.user", flag: "--jsm-user-rate-ceiling", environment: "JSM_USER_RATE_CEILING",
-                    valueName: "PER_SECOND", default: "`5`", help: "The most user-API reads per second the pace may rise to.")) {
-            $0.rateCeilings[.user] = try $1.rate()
-        },
-        Entry(.init(key: "jsm.concurrency", flag: "--jsm-concurrency", environment: "JSM_CONCURRENCY", valueName: "N", default: "`16`",
+    ] + rateSettings + [
+        Entry(.init(key: "jsm.concurrency", flag: "--jsm-concurrency", environment: "JSM_CONCURRENCY", valueName: "N", default: SettingDeclaration.shown(JSMConfiguration.defaultConcurrency),
                     help: "JSM requests in flight at once.")) {
             $0.concurrency = try $1.count(minimum: 1)
         },
     ]
+
+    /// The start rate and ceiling of each JSM bucket, with the client's defaults.
+    static let rateSettings: [Entry] = [
+        (JSMBucket.alertWrite, "alert_write", "write",
+         "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.",
+         "The most alert writes per second the pace may rise to."),
+        (.alertRead, "alert_read", "read", "Alert reads (listings, lookups, request statuses) per second to start at.",
+         "The most alert reads per second the pace may rise to."),
+        (.schedule, "schedule", "schedule", "Schedule, team and on-call reads per second to start at.",
+         "The most schedule reads per second the pace may rise to."),
+        (.user, "user", "user", "Jira user-API reads per second to start at (its user search is rate limited for the whole site).",
+         "The most user-API reads per second the pace may rise to."),
+    ].flatMap { bucket, key, name, startHelp, ceilingHelp in
+        let pace = JSMConfiguration.defaultRateLimits[bucket] ?? RatePolicy(start: 1, ceiling: 1)
+        return RateBucketSettings(backend: "jsm", bucket: key, name: name, start: pace.start, ceiling: pace.ceiling,
+                                  startHelp: startHelp, ceilingHelp: ceilingHelp)
+            .settings(of: JSMSettings.self, start: { $0.rateLimits[bucket] = $1 }, ceiling: { $0.rateCeilings[bucket] = $1 })
+    }
 
     public static let refusedFileKeys = [
         RefusedFileKey(key: "jsm.api_token",

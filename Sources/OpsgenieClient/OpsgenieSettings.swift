@@ -19,7 +19,7 @@ public struct OpsgenieSettings: Sendable {
 
     public static let settings: [Entry] = [
         Entry(.init(key: "opsgenie.url", flag: "--opsgenie-url", environment: "OPSGENIE_API_URL", valueName: "URL",
-                    default: "`https://api.opsgenie.com`", help: "Opsgenie's API; accounts in the EU use `https://api.eu.opsgenie.com`.")) {
+                    default: SettingDeclaration.shown(OpsgenieConfiguration.usBaseURL.absoluteString), help: "Opsgenie's API; accounts in the EU use `https://api.eu.opsgenie.com`.")) {
             $0.url = try $1.url()
         },
         Entry(.init(key: "opsgenie.api_key_file", flag: "--opsgenie-api-key-file", environment: "OPSGENIE_API_KEY_FILE", shape: .path,
@@ -30,35 +30,27 @@ public struct OpsgenieSettings: Sendable {
                     help: "The Opsgenie API key itself, in place of a key file.")) {
             $0.apiKey = Secret($1.text)
         },
-        Entry(.init(key: "opsgenie.rate_limits.alert_write", flag: "--opsgenie-write-rate", environment: "OPSGENIE_WRITE_RATE",
-                    valueName: "PER_SECOND", default: "`5`", help: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.")) {
-            $0.rateLimits[.alertWrite] = try $1.rate()
-        },
-        Entry(.init(key: "opsgenie.rate_ceilings.alert_write", flag: "--opsgenie-write-rate-ceiling", environment: "OPSGENIE_WRITE_RATE_CEILING",
-                    valueName: "PER_SECOND", default: "`25`", help: "The most alert writes per second the pace may rise to.")) {
-            $0.rateCeilings[.alertWrite] = try $1.rate()
-        },
-        Entry(.init(key: "opsgenie.rate_limits.alert_read", flag: "--opsgenie-read-rate", environment: "OPSGENIE_READ_RATE",
-                    valueName: "PER_SECOND", default: "`5`", help: "Alert reads (listings, lookups, request statuses) per second to start at.")) {
-            $0.rateLimits[.alertRead] = try $1.rate()
-        },
-        Entry(.init(key: "opsgenie.rate_ceilings.alert_read", flag: "--opsgenie-read-rate-ceiling", environment: "OPSGENIE_READ_RATE_CEILING",
-                    valueName: "PER_SECOND", default: "`25`", help: "The most alert reads per second the pace may rise to.")) {
-            $0.rateCeilings[.alertRead] = try $1.rate()
-        },
-        Entry(.init(key: "opsgenie.rate_limits.schedule", flag: "--opsgenie-schedule-rate", environment: "OPSGENIE_SCHEDULE_RATE",
-                    valueName: "PER_SECOND", default: "`5`", help: "On-call lookups per second to start at.")) {
-            $0.rateLimits[.schedule] = try $1.rate()
-        },
-        Entry(.init(key: "opsgenie.rate_ceilings.schedule", flag: "--opsgenie-schedule-rate-ceiling", environment: "OPSGENIE_SCHEDULE_RATE_CEILING",
-                    valueName: "PER_SECOND", default: "`10`", help: "The most on-call lookups per second the pace may rise to.")) {
-            $0.rateCeilings[.schedule] = try $1.rate()
-        },
+    ] + rateSettings + [
         Entry(.init(key: "opsgenie.concurrency", flag: "--opsgenie-concurrency", environment: "OPSGENIE_CONCURRENCY", valueName: "N",
-                    default: "`16`", help: "Opsgenie requests in flight at once.")) {
+                    default: SettingDeclaration.shown(OpsgenieConfiguration.defaultConcurrency), help: "Opsgenie requests in flight at once.")) {
             $0.concurrency = try $1.count(minimum: 1)
         },
     ]
+
+    /// The start rate and ceiling of each Opsgenie bucket, with the client's defaults.
+    static let rateSettings: [Entry] = [
+        (OpsgenieDomain.alertWrite, "alert_write", "write",
+         "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.",
+         "The most alert writes per second the pace may rise to."),
+        (.alertRead, "alert_read", "read", "Alert reads (listings, lookups, request statuses) per second to start at.",
+         "The most alert reads per second the pace may rise to."),
+        (.schedule, "schedule", "schedule", "On-call lookups per second to start at.", "The most on-call lookups per second the pace may rise to."),
+    ].flatMap { domain, bucket, name, startHelp, ceilingHelp in
+        let pace = OpsgenieConfiguration.defaultRateLimits[domain] ?? RatePolicy(start: 1, ceiling: 1)
+        return RateBucketSettings(backend: "opsgenie", bucket: bucket, name: name, start: pace.start, ceiling: pace.ceiling,
+                                  startHelp: startHelp, ceilingHelp: ceilingHelp)
+            .settings(of: OpsgenieSettings.self, start: { $0.rateLimits[domain] = $1 }, ceiling: { $0.rateCeilings[domain] = $1 })
+    }
 
     /// The `opsgenie.*` keys and `OPSGENIE_*` variables of settings that now apply to both backends.
     public static let deprecatedNames: [SettingAlias] = [

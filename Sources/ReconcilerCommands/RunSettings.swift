@@ -18,7 +18,7 @@ public struct RunSettings: Sendable {
 
     static let backendSetting = Setting<AlertBackendID>(
         .init(key: "alerting.backend", flag: "--alert-backend", environment: "ACCESS_RECONCILER_ALERT_BACKEND", valueName: "opsgenie|jsm",
-              default: "`opsgenie`", help: "The alerting service: Opsgenie, or Jira Service Management Operations.")
+              default: SettingDeclaration.shown(RunSettings().backend.rawValue), help: "The alerting service: Opsgenie, or Jira Service Management Operations.")
     ) {
         $0 = try $1.choice(of: AlertBackendID.self)
     }

@@ -1,15 +1,18 @@
 /// The settings the core owns, in the order the README lists them: Teleport, alerting (whatever
 /// the backend), approval and the run. The alert backends declare their own.
 public enum ReconcilerSettings {
+    /// The configuration before any setting: the defaults the table shows are read from it.
+    static let defaults = ReconcilerConfiguration()
+
     public typealias Entry = Setting<ReconcilerConfiguration>
 
     public static let general: [Entry] = [
         Entry(.init(key: "manifests", flag: "--manifests", environment: "ACCESS_RECONCILER_MANIFESTS", shape: .path, valueName: "PATH",
-                    default: "`./manifests`", help: "Role and user manifests: a file, or a folder searched for *.yaml and *.yml.")) {
+                    default: SettingDeclaration.shown(defaults.manifestsPath), help: "Role and user manifests: a file, or a folder searched for *.yaml and *.yml.")) {
             $0.manifestsPath = $1.text
         },
         Entry(.init(key: "format", flag: "--format", environment: "ACCESS_RECONCILER_FORMAT", valueName: "text|json",
-                    default: "`text`", help: "How the report is printed.")) {
+                    default: SettingDeclaration.shown(defaults.format.rawValue), help: "How the report is printed.")) {
             $0.format = try $1.choice(of: ReportFormat.self)
         },
     ]
@@ -24,7 +27,7 @@ public enum ReconcilerSettings {
             $0.teleportIdentityFile = try $1.nonEmpty("a file path")
         },
         Entry(.init(key: "teleport.route", flag: "--teleport-route", environment: "TELEPORT_ROUTE", valueName: "auto|auth|proxy",
-                    default: "`auto`", help: "How to reach the Auth Service: `auto` takes port 3025 for the Auth Service and any other for a Proxy with TLS routing.")) {
+                    default: SettingDeclaration.shown(defaults.teleportRoute.rawValue), help: "How to reach the Auth Service: `auto` takes port 3025 for the Auth Service and any other for a Proxy with TLS routing.")) {
             $0.teleportRoute = try $1.choice(of: TeleportRoute.self)
         },
         Entry(.init(key: "teleport.cluster", flag: "--teleport-cluster", environment: "TELEPORT_CLUSTER", valueName: "NAME",
@@ -39,7 +42,7 @@ public enum ReconcilerSettings {
 
     public static let alerting: [Entry] = [
         Entry(.init(key: "alerting.priority", flag: "--priority", environment: "ACCESS_RECONCILER_PRIORITY", valueName: "P1..P5",
-                    default: "`P3`", help: "Priority of the alerts the job creates.")) {
+                    default: SettingDeclaration.shown(defaults.priority.rawValue), help: "Priority of the alerts the job creates.")) {
             guard let priority = AlertPriority(rawValue: $1.text.uppercased()) else { throw $1.invalid("expected one of P1, P2, P3, P4, P5") }
             $0.priority = priority
         },
@@ -53,7 +56,7 @@ public enum ReconcilerSettings {
             $0.defaultTeams = $1.texts
         },
         Entry(.init(key: "alerting.owner_tag", flag: "--owner-tag", environment: "ACCESS_RECONCILER_OWNER_TAG", valueName: "TAG",
-                    default: "`access-reconciler`", help: "The tag that marks the job's alerts; change it only to run two jobs side by side.")) {
+                    default: SettingDeclaration.shown(defaults.ownerTag), help: "The tag that marks the job's alerts; change it only to run two jobs side by side.")) {
             // Counted as both backends count their 50-character tag limit (UTF-16 code units).
             guard !$1.text.isEmpty, $1.text.utf16.count <= PlanningPolicy.tagLength, !$1.text.contains(where: \.isWhitespace) else {
                 throw $1.invalid("the owner tag must be 1 to 50 characters without spaces")
@@ -61,7 +64,7 @@ public enum ReconcilerSettings {
             $0.ownerTag = $1.text
         },
         Entry(.init(key: "alerting.allow_plain_http", flag: "--allow-plain-http", environment: "ACCESS_RECONCILER_ALLOW_PLAIN_HTTP", shape: .toggle,
-                    valueName: "true|false", default: "`false`",
+                    valueName: "true|false", default: SettingDeclaration.shown(defaults.allowPlainHTTP),
                     help: "Let the Opsgenie, JSM or Jira site URL be plain `http://` at an address that is not loopback: the API key or token then crosses the network unencrypted.")) {
             $0.allowPlainHTTP = try $1.bool()
         },
@@ -69,7 +72,7 @@ public enum ReconcilerSettings {
 
     public static let autoApproval: [Entry] = [
         Entry(.init(key: "auto_approval.enabled", flag: "--auto-approve", environment: "ACCESS_RECONCILER_AUTO_APPROVE", shape: .toggle,
-                    valueName: "true|false", default: "`true`", help: "Whether the job approves requests of on-call requesters.")) {
+                    valueName: "true|false", default: SettingDeclaration.shown(defaults.autoApproval.enabled), help: "Whether the job approves requests of on-call requesters.")) {
             $0.autoApproval.enabled = try $1.bool()
         },
         Entry(.init(key: "auto_approval.automated_reviewers", flag: "--automated-reviewer", environment: "ACCESS_RECONCILER_AUTOMATED_REVIEWERS",
@@ -83,7 +86,7 @@ public enum ReconcilerSettings {
             $0.autoApproval.countsApprovalBot = !(try $1.bool())
         },
         Entry(.init(key: "auto_approval.identity", flag: "--auto-approve-identity", environment: "ACCESS_RECONCILER_AUTO_APPROVE_IDENTITY",
-                    valueName: "user|email_trait|email_domain", default: "`user`",
+                    valueName: "user|email_trait|email_domain", default: SettingDeclaration.shown(defaults.autoApproval.identity.rawValue),
                     help: "Who counts as the requester in on-call lists: the Teleport user name (as Teleport's plugin), the `email` trait, or the user name within `auto_approval.email_domain`.")) {
             $0.autoApproval.identity = try $1.choice(of: ApprovalIdentity.self)
         },
@@ -125,15 +128,15 @@ public enum ReconcilerSettings {
                     help: "`apply` refuses a plan with more writes, changing nothing.")) {
             $0.maxChanges = try $1.count(minimum: 0)
         },
-        Entry(.init(key: "max_rounds", flag: "--max-rounds", environment: "ACCESS_RECONCILER_MAX_ROUNDS", valueName: "N", default: "`3`",
+        Entry(.init(key: "max_rounds", flag: "--max-rounds", environment: "ACCESS_RECONCILER_MAX_ROUNDS", valueName: "N", default: SettingDeclaration.shown(defaults.maxRounds),
                     help: "Looks `apply` makes, each followed by its writes, before it gives up on agreement.")) {
             $0.maxRounds = try $1.count(minimum: 1)
         },
-        Entry(.init(key: "concurrency", flag: "--concurrency", environment: "ACCESS_RECONCILER_CONCURRENCY", valueName: "N", default: "`16`",
+        Entry(.init(key: "concurrency", flag: "--concurrency", environment: "ACCESS_RECONCILER_CONCURRENCY", valueName: "N", default: SettingDeclaration.shown(defaults.maxConcurrentWrites),
                     help: "Requests whose writes are being sent at the same time; a request whose write the alert backend is still processing does not count (up to 256 requests are under way).")) {
             $0.maxConcurrentWrites = try $1.count(minimum: 1)
         },
-        Entry(.init(key: "timeout", flag: "--timeout", environment: "ACCESS_RECONCILER_TIMEOUT", valueName: "DURATION", default: "`9m`",
+        Entry(.init(key: "timeout", flag: "--timeout", environment: "ACCESS_RECONCILER_TIMEOUT", valueName: "DURATION", default: SettingDeclaration.shown(GoDuration.format(defaults.timeout)),
                     help: "The whole run's deadline: then no write starts, reads in flight are cancelled, writes in flight get 2.5 s, the report says what is left, exit 1; the process ends 4.5 s after it at the latest.")) {
             $0.timeout = try $1.duration(example: "9m or 300s")
         },
@@ -143,7 +146,7 @@ public enum ReconcilerSettings {
             $0.lockFile = try $1.nonEmpty("a file path")
         },
         Entry(.init(key: "plan_max_age", flag: "--plan-max-age", environment: "ACCESS_RECONCILER_PLAN_MAX_AGE", valueName: "DURATION",
-                    default: "`1h`", help: "`apply --plan` refuses a plan saved longer ago than this.")) {
+                    default: SettingDeclaration.shown(GoDuration.format(defaults.planMaxAge)), help: "`apply --plan` refuses a plan saved longer ago than this.")) {
             $0.planMaxAge = try $1.duration(example: "1h or 30m")
         },
     ]

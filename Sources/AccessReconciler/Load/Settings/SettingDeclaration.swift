@@ -2,6 +2,10 @@
 /// whether it is a secret. Help texts, the file reader, the environment reader, error sources and
 /// the README's table all come from these declarations, so a setting is spelled out once.
 public struct SettingDeclaration: Sendable, Hashable {
+    /// A typed default as the table shows it (`` `9m` ``): rendered from the value the setting
+    /// starts from, so that the table and the code cannot disagree.
+    public static func shown(_ value: some CustomStringConvertible) -> String { "`\(value)`" }
+
     /// How the value is written.
     public enum Shape: Sendable, Hashable {
         /// One value.
