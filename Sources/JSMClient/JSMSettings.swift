@@ -62,11 +62,8 @@ public struct JSMSettings: Sendable {
 
     /// The start rate and ceiling of each JSM bucket, with the client's defaults.
     static let rateSettings: [Entry] = [
-        (JSMBucket.alertWrite, "alert_write", "write",
-         "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.",
-         "The most alert writes per second the pace may rise to."),
-        (.alertRead, "alert_read", "read", "Alert reads (listings, lookups, request statuses) per second to start at.",
-         "The most alert reads per second the pace may rise to."),
+        (JSMBucket.alertWrite, "alert_write", "write", RateBucketSettings.alertWriteHelp.start, RateBucketSettings.alertWriteHelp.ceiling),
+        (.alertRead, "alert_read", "read", RateBucketSettings.alertReadHelp.start, RateBucketSettings.alertReadHelp.ceiling),
         (.schedule, "schedule", "schedule", "Schedule, team and on-call reads per second to start at.",
          "The most schedule reads per second the pace may rise to."),
         (.user, "user", "user", "Jira user-API reads per second to start at (its user search is rate limited for the whole site).",

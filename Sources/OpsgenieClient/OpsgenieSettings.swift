@@ -39,11 +39,8 @@ public struct OpsgenieSettings: Sendable {
 
     /// The start rate and ceiling of each Opsgenie bucket, with the client's defaults.
     static let rateSettings: [Entry] = [
-        (OpsgenieDomain.alertWrite, "alert_write", "write",
-         "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.",
-         "The most alert writes per second the pace may rise to."),
-        (.alertRead, "alert_read", "read", "Alert reads (listings, lookups, request statuses) per second to start at.",
-         "The most alert reads per second the pace may rise to."),
+        (OpsgenieDomain.alertWrite, "alert_write", "write", RateBucketSettings.alertWriteHelp.start, RateBucketSettings.alertWriteHelp.ceiling),
+        (.alertRead, "alert_read", "read", RateBucketSettings.alertReadHelp.start, RateBucketSettings.alertReadHelp.ceiling),
         (.schedule, "schedule", "schedule", "On-call lookups per second to start at.", "The most on-call lookups per second the pace may rise to."),
     ].flatMap { domain, bucket, name, startHelp, ceilingHelp in
         let pace = OpsgenieConfiguration.defaultRateLimits[domain] ?? RatePolicy(start: 1, ceiling: 1)

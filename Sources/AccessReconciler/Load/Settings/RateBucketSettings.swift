@@ -42,6 +42,14 @@ public struct RateBucketSettings: Sendable {
         ]
     }
 
+    /// What the alert-write and alert-read buckets are for, the same in every backend.
+    public static let alertWriteHelp = (
+        start: "Alert writes per second to start at; the pace doubles while nothing is throttled, up to the ceiling; a throttle slows it to three quarters of the rate the bucket allowed, for the rest of the run.",
+        ceiling: "The most alert writes per second the pace may rise to.")
+    public static let alertReadHelp = (
+        start: "Alert reads (listings, lookups, request statuses) per second to start at.",
+        ceiling: "The most alert reads per second the pace may rise to.")
+
     /// A rate as the README's table writes defaults: `5`, `0.5`.
     static func shown(_ rate: Double) -> String {
         SettingDeclaration.shown(rate == rate.rounded() ? String(Int(rate)) : String(rate))
