@@ -6,7 +6,9 @@ import Testing
 /// `access-reconciler check`, the built tool, against the sandbox's fakes: all ✓ as seeded, and
 /// each seeded mistake gives exactly its own ✗ with a fix. Every run is read-only: neither fake
 /// receives a write, and every exchange with the alert fake conforms to the project's description.
-@Suite("check: a read-only preflight against the fakes")
+/// One at a time: two dozen processes of the tool starting at once starved the in-process gRPC
+/// tests that run beside them (a 10 s call deadline passed in a full run on 2 cores).
+@Suite("check: a read-only preflight against the fakes", .serialized)
 struct CheckTests {
     static let morning = "fixtures/sandbox/morning-after-outage.yaml"
 

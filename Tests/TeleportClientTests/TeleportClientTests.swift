@@ -333,6 +333,10 @@ struct TeleportClientTests {
                 var configuration = fake.clientConfiguration(identityFile: try fake.identityFile(user: "access-reconciler"))
                 configuration.address = proxy.address
                 configuration.route = .automatic
+                // Two TLS hops through the fake Proxy on a loaded 2-core machine: a full CI run saw
+                // the 10 s deadline pass before the first answer.
+                configuration.callTimeout = .seconds(30)
+                configuration.connectTimeout = .seconds(20)
                 try await withStopping(try TeleportAccessRequests(configuration: configuration), stop: { await $0.close() }) { client async throws in
                     #expect(try await client.clusterName() == "teleport.example.com")
                     #expect(await proxy.offeredProtocols().first == ["teleport-auth@74656c65706f72742e6578616d706c652e636f6d.teleport.cluster.local", "h2"])
