@@ -75,6 +75,9 @@ public struct JSMSettings: Sendable {
             .settings(of: JSMSettings.self, start: { $0.rateLimits[bucket] = $1 }, ceiling: { $0.rateCeilings[bucket] = $1 })
     }
 
+    /// How a user gives the JSM setting `key`, for messages.
+    static func howToSet(_ key: String) -> String { settings.first { $0.key == key }?.declaration.howToSet ?? key }
+
     public static let refusedFileKeys = [
         RefusedFileKey(key: "jsm.api_token",
                        message: "an API token does not belong in the configuration file; put it in the file named by api_token_file or in JSM_API_TOKEN"),
@@ -83,7 +86,7 @@ public struct JSMSettings: Sendable {
     /// The client's configuration: reads the token and the users file, and asks the site for its
     /// cloud id when none is given.
     public func configuration() async throws -> JSMConfiguration {
-        guard let user else { throw ConfigurationError.missing("the JSM account: set --jsm-user or JSM_USER") }
+        guard let user else { throw ConfigurationError.missing("the JSM account: set \(Self.howToSet("jsm.user"))") }
         let token = try resolveAPIToken()
         let cloud: String
         if let cloudID {

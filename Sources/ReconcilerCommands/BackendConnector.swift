@@ -28,10 +28,10 @@ enum BackendConnector {
     /// Teleport's address, identity file, route and cluster from the settings.
     static func teleportConfiguration(_ configuration: ReconcilerConfiguration) throws -> TeleportClientConfiguration {
         guard let address = configuration.teleportAddress else {
-            throw ConfigurationError.missing("the Teleport address: set --teleport-addr or TELEPORT_ADDR")
+            throw ConfigurationError.missing("the Teleport address: set \(ReconcilerSettings.howToSet("teleport.addr"))")
         }
         guard let identityFile = configuration.teleportIdentityFile else {
-            throw ConfigurationError.missing("the Teleport identity file: set --teleport-identity or TELEPORT_IDENTITY_FILE")
+            throw ConfigurationError.missing("the Teleport identity file: set \(ReconcilerSettings.howToSet("teleport.identity_file"))")
         }
         var teleportConfiguration = TeleportClientConfiguration(address: address, identityFile: identityFile)
         teleportConfiguration.route = configuration.teleportRoute

@@ -102,7 +102,7 @@ public final class RunLock: Sendable {
     }
 
     private static func refused(_ path: String, _ problem: String) -> ConfigurationError {
-        .invalid(source: path, problem: problem + "; or point --lock-file or ACCESS_RECONCILER_LOCK_FILE at a path of this user's")
+        .invalid(source: path, problem: problem + "; or point \(ReconcilerSettings.howToSet("lock_file")) at a path of this user's")
     }
 
     private static func contents(_ descriptor: Int32) -> String {

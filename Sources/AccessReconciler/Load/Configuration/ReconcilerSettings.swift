@@ -4,6 +4,11 @@ public enum ReconcilerSettings {
     /// The configuration before any setting: the defaults the table shows are read from it.
     static let defaults = ReconcilerConfiguration()
 
+    /// How a user gives the core setting `key`, for messages (`--lock-file or ACCESS_RECONCILER_LOCK_FILE`).
+    public static func howToSet(_ key: String) -> String {
+        (general + teleport + alerting + autoApproval + run).first { $0.key == key }?.declaration.howToSet ?? key
+    }
+
     public typealias Entry = Setting<ReconcilerConfiguration>
 
     public static let general: [Entry] = [

@@ -2,6 +2,12 @@
 /// whether it is a secret. Help texts, the file reader, the environment reader, error sources and
 /// the README's table all come from these declarations, so a setting is spelled out once.
 public struct SettingDeclaration: Sendable, Hashable {
+    /// How a user gives this setting, for messages (`--teleport-addr or TELEPORT_ADDR`): its flag
+    /// and variable as declared, so that no message spells them by hand.
+    public var howToSet: String {
+        [flag, environment].compactMap { $0 }.joined(separator: " or ")
+    }
+
     /// A typed default as the table shows it (`` `9m` ``): rendered from the value the setting
     /// starts from, so that the table and the code cannot disagree.
     public static func shown(_ value: some CustomStringConvertible) -> String { "`\(value)`" }
