@@ -36,6 +36,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         self.requestID = requestID
     }
 
+    /// The status the service answered with, when the failure is one.
+    public var httpStatus: Int? {
+        if case let .status(status) = kind { return status }
+        return nil
+    }
+
     public var description: String {
         var text = "\(service): \(operation) failed: "
         switch kind {

@@ -6,7 +6,7 @@ import HTTPSupport
 /// schedule and team names resolved as a run resolves them, and the on-call lists with their
 /// e-mail addresses (the users file first, then Jira's user API). Nothing here writes.
 extension JSMAlertBackend: AlertServicePreflight {
-    public var serviceName: String { "JSM Operations" }
+    public var serviceName: String { AlertBackendID.jsm.serviceName }
 
     public func probeListing(taggedWith tags: [String]) async -> ProbeOutcome {
         let operation = "list open alerts tagged \(tags.joined(separator: ", ")) (one alert)"
@@ -16,11 +16,7 @@ extension JSMAlertBackend: AlertServicePreflight {
             _ = try decode(JSMAlertPage.self, response, operation: operation)
             return .accepted
         } catch let error as APIError {
-            switch error.kind {
-            case .status(401), .status(403): return .refused(error.description)
-            case .status(400), .status(422): return .invalid(error.description)
-            default: return .failed(error.description)
-            }
+            return ProbeOutcome(httpStatus: error.httpStatus, error.description)
         } catch {
             return .failed("\(error)")
         }
@@ -47,17 +43,18 @@ extension JSMAlertBackend: AlertServicePreflight {
 }
 
 extension JSMAlertBackend {
-    /// `getOnCalls` states no default for `date`; the job sends none and takes the answer as the
-    /// list for now. Here each auto-approval schedule's list is read both ways and compared.
+    /// `getOnCalls` states no default for `date` (`jsm-ops.v3.json`: "The date for which the
+    /// schedule's on-calls are requested"); the job sends none and takes the answer as the list
+    /// for now. Here each auto-approval schedule's list, as the run reads it (already read for the
+    /// on-call line), is compared with the list for `date` = now.
     public func assumptionLines(schedules: [String], now: Date) async -> [CheckLine] {
         guard !schedules.isEmpty else { return [] }
         var differing: [String] = []
         var failures: [String] = []
         for schedule in schedules {
             do {
-                let scheduleID = try await responderID(Responder(kind: .schedule, value: schedule), operation: "read who is on call in \(schedule)")
-                let withoutDate = try await onCallAccounts(scheduleID: scheduleID, schedule: schedule, at: nil)
-                let atNow = try await onCallAccounts(scheduleID: scheduleID, schedule: schedule, at: now)
+                let withoutDate = try await onCallAccounts(schedule)
+                let atNow = try await onCallAccounts(schedule, at: now)
                 if Set(withoutDate) != Set(atNow) { differing.append("\(schedule) (\(withoutDate.count) without a date, \(atNow.count) for now)") }
             } catch {
                 failures.append("\(schedule): \(error)")
@@ -74,15 +71,5 @@ extension JSMAlertBackend {
         }
         return [CheckLine(.alerting, "alerting.on-call-now", .passed,
                           "the on-call list without a date is the list for now (\(schedules.count) schedule(s) read both ways)")]
-    }
-
-    /// The flat on-call list of a schedule, for `date` when given; never cached.
-    private func onCallAccounts(scheduleID: String, schedule: String, at date: Date?) async throws -> [String] {
-        let operation = "read who is on call in \(schedule)" + (date == nil ? "" : " (for now)")
-        var query = [URLQueryItem(name: "flat", value: "true")]
-        if let date { query.append(URLQueryItem(name: "date", value: date.formatted(Date.ISO8601FormatStyle()))) }
-        let response = try await transport.send(.init(method: "GET", url: opsURL(["schedules", scheduleID, "on-calls"], query: query),
-                                                      bucket: JSMBucket.schedule.rawValue, operation: operation))
-        return try decode(JSMOnCallUsers.self, response, operation: operation).onCallUsers ?? []
     }
 }

@@ -263,15 +263,20 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     static let unnamedReason = "the user API shows no e-mail address (hidden by the user's profile visibility, or this account cannot browse users) and jsm.users_file does not list it"
 
     /// The account ids on call in a schedule, read once per run.
-    private func onCallAccounts(_ schedule: String) async throws -> [String] {
-        try await directory.onCall(schedule) { [self] in
-            let operation = "read who is on call in \(schedule)"
-            let scheduleID = try await responderID(Responder(kind: .schedule, value: schedule), operation: operation)
-            let response = try await transport.send(.init(
-                method: "GET", url: opsURL(["schedules", scheduleID, "on-calls"], query: [URLQueryItem(name: "flat", value: "true")]),
-                bucket: JSMBucket.schedule.rawValue, operation: operation))
-            return try decode(JSMOnCallUsers.self, response, operation: operation).onCallUsers ?? []
-        }
+    func onCallAccounts(_ schedule: String) async throws -> [String] {
+        try await directory.onCall(schedule) { [self] in try await onCallAccounts(schedule, at: nil) }
+    }
+
+    /// `getOnCalls` with `flat=true`: the account ids on call in `schedule`, at `date` when given
+    /// (a runs sends none; `check` compares the two). Never cached.
+    func onCallAccounts(_ schedule: String, at date: Date?) async throws -> [String] {
+        let operation = "read who is on call in \(schedule)" + (date == nil ? "" : " (for now)")
+        let scheduleID = try await responderID(Responder(kind: .schedule, value: schedule), operation: operation)
+        var query = [URLQueryItem(name: "flat", value: "true")]
+        if let date { query.append(URLQueryItem(name: "date", value: date.formatted(Date.ISO8601FormatStyle()))) }
+        let response = try await transport.send(.init(method: "GET", url: opsURL(["schedules", scheduleID, "on-calls"], query: query),
+                                                      bucket: JSMBucket.schedule.rawValue, operation: operation))
+        return try decode(JSMOnCallUsers.self, response, operation: operation).onCallUsers ?? []
     }
 
     /// The addresses of `accounts` that have one, and the accounts (sorted, once each) that have none.

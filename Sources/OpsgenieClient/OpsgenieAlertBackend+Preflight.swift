@@ -6,7 +6,7 @@ import HTTPSupport
 /// schedule and team read by name (`GET /v2/schedules/{identifier}`, `GET /v2/teams/{identifier}`
 /// with `identifierType` `name` or `id`, both in the API description). Nothing here writes.
 extension OpsgenieAlertBackend: AlertServicePreflight {
-    public var serviceName: String { "Opsgenie" }
+    public var serviceName: String { AlertBackendID.opsgenie.serviceName }
 
     public func probeListing(taggedWith tags: [String]) async -> ProbeOutcome {
         let operation = "list open alerts tagged \(tags.joined(separator: ", ")) (one alert)"
@@ -15,7 +15,7 @@ extension OpsgenieAlertBackend: AlertServicePreflight {
             _ = try decode(ListAlertsEnvelope.self, response, operation: operation)
             return .accepted
         } catch let error as APIError {
-            return error.probeOutcome
+            return ProbeOutcome(httpStatus: error.httpStatus, error.description)
         } catch {
             return .failed("\(error)")
         }
@@ -46,18 +46,6 @@ extension OpsgenieAlertBackend: AlertServicePreflight {
     }
 
     public var writePermissionAdvice: String {
-        "in Opsgenie, open the API integration whose key the job uses and check that it is enabled with Create and Update Access (alerts are created, noted and closed); the first `apply` shows any refusal as a failed write"
-    }
-}
-
-extension APIError {
-    /// How `check` reads a failed probe: 401 and 403 refuse the credentials or their rights, 400
-    /// and 422 call the request wrong; anything else tells neither.
-    var probeOutcome: ProbeOutcome {
-        switch kind {
-        case .status(401), .status(403): return .refused(description)
-        case .status(400), .status(422): return .invalid(description)
-        default: return .failed(description)
-        }
+        "in Opsgenie, open the API integration whose key the job uses: it must be enabled and must not have \"Limit to Read-Only Access\" set (Opsgenie's API Access Management), as alerts are created, noted and closed; the first `apply` shows any refusal as a failed write"
     }
 }

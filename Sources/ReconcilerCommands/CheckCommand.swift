@@ -31,7 +31,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
             let preflight = Preflight(
                 configuration: configuration, manifests: manifests, teleport: teleport.map { $0 as any TeleportPreflight }, alerts: alerts,
-                alertServiceName: settings.backend == .jsm ? "JSM Operations" : "Opsgenie",
+                alertServiceName: settings.backend.serviceName,
                 lockPath: try configuration.lockFile ?? RunLock.defaultPath(teleportAddress: configuration.teleportAddress),
                 metricsFile: settings.monitoring.metricsFile)
             let report = await preflight.run(runID: context.runID)

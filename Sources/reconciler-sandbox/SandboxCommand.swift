@@ -81,7 +81,7 @@ struct SandboxCommand: AsyncParsableCommand {
             CommandRunner.write("The last look still found writes to make.\n")
             return .failure
         }
-        CommandRunner.write("The last look found nothing to write: Teleport and \(alertBackend == .jsm ? "JSM Operations" : "Opsgenie") agree. Findings left are for people to act on.\n")
+        CommandRunner.write("The last look found nothing to write: Teleport and \(alertBackend.serviceName) agree. Findings left are for people to act on.\n")
         return .success
     }
 }

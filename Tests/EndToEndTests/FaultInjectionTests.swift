@@ -240,8 +240,6 @@ enum TestSupportPaths {
     }
 
     static func temporaryDirectory() throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ar-fault-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
+        try TestRepository.temporaryFolder([:])
     }
 }

@@ -40,6 +40,10 @@ struct PreflightCallsTests {
             #expect(same.map(\.status) == [.passed])
             let dates = await harness.fake.calls.compactMap { $0.request.queryValue("date") }
             #expect(dates.count == 1 && (try? Date.ISO8601FormatStyle().parse(dates[0])) != nil, "\(dates)")
+        }
+        // A fresh client, as each `check` has: the list without a date is read once per run.
+        try await JSMHarness.with { harness in
+            await harness.fake.addSchedule(name: "platform", onCall: ["alice@example.com"])
             await harness.fake.setOnCallWithoutDate(schedule: "platform", emails: ["bob@example.com"])
             let other = await harness.client.assumptionLines(schedules: ["platform"], now: Date())
             #expect(other.map(\.status) == [.failed])

@@ -88,7 +88,7 @@ extension Preflight {
         } else {
             lines.append(CheckLine(.alerting, "alerting.on-call", .failed,
                                    "on-call lists that cannot be read: \(failed.map { "\($0.schedule): \($0.failure ?? "failed")" }.joined(separator: "; "))",
-                                   fix: "check the schedule names, and that the key or token may read schedules (Opsgenie: Configuration Access)"))
+                                   fix: "check the schedule names, and that the key or token may read schedules (Opsgenie: the API integration must not have \"Restrict Access to Configurations\" set)"))
         }
         if !alerts.hiddenAddressAdvice.isEmpty {
             let hidden = answers.filter { !$0.unnamed.isEmpty }

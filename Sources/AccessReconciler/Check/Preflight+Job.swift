@@ -31,7 +31,7 @@ extension Preflight {
                                    fix: "raise --timeout, keeping it below the scheduler's own deadline (a CronJob's activeDeadlineSeconds)"))
         } else {
             lines.append(CheckLine(.job, "job.deadline", .passed,
-                                   "timeout \(GoDuration.format(timeout)): the run stops writing and reports by then; keep it below the scheduler's deadline (deploy/kubernetes/cronjob.yaml: activeDeadlineSeconds 600 with timeout 9m)"))
+                                   "timeout \(GoDuration.format(timeout)): the run stops writing and reports by then; keep it below the scheduler's own deadline (a CronJob's activeDeadlineSeconds)"))
         }
         if configuration.planMaxAge < timeout {
             lines.append(CheckLine(.job, "job.saved-plan", .failed,

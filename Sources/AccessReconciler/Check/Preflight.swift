@@ -50,10 +50,4 @@ public struct Preflight: Sendable {
     func notChecked(_ checks: [String], _ reason: String, area: CheckLine.Area = .teleport) -> [CheckLine] {
         checks.map { CheckLine(area, $0, .undecided, "\($0): not checked, as \(reason)", fix: "fix the line above and run check again") }
     }
-
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
 }

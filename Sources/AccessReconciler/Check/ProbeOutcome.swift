@@ -10,3 +10,16 @@ public enum ProbeOutcome: Sendable, Hashable {
     /// No answer that tells either way (unreachable, a server error, an unreadable answer).
     case failed(String)
 }
+
+extension ProbeOutcome {
+    /// A failed HTTP call as a probe's answer: 401 and 403 refuse the credentials or their rights,
+    /// 400 and 422 call the request wrong; any other status, or none (the call got no answer),
+    /// tells neither.
+    public init(httpStatus: Int?, _ description: String) {
+        switch httpStatus {
+        case 401, 403: self = .refused(description)
+        case 400, 422: self = .invalid(description)
+        default: self = .failed(description)
+        }
+    }
+}

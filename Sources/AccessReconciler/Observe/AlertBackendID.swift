@@ -4,4 +4,12 @@ public enum AlertBackendID: String, Sendable, Hashable, Codable, CaseIterable, C
     case opsgenie, jsm
 
     public var description: String { rawValue }
+
+    /// The service's name, for people.
+    public var serviceName: String {
+        switch self {
+        case .opsgenie: return "Opsgenie"
+        case .jsm: return "JSM Operations"
+        }
+    }
 }
