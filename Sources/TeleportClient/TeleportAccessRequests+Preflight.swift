@@ -1,4 +1,5 @@
 import AccessReconciler
+import Foundation
 import GRPCCore
 
 /// `check`'s read-only calls: Ping, one page of one access request, and the plugin data of the
@@ -20,10 +21,25 @@ extension TeleportAccessRequests: TeleportPreflight {
         return (response.clusterName, response.serverVersion)
     }
 
+    /// One page of one request; where the server does not implement `ListAccessRequests`, the
+    /// stream a run falls back to, for an id no request has, so that nothing but the rights is read.
     public func probeRequestListing() async -> ProbeOutcome {
         var request = Proto_ListAccessRequestsRequest()
         request.limit = 1
-        return await probe("list access requests") { options in _ = try await service.listAccessRequests(request, options: options) }
+        do {
+            _ = try await call("list access requests", mapErrors: false) { options in try await service.listAccessRequests(request, options: options) }
+            return .accepted
+        } catch let error as RPCError where error.code == .unimplemented {
+            var filter = Types_AccessRequestFilter()
+            filter.id = "access-reconciler-check-\(UUID().uuidString)"
+            return await probe("list access requests (stream)") { options in
+                try await service.getAccessRequestsV2(filter, options: options) { response in
+                    for try await _ in response.messages {}
+                }
+            }
+        } catch {
+            return outcome(of: error, operation: "list access requests")
+        }
     }
 
     public func probePluginData(plugin: String) async -> ProbeOutcome {
@@ -52,12 +68,19 @@ extension TeleportAccessRequests: TeleportPreflight {
         do {
             try await call(operation, mapErrors: false, body)
             return .accepted
-        } catch let error as RPCError where error.code == .permissionDenied || error.code == .unauthenticated {
-            return .refused("\(TeleportError.name(error.code)): \(error.message)")
-        } catch let error as RPCError where error.code == .invalidArgument {
-            return .invalid("\(TeleportError.name(error.code)): \(error.message)")
         } catch {
-            return .failed("\(TeleportError.from(error, operation: operation, address: configuration.address))")
+            return outcome(of: error, operation: operation)
         }
+    }
+
+    /// A failed probe by its gRPC status: refused, a request Teleport calls wrong, or neither.
+    private func outcome(of error: any Error, operation: String) -> ProbeOutcome {
+        if let error = error as? RPCError, error.code == .permissionDenied || error.code == .unauthenticated {
+            return .refused("\(TeleportError.name(error.code)): \(error.message)")
+        }
+        if let error = error as? RPCError, error.code == .invalidArgument {
+            return .invalid("\(TeleportError.name(error.code)): \(error.message)")
+        }
+        return .failed("\(TeleportError.from(error, operation: operation, address: configuration.address))")
     }
 }

@@ -59,6 +59,20 @@ struct PreflightCallsTests {
         }
     }
 
+    @Test("a server without ListAccessRequests: the probe asks the stream a run falls back to, as runs do")
+    func probeWithoutListing() async throws {
+        try await withClient(roles: ["job"]) { fake, client in
+            await fake.state.setListUnimplemented(true)
+            #expect(await client.probeRequestListing() == .accepted)
+            #expect(await fake.state.callCount("GetAccessRequestsV2") == 1)
+            await fake.state.deny("GetAccessRequestsV2", resource: "access_request")
+            guard case .refused = await client.probeRequestListing() else {
+                Issue.record("a denied stream is refused")
+                return
+            }
+        }
+    }
+
     @Test("status codes are named as Teleport names them, in errors and in check's lines")
     func codeNames() {
         #expect(TeleportError.name(.permissionDenied) == "PERMISSION_DENIED")
