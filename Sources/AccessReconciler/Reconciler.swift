@@ -29,8 +29,9 @@ public struct Reconciler: Sendable {
                     saved: SavedPlanRun? = nil) async throws -> RunReport {
         var policy = configuration.planningPolicy
         policy.tagLimit = alerts.tagLimit
-        let observer = Observer(requests: requests, alerts: alerts, policy: policy, manifests: manifests, logger: logger)
-        let planner = Planner(manifests: manifests, policy: policy)
+        let desired = DesiredState(manifests: manifests, policy: policy)
+        let observer = Observer(requests: requests, alerts: alerts, desired: desired, logger: logger)
+        let planner = Planner(desired: desired)
         let applier = Applier(requests: requests, alerts: alerts, approval: policy.autoApproval, concurrency: configuration.maxConcurrentWrites,
                               stop: stop, logger: logger)
         var filter: any PlanFilter = saved.map { SavedPlanFilter($0, logger: logger) } ?? WholePlan()

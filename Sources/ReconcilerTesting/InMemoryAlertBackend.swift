@@ -51,7 +51,11 @@ public actor InMemoryAlertBackend: AlertBackend {
         if let failing = aliases.first(where: failingLookups.contains) { throw InMemoryError.unavailable("alert \(failing)") }
         lookups.append(aliases)
         let wanted = Set(aliases)
-        return alerts.values.filter { $0.status == .open && wanted.contains($0.alias) }.sorted { $0.id < $1.id }
+        return alerts.values.filter { $0.status == .open && wanted.contains($0.alias) }.sorted { $0.id < $1.id }.map { alert in
+            var alert = alert
+            alert.origin = .alias
+            return alert
+        }
     }
 
     public func createAlert(_ draft: AlertDraft) async throws -> String {

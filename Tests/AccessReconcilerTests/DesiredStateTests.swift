@@ -100,6 +100,34 @@ struct DesiredStateTests {
         #expect(ghost.source == .liveFallback(reason: "user \"ghost\" holds role(s) \"deleted-role\" with no manifest"))
     }
 
+    @Test("a look's requests are resolved once: one answer per user and roles from the manifests, a live fallback per request, and a request asked about with other roles is not answered from the look")
+    func routesOfALook() throws {
+        let desired = DesiredState(manifests: try TestSupport.manifests(Self.manifestsYAML), policy: PlanningPolicy(defaultTeams: ["fallback-team"]))
+        func request(_ id: String, user: String, roles: [String], live: [String: [String]] = [:]) -> AccessRequest {
+            AccessRequest(id: id, user: user, roles: roles, created: TestSupport.time(-30), accessExpires: TestSupport.time(60),
+                          resourceExpires: TestSupport.time(60), systemAnnotations: live)
+        }
+        let requests = [
+            request("r1", user: "alice", roles: ["editor"]),
+            request("r2", user: "alice", roles: ["editor"]),
+            request("r3", user: "alice", roles: ["db-reader", "editor"]),
+            request("r4", user: "carol", roles: ["editor"], live: ["teleport.dev/teams": ["t1"]]),
+            request("r5", user: "carol", roles: ["editor"], live: ["teleport.dev/teams": ["t2"]]),
+        ]
+        let routes = desired.routes(for: requests)
+        #expect(routes.count == 5)
+        #expect(routes.distinctRoutes == 4, "r1 and r2 share one answer; each fallback is its own")
+        for listed in requests {
+            #expect(routes[listed] == desired.route(for: listed), "\(listed.id)")
+        }
+        #expect(routes[requests[3]]?.routing.responders == [Responder(kind: .team, name: "t1")])
+        #expect(routes[requests[4]]?.routing.responders == [Responder(kind: .team, name: "t2")])
+        var single = requests[2]
+        single.roles = ["editor"]
+        #expect(routes[single] == nil)
+        #expect(routes[request("r9", user: "alice", roles: ["editor"])] == nil)
+    }
+
     @Test("routing: annotations first, configured defaults when absent, UUIDs as ids")
     func routing() {
         let policy = PlanningPolicy(defaultSchedules: ["default-schedule"], defaultTeams: ["default-team"])

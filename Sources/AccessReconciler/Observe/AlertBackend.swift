@@ -14,8 +14,9 @@ public protocol AlertBackend: Sendable {
     /// Every open alert carrying all of `tags`, and no alert without them: a backend whose search
     /// matches loosely filters its answer by the exact tags.
     func listOpenAlerts(taggedWith tags: [String]) async throws -> [Alert]
-    /// The open alert of each alias that has one (at most one per alias), whatever its tags.
-    /// All-or-nothing like a listing: an alias that is not in the answer has no open alert.
+    /// The open alert of each alias that has one (at most one per alias), whatever its tags, each
+    /// marked `.alias`, and no other alert. All-or-nothing like a listing: an alias that is not in
+    /// the answer has no open alert.
     func openAlerts(aliases: [String]) async throws -> [Alert]
     /// Creates the alert (the alias de-duplicates) and returns its id once the backend confirms it.
     func createAlert(_ draft: AlertDraft) async throws -> String

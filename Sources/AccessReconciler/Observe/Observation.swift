@@ -24,6 +24,9 @@ public struct Observation: Sendable {
     /// The Teleport users of pending requesters, by name, read only under
     /// `auto_approval.identity email_trait`; a user without an entry was not read.
     public var users: [String: LiveUser] = [:]
+    /// What the manifests want for each listed request, resolved once by the observer; nil in an
+    /// observation made by hand (tests, the benchmark), which the planner then resolves itself.
+    public var routes: RequestRoutes?
 
     public init(cluster: String, requests: [AccessRequest] = [], alerts: [Alert] = [], lookedUp: Set<String> = [],
                 onCall: OnCallSnapshot = OnCallSnapshot(), pluginData: [String: PluginEntry] = [:], unknown: [String: String] = [:]) {

@@ -7,16 +7,17 @@ import Logging
 public struct Observer: Sendable {
     public let requests: any AccessRequestPort
     public let alerts: any AlertBackend
-    public let policy: PlanningPolicy
-    public let resolver: AnnotationResolver
+    /// Resolves each look's requests once; the lookups and the planner read the answer.
+    public let desired: DesiredState
     let logger: Logger
 
-    public init(requests: any AccessRequestPort, alerts: any AlertBackend, policy: PlanningPolicy,
-                manifests: ManifestSet, logger: Logger = Logger(label: "access-reconciler.observe")) {
+    public var policy: PlanningPolicy { desired.policy }
+
+    public init(requests: any AccessRequestPort, alerts: any AlertBackend, desired: DesiredState,
+                logger: Logger = Logger(label: "access-reconciler.observe")) {
         self.requests = requests
         self.alerts = alerts
-        self.policy = policy
-        self.resolver = AnnotationResolver(manifests: manifests)
+        self.desired = desired
         self.logger = logger
     }
 
@@ -28,28 +29,30 @@ public struct Observer: Sendable {
         async let listedPluginData = requests.listPluginData(plugin: plugin)
         async let listedAlerts = alerts.listOpenAlerts(taggedWith: tags)
         let allRequests = try await listedRequests
+        let routes = desired.routes(for: allRequests)
         // Who is on call depends only on the requests: ask while the alerts are listed and looked up.
         let live = allRequests.filter { $0.state == .pending && !$0.isExpired(at: now) }
-        async let onCallLookup = lookUpOnCall(for: live)
+        async let onCallLookup = lookUpOnCall(for: live, routes: routes)
         async let userLookup = lookUpUsers(for: live)
         let pluginData = try await listedPluginData.compactMapValues { $0.entries[plugin].map(PluginEntry.init) }
-        // Cluster isolation rests on the exact tags, not on the backend's search.
-        var found = try await listedAlerts.filter { alert in tags.allSatisfy(alert.tags.contains) }
+        // Cluster isolation rests on the exact tags, which the backend's listing promises to keep.
+        var found = try await listedAlerts
         logger.debug("observed", metadata: ["requests": "\(allRequests.count)", "alerts": "\(found.count)"])
 
         let tagged = Set(found.compactMap(\.requestID))
         let needLookup = Self.requestsToLookUp(requests: allRequests, pluginData: pluginData, tagged: tagged, now: now,
-                                               routable: routableCheck())
+                                               routable: { routes[$0]?.routing.hasRoute ?? true })
         let lookup = await lookUpAliases(needLookup)
         found += lookup.alerts
         let onCall = await onCallLookup
         var observation = Observation(cluster: cluster, requests: allRequests, alerts: found, lookedUp: lookup.lookedUp, onCall: onCall,
                                       pluginData: pluginData, unknown: lookup.unknown)
+        observation.routes = routes
         observation.users = await userLookup
         // Only requests that may get an alert now: live, looked up, and without an open one.
         let withAlert = Set(found.compactMap(\.requestID))
         let creating = live.filter { lookup.lookedUp.contains($0.id) && !withAlert.contains($0.id) }
-        await checkResponders(of: creating, into: &observation)
+        await checkResponders(of: creating, routes: routes, into: &observation)
         return observation
     }
 
@@ -85,20 +88,6 @@ public struct Observer: Sendable {
         return result.sorted()
     }
 
-    /// Whether a request routes anywhere (an alert would be created for it), resolved once per user
-    /// and roles as the planner does.
-    private func routableCheck() -> (AccessRequest) -> Bool {
-        var cache: [[String]: Bool] = [:]
-        return { [resolver, policy] request in
-            let key = [request.user] + request.roles
-            if let known = cache[key] { return known }
-            let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
-            let routable = Routing(annotations: desired.annotations, policy: policy).hasRoute
-            if desired.source == .manifests { cache[key] = routable }
-            return routable
-        }
-    }
-
     /// Looks up aliases in the backend's batches, concurrently (the backend bounds its own
     /// concurrency and rate). A failed batch leaves its requests unknown.
     private func lookUpAliases(_ requestIDs: [String]) async -> (alerts: [Alert], lookedUp: Set<String>, unknown: [String: String]) {
@@ -120,12 +109,9 @@ public struct Observer: Sendable {
             for await (batch, result) in group {
                 switch result {
                 case let .success(open):
+                    // Open alerts of these aliases only, as the port promises.
                     lookedUp.formUnion(batch)
-                    let wanted = Set(batch)
-                    for var alert in open where alert.status == .open && alert.requestID.map(wanted.contains) == true {
-                        alert.origin = .alias
-                        alertsFound.append(alert)
-                    }
+                    alertsFound += open
                 case let .failure(error):
                     logger.warning("alias lookup failed", metadata: ["requests": "\(batch.count)", "error": "\(error)"])
                     for requestID in batch { unknown[requestID] = "looking up the alert \(AlertAlias.forRequest(requestID)) failed: \(error)" }
@@ -137,11 +123,10 @@ public struct Observer: Sendable {
 
     /// Asks the backend about the responders alerts would be created with; when it cannot tell,
     /// those requests are unknown (nothing is created for them this run).
-    private func checkResponders(of requests: [AccessRequest], into observation: inout Observation) async {
+    private func checkResponders(of requests: [AccessRequest], routes: RequestRoutes, into observation: inout Observation) async {
         var byRequest: [String: [Responder]] = [:]
         for request in requests {
-            let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
-            byRequest[request.id] = Routing(annotations: desired.annotations, policy: policy).responders
+            byRequest[request.id] = (routes[request] ?? desired.route(for: request)).routing.responders
         }
         let responders = Set(byRequest.values.joined()).sorted()
         guard !responders.isEmpty else { return }
@@ -197,17 +182,12 @@ public struct Observer: Sendable {
     static let userReadsInFlight = 8
 
     /// Reads each approval schedule once.
-    private func lookUpOnCall(for pending: [AccessRequest]) async -> OnCallSnapshot {
+    private func lookUpOnCall(for pending: [AccessRequest], routes: RequestRoutes) async -> OnCallSnapshot {
         var snapshot = OnCallSnapshot()
         guard policy.autoApproval.enabled, policy.autoApproval.reviewer != nil else { return snapshot }
-        // Requests of the same user and roles share what the manifests give: resolve each
-        // combination once (a fallback to live annotations is per request).
         var schedules = Set<String>()
-        var resolvedFromManifests = Set<[String]>()
-        for request in pending where !resolvedFromManifests.contains([request.user] + request.roles) {
-            let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
-            if desired.source == .manifests { resolvedFromManifests.insert([request.user] + request.roles) }
-            schedules.formUnion(desired.annotations[RequestAnnotation.schedules] ?? [])
+        for request in pending {
+            schedules.formUnion((routes[request] ?? desired.route(for: request)).routing.approvalSchedules)
         }
         // Each schedule once: together when the backend shares work between them, otherwise
         // concurrently (the backend bounds its own concurrency and rate).

@@ -100,7 +100,7 @@ extension PlanWork {
         func derive(_ traits: [String: [String]]?, _ source: String? = nil) -> Result<String, OnCallIdentity.Unknown> {
             OnCallIdentity.address(for: user, identity: approval.identity, traits: traits, traitsSource: source, emailDomain: approval.emailDomain)
         }
-        let manifest = resolver.manifests.users[user]?.traits
+        let manifest = desired.manifests.users[user]?.traits
         guard approval.identity == .emailTrait else { return RequesterAddress(address: derive(manifest)) }
         switch observation.users[user] {
         case let .found(live)?:

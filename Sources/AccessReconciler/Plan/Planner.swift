@@ -4,8 +4,8 @@ import Synchronization
 /// The pure heart of the job: from what was observed, the manifests and the policy, at time `now`,
 /// computes the ordered writes that bring alerts and requests into agreement. No I/O, no clock.
 public struct Planner: Sendable {
-    public let policy: PlanningPolicy
-    public let resolver: AnnotationResolver
+    /// What the manifests want for a request, read from the observation where the observer resolved it.
+    public let desired: DesiredState
     /// How many shares of the requests are planned at the same time.
     public let workers: Int
     /// The fewest requests in a share: below that, splitting costs more than it saves.
@@ -13,19 +13,25 @@ public struct Planner: Sendable {
 
     /// `workers` defaults to the processors available (at most four). The plan is the same
     /// whatever the workers and the share size.
-    public init(manifests: ManifestSet, policy: PlanningPolicy, workers: Int? = nil, minimumShare: Int = 5_000) {
-        self.policy = policy
-        self.resolver = AnnotationResolver(manifests: manifests)
+    public init(desired: DesiredState, workers: Int? = nil, minimumShare: Int = 5_000) {
+        self.desired = desired
         self.workers = max(1, workers ?? min(4, ProcessInfo.processInfo.activeProcessorCount))
         self.minimumShare = max(1, minimumShare)
     }
 
+    public init(manifests: ManifestSet, policy: PlanningPolicy, workers: Int? = nil, minimumShare: Int = 5_000) {
+        self.init(desired: DesiredState(manifests: manifests, policy: policy), workers: workers, minimumShare: minimumShare)
+    }
+
+    public var policy: PlanningPolicy { desired.policy }
+
     public func plan(_ observation: Observation, now: Date) -> Plan {
         let input = PlanInput(observation: observation)
+        let routes = observation.routes ?? desired.routes(for: observation.requests)
         let shares = input.shares(min(workers, max(1, input.requestOrder.count / minimumShare)))
         let results = Mutex([(actions: [PlannedAction], findings: [Finding])?](repeating: nil, count: shares.count))
         DispatchQueue.concurrentPerform(iterations: shares.count) { share in
-            var work = PlanWork(input: input, policy: policy, resolver: resolver, now: now)
+            var work = PlanWork(input: input, desired: desired, routes: routes, now: now)
             work.run(shares[share])
             let result = work.sortedResults()
             results.withLock { $0[share] = result }
@@ -47,28 +53,24 @@ struct PlanWork {
     let input: PlanInput
     /// `input.observation`, held apart so that the rules read it without copying it out of `input`.
     let observation: Observation
-    let policy: PlanningPolicy
-    let resolver: AnnotationResolver
+    let desired: DesiredState
+    /// The requests' desired state, resolved once for the look.
+    let routes: RequestRoutes
     let now: Date
     var actions: [PlannedAction] = []
     var findings: [Finding] = []
-    /// Desired annotations and routing by (user, roles): thousands of requests share few combinations.
-    var desiredCache: [DesiredKey: (desired: DesiredAnnotations, routing: Routing)] = [:]
-
-    struct DesiredKey: Hashable {
-        var user: String
-        var roles: [String]
-    }
     /// The requester's on-call address by user.
     var addressCache: [String: RequesterAddress] = [:]
 
-    init(input: PlanInput, policy: PlanningPolicy, resolver: AnnotationResolver, now: Date) {
+    init(input: PlanInput, desired: DesiredState, routes: RequestRoutes, now: Date) {
         self.input = input
         self.observation = input.observation
-        self.policy = policy
-        self.resolver = resolver
+        self.desired = desired
+        self.routes = routes
         self.now = now
     }
+
+    var policy: PlanningPolicy { desired.policy }
 
     /// The actions ordered by request and, within a request, by rank (create, approve, notes,
     /// close) and then as planned; the findings by request, kind, alert and text.
@@ -115,15 +117,15 @@ struct PlanWork {
     // MARK: Requests
 
     mutating func planRequest(_ request: AccessRequest, openAlert: Alert?) {
-        let (desired, routing) = desiredState(for: request)
-        report(desired, for: request)
+        let route = desiredState(for: request)
+        report(route.desired, for: request)
         guard request.state == .pending, !request.isExpired(at: now), observation.unknown[request.id] == nil else { return }
         if let alert = openAlert {
             planAlertRecord(request, alert: alert)
         } else {
-            planAlertCreation(request, routing: routing)
+            planAlertCreation(request, routing: route.routing)
         }
-        planApproval(request, desired: desired, routing: routing)
+        planApproval(request, desired: route.desired, routing: route.routing)
     }
 
     /// An open alert for a pending request whose plugin data names no alert: Teleport's plugin
@@ -139,15 +141,11 @@ struct PlanWork {
         actions.append(.recordAlert(RecordAlert(requestID: request.id, alertID: alert.id, set: set, reason: why)))
     }
 
-    /// The request's desired annotations and where they route. Results from the manifests are
-    /// shared by every request of the same user and roles; a fallback to live annotations is not.
-    mutating func desiredState(for request: AccessRequest) -> (desired: DesiredAnnotations, routing: Routing) {
-        let key = DesiredKey(user: request.user, roles: request.roles)
-        if let cached = desiredCache[key] { return cached }
-        let desired = resolver.resolve(user: request.user, requestedRoles: request.roles, live: request.systemAnnotations)
-        let state = (desired, Routing(annotations: desired.annotations, policy: policy))
-        if desired.source == .manifests { desiredCache[key] = state }
-        return state
+    /// The request's desired annotations and where they route, as resolved for the look (a
+    /// request that was not resolved with the look, such as one rewritten to a single role, is
+    /// resolved on its own).
+    func desiredState(for request: AccessRequest) -> RequestRoute {
+        routes[request] ?? desired.route(for: request)
     }
 
     mutating func report(_ desired: DesiredAnnotations, for request: AccessRequest) {
