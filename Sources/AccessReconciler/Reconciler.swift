@@ -4,29 +4,34 @@ import Logging
 /// One run of the job: load → observe → plan → apply → report. In `apply` it looks again after
 /// each round of writes and repeats until nothing is left to do, at most `maxRounds` times.
 public struct Reconciler: Sendable {
-    public let configuration: ReconcilerConfiguration
-    public let manifests: ManifestSet
+    public let setup: RunSetup
     public let requests: any AccessRequestPort
     public let alerts: any AlertBackend
     let logger: Logger
 
-    public init(configuration: ReconcilerConfiguration, manifests: ManifestSet, requests: any AccessRequestPort,
-                alerts: any AlertBackend, logger: Logger = Logger(label: "access-reconciler")) {
-        self.configuration = configuration
-        self.manifests = manifests
+    public init(setup: RunSetup, requests: any AccessRequestPort, alerts: any AlertBackend,
+                logger: Logger = Logger(label: "access-reconciler")) {
+        self.setup = setup
         self.requests = requests
         self.alerts = alerts
         self.logger = logger
     }
 
+    public init(configuration: ReconcilerConfiguration, manifests: ManifestSet, requests: any AccessRequestPort,
+                alerts: any AlertBackend, logger: Logger = Logger(label: "access-reconciler")) {
+        self.init(setup: RunSetup(configuration: configuration, manifests: manifests), requests: requests, alerts: alerts, logger: logger)
+    }
+
+    public var configuration: ReconcilerConfiguration { setup.configuration }
+    public var manifests: ManifestSet { setup.manifests }
+
     /// Looks at both sides and plans; in `apply` mode carries the plan out and looks again:
     /// observe → plan → filter → apply, then report. `clock` gives the time each plan is computed
     /// for (requests past their expiry count as expired). `stop` ends the run early: no write
-    /// starts once it is requested, and no further look. `saved`: in `apply`, carry out only the
-    /// writes of this saved plan that the first fresh look plans too, then look once more for the
-    /// report (`SavedPlanFilter`).
-    public func run(_ mode: RunReport.Mode, clock: @Sendable () -> Date = { Date() }, stop: RunStop = RunStop(),
-                    saved: SavedPlanRun? = nil) async throws -> RunReport {
+    /// starts once it is requested, and no further look. With a saved plan in the setup, `apply`
+    /// carries out only the writes of it that the first fresh look plans too, then looks once more
+    /// for the report (`SavedPlanFilter`).
+    public func run(_ mode: RunReport.Mode, clock: @Sendable () -> Date = { Date() }, stop: RunStop = RunStop()) async throws -> RunReport {
         var policy = configuration.planningPolicy
         policy.tagLimit = alerts.tagLimit
         let desired = DesiredState(manifests: manifests, policy: policy)
@@ -34,7 +39,7 @@ public struct Reconciler: Sendable {
         let planner = Planner(desired: desired)
         let applier = Applier(requests: requests, alerts: alerts, approval: policy.autoApproval, concurrency: configuration.maxConcurrentWrites,
                               stop: stop, logger: logger)
-        var filter: any PlanFilter = saved.map { SavedPlanFilter($0, logger: logger) } ?? WholePlan()
+        var filter: any PlanFilter = setup.saved.map { SavedPlanFilter($0, logger: logger) } ?? WholePlan()
         var rounds: [RunReport.Round] = []
         while true {
             stop.enter("looking at Teleport and the alerts (look \(rounds.count + 1))")

@@ -8,12 +8,14 @@ import TeleportClient
 /// setting is checked, and the identity and key files read, before any connection to either side,
 /// so a missing or expired one is reported without touching them.
 enum BackendConnector {
-    static func connect(_ settings: inout RunSettings) async throws -> (backends: Backends, close: @Sendable (Duration) async -> Void) {
+    /// The clients for `setup`'s run; the job's Teleport user becomes the setup's reviewer.
+    static func connect(_ settings: RunSettings, into setup: inout RunSetup) async throws
+        -> (backends: Backends, close: @Sendable (Duration) async -> Void) {
         let teleportConfiguration = try teleportConfiguration(settings.core)
         let alerts = try await alertBackend(settings)
         let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
         // Teleport records the caller as a review's author and refuses any other name.
-        settings.core.autoApproval.reviewer = teleport.reviewer
+        setup.configuration.autoApproval.reviewer = teleport.reviewer
         return (Backends(requests: teleport, alerts: alerts), { await teleport.close(grace: $0) })
     }
 

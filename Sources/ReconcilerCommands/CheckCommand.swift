@@ -19,7 +19,7 @@ struct CheckCommand: AsyncParsableCommand {
         try await CommandRunner.run(options: options, publishMetrics: false) { context in
             let settings = context.settings
             let configuration = settings.core
-            let manifests = try CommandRunner.loadManifests(configuration)
+            let manifests = try RunSetup.load(configuration, alertBackend: settings.backend).manifests
             let teleport: Result<TeleportAccessRequests, any Error> = Result {
                 try TeleportAccessRequests(configuration: try BackendConnector.teleportConfiguration(configuration))
             }

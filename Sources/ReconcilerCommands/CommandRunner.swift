@@ -118,10 +118,6 @@ public enum CommandRunner {
         return (error.userInfo[NSUnderlyingErrorKey] as? Error).map(isBrokenPipe) ?? false
     }
 
-    static func loadManifests(_ configuration: ReconcilerConfiguration) throws -> ManifestSet {
-        try ManifestLoader().load(path: configuration.manifestsPath)
-    }
-
     /// load → observe → plan → (apply) → report, against the configured Teleport and alert backend.
     /// `apply` first takes the run lock. At its deadline or on SIGTERM the run starts no more
     /// writes; `RunGuardian` cuts reads in flight at once and writes in flight after a few seconds
@@ -129,13 +125,9 @@ public enum CommandRunner {
     /// the process if even that does not end it. `saveTo`: `plan --out`; `savedPlan`: `apply --plan`.
     static func reconcile(_ mode: RunReport.Mode, context: inout Context, detailedExitCode: Bool,
                           saveTo: String? = nil, savedPlan: String? = nil) async throws -> Ending {
-        let manifests = try loadManifests(context.settings.core)
         let backend = context.settings.backend
-        // A saved plan is read and checked before anything is connected or locked.
-        let saved = try savedPlan.map { path in
-            try SavedPlanRun(plan: SavedPlan.read(path: path), source: path, alertBackend: backend,
-                             maxAge: context.settings.core.planMaxAge, now: Date())
-        }
+        // Manifests and a saved plan are read and checked before anything is connected or locked.
+        let setup = try RunSetup.load(context.settings.core, alertBackend: backend, savedPlan: savedPlan)
         let lock = mode == .apply
             ? try RunLock(path: context.settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: context.settings.core.teleportAddress),
                           runID: context.runID)
@@ -144,20 +136,19 @@ public enum CommandRunner {
         let guardian = RunGuardian(stop: stop, timeout: context.settings.core.timeout,
                                    teleportAddress: context.settings.core.teleportAddress ?? "")
         // Connecting and the run are one task, which the guardian cuts at the deadline or on SIGTERM.
-        let work = Task { [settings = context.settings] () async throws -> (RunReport, RunSettings) in
-            var settings = settings
+        let work = Task { [settings = context.settings] () async throws -> RunReport in
             do {
-                let (backends, close) = try await BackendConnector.connect(&settings)
+                var setup = setup
+                let (backends, close) = try await BackendConnector.connect(settings, into: &setup)
                 let report: Result<RunReport, any Error>
                 do {
-                    report = .success(try await Reconciler(configuration: settings.core, manifests: manifests, requests: backends.requests,
-                                                           alerts: backends.alerts).run(mode, stop: stop, saved: saved))
+                    report = .success(try await Reconciler(setup: setup, requests: backends.requests, alerts: backends.alerts).run(mode, stop: stop))
                 } catch {
                     report = .failure(error)
                 }
                 // A stopped run does not wait for a connection that never came up.
                 await close(stop.reason == nil ? .seconds(5) : .milliseconds(300))
-                return (try report.get(), settings)
+                return try report.get()
             } catch where Task.isCancelled {
                 throw RunCut(reason: stop.reason ?? "the run was stopped", phase: stop.phase)
             }
@@ -166,7 +157,7 @@ public enum CommandRunner {
         defer { guardian.cancel() }
         let report: RunReport
         do {
-            (report, context.settings) = try await work.value
+            report = try await work.value
         } catch let cut as RunCut {
             LogOutput.say(.error, cut.description)
             return Ending(exitCode: guardian.terminated ? 143 : ExitStatus.failure.rawValue, report: nil)

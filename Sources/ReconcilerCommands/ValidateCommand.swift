@@ -13,7 +13,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(options: options, publishMetrics: false) { context in
             let configuration = context.settings.core
-            let manifests = try CommandRunner.loadManifests(configuration)
+            let manifests = try RunSetup.load(configuration, alertBackend: context.settings.backend).manifests
             let summary = ManifestSummary(manifests)
             let skipped = summary.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             CommandRunner.write("Manifests OK: \(summary.roles) roles, \(summary.users) users in \(manifests.files.count) file(s)"

@@ -32,8 +32,9 @@ struct SavedPlanRunTests {
 
     func run(_ backends: Backends, saved: SavedPlan) async throws -> RunReport {
         let now = scenario.now
-        return try await reconciler(backends)
-            .run(.apply, clock: { now }, saved: try SavedPlanRun(plan: saved, source: "catch-up.json", alertBackend: .opsgenie, maxAge: 3600, now: now))
+        let setup = RunSetup(configuration: configuration, manifests: manifests,
+                             saved: try SavedPlanRun(plan: saved, source: "catch-up.json", alertBackend: .opsgenie, maxAge: 3600, now: now))
+        return try await Reconciler(setup: setup, requests: backends.requests, alerts: backends.alerts).run(.apply, clock: { now })
     }
 
     @Test("a saved approval is decided again: the requester went off call after the plan, so no approval, and it is reported stale")
