@@ -13,16 +13,16 @@ import Synchronization
 /// each, from the command's task.
 final class RunGuardian: @unchecked Sendable {
     private let stop: RunStop
-    private let timeout: Double
+    private let timeout: Duration
     private let teleportAddress: String
-    private let writeGrace: Double
-    private let grace: Double
+    private let writeGrace: Duration
+    private let grace: Duration
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private nonisolated(unsafe) var signalSource: (any DispatchSourceSignal)?
     private let sigterm = Mutex(false)
 
     /// `grace` bounds the whole ending, `writeGrace` its part for writes in flight.
-    init(stop: RunStop, timeout: Double, teleportAddress: String, writeGrace: Double = 2.5, grace: Double = 4.5) {
+    init(stop: RunStop, timeout: Duration, teleportAddress: String, writeGrace: Duration = .milliseconds(2500), grace: Duration = .milliseconds(4500)) {
         self.stop = stop
         self.timeout = timeout
         self.teleportAddress = teleportAddress
@@ -36,7 +36,7 @@ final class RunGuardian: @unchecked Sendable {
     /// Starts the deadline and the SIGTERM handler; `cut` cancels the run's work.
     func start(cut: @escaping @Sendable () -> Void) {
         let deadline = Task { [stop, timeout] in
-            try? await Task.sleep(for: .seconds(timeout))
+            try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
             stop.request("the run's deadline (--timeout \(GoDuration.format(timeout))) passed")
             await self.end(cut: cut, exitCode: 1)
@@ -62,13 +62,13 @@ final class RunGuardian: @unchecked Sendable {
     private func end(cut: @Sendable () -> Void, exitCode: Int32) async {
         let writing = stop.isWriting
         if writing {
-            try? await Task.sleep(for: .seconds(writeGrace))
+            try? await Task.sleep(for: writeGrace)
             guard !Task.isCancelled else { return }
         }
         cut()
-        try? await Task.sleep(for: .seconds(grace - (writing ? writeGrace : 0)))
+        try? await Task.sleep(for: grace - (writing ? writeGrace : .zero))
         guard !Task.isCancelled else { return }
-        LogOutput.say(.error, "\(stop.reason ?? "the run was stopped"), and it did not end within \(grace) s more; "
+        LogOutput.say(.error, "\(stop.reason ?? "the run was stopped"), and it did not end within \(grace.timeInterval) s more; "
             + "it was \(stop.phase) (Teleport at \(teleportAddress)). Nothing more is written; the next run continues.")
         exit(exitCode)
     }

@@ -10,9 +10,9 @@ import HTTPSupport
 public struct Pushgateway: Sendable {
     public static let job = "access-reconciler"
     public let baseURL: URL
-    let timeout: TimeInterval
+    let timeout: Duration
 
-    public init(baseURL: URL, timeout: TimeInterval = 10) {
+    public init(baseURL: URL, timeout: Duration = .seconds(10)) {
         self.baseURL = baseURL
         self.timeout = timeout
     }
@@ -32,7 +32,7 @@ public struct Pushgateway: Sendable {
     public func push(_ text: String, cluster: String) async throws {
         var request = URLRequest(url: groupURL(cluster: cluster))
         request.httpMethod = "POST"
-        request.timeoutInterval = timeout
+        request.timeoutInterval = timeout.timeInterval
         request.setValue("text/plain; version=0.0.4; charset=utf-8", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(text.utf8)
         let session = URLSession(configuration: .ephemeral)

@@ -14,7 +14,7 @@ struct ManifestLoaderTests {
         #expect(requester.roles.map(\.source) == ["editor"])
         #expect(requester.thresholds == [ReviewThreshold(approve: 1, deny: 1)])
         #expect(requester.annotations["teleport.dev/schedules"]?.map(\.source) == ["teleport-access-alert-schedules"])
-        #expect(manifests.roles["db-requester"]?.allowRequest?.maxDuration == 28_800.0)
+        #expect(manifests.roles["db-requester"]?.allowRequest?.maxDuration == .seconds(28_800))
         #expect(manifests.users["bob"]?.traits["team"] == ["payments"])
     }
 

@@ -290,12 +290,12 @@ struct PlannerTests {
     func maxRequestAge() {
         let onCall = ["platform": ["alice@example.com"]]
         let alerts = [alert("a1", request: "r1")]
-        let young = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", maxRequestAge: 15 * 60))
+        let young = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", maxRequestAge: .seconds(15 * 60)))
         let result = plan(observation([request("r1")], alerts: alerts, onCall: onCall), policy: young)
         #expect(result.actions.isEmpty)
         #expect(result.findings.first?.message.contains("created 30m ago and auto-approval is limited to requests younger than 15m") == true,
                 "\(result.findings)")
-        let hour = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", maxRequestAge: 3600))
+        let hour = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", maxRequestAge: .seconds(3600)))
         #expect(plan(observation([request("r1")], alerts: alerts, onCall: onCall), policy: hour).actions.map(\.kind) == [.approveRequest])
     }
 
@@ -339,7 +339,7 @@ struct PlannerTests {
     func approvalPolicy() throws {
         let onCall = ["platform": ["alice@example.com"]]
         let alerts = [alert("a1", request: "r1")]
-        let limited = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", roles: [try RoleMatcher("editor")], maxDuration: 4 * 3600))
+        let limited = PlanningPolicy(autoApproval: AutoApprovalPolicy(reviewer: "access-reconciler", roles: [try RoleMatcher("editor")], maxDuration: .seconds(4 * 3600)))
         let dbRequest = request("r1", roles: ["db-admin", "editor"], hours: 2)
         let roleResult = plan(observation([dbRequest], alerts: alerts, onCall: onCall), policy: limited)
         #expect(roleResult.actions.isEmpty)

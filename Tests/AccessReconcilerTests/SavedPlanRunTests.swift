@@ -33,7 +33,7 @@ struct SavedPlanRunTests {
     func run(_ backends: Backends, saved: SavedPlan) async throws -> RunReport {
         let now = scenario.now
         let setup = RunSetup(configuration: configuration, manifests: manifests,
-                             saved: try SavedPlanRun(plan: saved, source: "catch-up.json", alertBackend: .opsgenie, maxAge: 3600, now: now))
+                             saved: try SavedPlanRun(plan: saved, source: "catch-up.json", alertBackend: .opsgenie, maxAge: .seconds(3600), now: now))
         return try await Reconciler(setup: setup, requests: backends.requests, alerts: backends.alerts).run(.apply, clock: { now })
     }
 

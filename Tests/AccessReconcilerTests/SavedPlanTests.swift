@@ -104,7 +104,7 @@ struct SavedPlanTests {
     func refusals() throws {
         let saved = SavedPlan(Self.plan([Self.create("r1")], at: Self.now), alertBackend: .opsgenie)
         func run(backend: AlertBackendID = .opsgenie, at now: Date) throws -> SavedPlanRun {
-            try SavedPlanRun(plan: saved, source: "p.json", alertBackend: backend, maxAge: 3600, now: now)
+            try SavedPlanRun(plan: saved, source: "p.json", alertBackend: backend, maxAge: .seconds(3600), now: now)
         }
         _ = try run(at: Self.now.addingTimeInterval(3599))
         try saved.checkCluster("prod", source: "p.json")
@@ -114,7 +114,7 @@ struct SavedPlanTests {
         #expect(throws: SavedPlanError.otherBackend(file: "p.json", saved: .opsgenie, configured: .jsm)) {
             try run(backend: .jsm, at: Self.now)
         }
-        #expect(throws: SavedPlanError.tooOld(file: "p.json", age: 3601, maxAge: 3600)) {
+        #expect(throws: SavedPlanError.tooOld(file: "p.json", age: .seconds(3601), maxAge: .seconds(3600))) {
             try run(at: Self.now.addingTimeInterval(3601))
         }
         #expect(throws: SavedPlanError.self) {

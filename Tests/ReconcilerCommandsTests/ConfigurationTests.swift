@@ -63,7 +63,7 @@ struct ConfigurationTests {
         #expect(config.maxChanges == 200)
         #expect(config.autoApproval.reviewer == nil, "the identity's user, set when the job connects")
         #expect(config.autoApproval.roles.map(\.source) == ["editor", "db-*"])
-        #expect(config.autoApproval.maxDuration == 28_800 && config.autoApproval.maxRequestAge == 900)
+        #expect(config.autoApproval.maxDuration == .seconds(28_800) && config.autoApproval.maxRequestAge == .seconds(900))
         #expect(config.autoApproval.automatedReviewers == ["approval-bot", "pagerduty-bot"])
         #expect(config.autoApproval.identity == .emailTrait && config.autoApproval.emailDomain == "example.com")
         #expect(settings.backend == .jsm)
@@ -124,7 +124,7 @@ struct ConfigurationTests {
         ]
         let fromEnvironment = try resolve(environment: environment, file: try fileLayer()).core
         #expect(fromEnvironment.autoApproval.automatedReviewers == ["bot-a", "bot-b"])
-        #expect(fromEnvironment.autoApproval.identity == .emailDomain && fromEnvironment.autoApproval.maxRequestAge == 3600)
+        #expect(fromEnvironment.autoApproval.identity == .emailDomain && fromEnvironment.autoApproval.maxRequestAge == .seconds(3600))
         let fromFlags = try resolve(flags: ["--auto-approve-identity", "user", "--automated-reviewer", "only-bot"], environment: environment).core
         #expect(fromFlags.autoApproval.identity == .user && fromFlags.autoApproval.automatedReviewers == ["only-bot"])
         #expect(fromFlags.autoApproval.automatedAuthors(reviewer: "job") == ["job", "@teleport-access-approval-bot", "only-bot"],

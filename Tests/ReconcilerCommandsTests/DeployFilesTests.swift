@@ -84,7 +84,7 @@ struct DeployFilesTests {
         #expect(mounts.contains { config.hasPrefix(($0["mountPath"] as? String ?? "-") + "/") }, "the --config file is in a mounted folder")
         let deadline = try #require(Self.value(cronJob, "spec", "jobTemplate", "spec", "activeDeadlineSeconds") as? Int)
         let settings = try Self.resolvedConfiguration()
-        #expect(settings.core.timeout < Double(deadline), "the job's own timeout ends it before Kubernetes does")
+        #expect(settings.core.timeout < .seconds(deadline), "the job's own timeout ends it before Kubernetes does")
         #expect(mounts.contains { $0["mountPath"] as? String == "/tmp" }, "the lock file has a writable folder")
         let volumes = try #require(pod["volumes"] as? [[String: Any]])
         #expect(!volumes.contains { $0["hostPath"] != nil }, "no hostPath: the restricted Pod Security Standard refuses it")

@@ -44,5 +44,5 @@ extension Preflight {
     }
 
     /// One Teleport call's deadline: a run shorter than it cannot even list.
-    static let shortestTimeout: TimeInterval = 30
+    static let shortestTimeout: Duration = .seconds(30)
 }

@@ -16,7 +16,7 @@ public struct Preflight: Sendable {
     /// The metrics file the settings name, if any.
     public let metricsFile: String?
     /// The identity's certificate expiring sooner than this is a warning: Machine ID renews it.
-    public static let expiryWarning: TimeInterval = 3600
+    public static let expiryWarning: Duration = .seconds(3600)
 
     public init(configuration: ReconcilerConfiguration, manifests: ManifestSet, teleport: Result<any TeleportPreflight, any Error>,
                 alerts: Result<any AlertServicePreflight, any Error>, alertServiceName: String, lockPath: String, metricsFile: String?) {

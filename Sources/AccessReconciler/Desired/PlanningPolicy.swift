@@ -54,17 +54,17 @@ public struct AutoApprovalPolicy: Sendable {
     /// When not empty, every requested role must match one of these (Teleport issue 37320).
     public var roles: [RoleMatcher]
     /// When set, requests asking for longer access are left to a person (seconds).
-    public var maxDuration: Double?
+    public var maxDuration: Duration?
     /// When set, requests older than this (seconds since they were created) are left to a person,
     /// like Teleport's plugin, which tries approval only when the request arrives.
-    public var maxRequestAge: Double?
+    public var maxRequestAge: Duration?
     /// Who counts as the requester in the on-call lists.
     public var identity: ApprovalIdentity
     /// The domain for `ApprovalIdentity.emailDomain`.
     public var emailDomain: String?
 
     public init(enabled: Bool = true, reviewer: String? = nil, automatedReviewers: [String] = [], countsApprovalBot: Bool = true,
-                roles: [RoleMatcher] = [], maxDuration: Double? = nil, maxRequestAge: Double? = nil,
+                roles: [RoleMatcher] = [], maxDuration: Duration? = nil, maxRequestAge: Duration? = nil,
                 identity: ApprovalIdentity = .user, emailDomain: String? = nil) {
         self.enabled = enabled
         self.reviewer = reviewer

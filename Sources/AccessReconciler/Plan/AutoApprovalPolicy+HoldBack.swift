@@ -34,14 +34,14 @@ extension AutoApprovalPolicy {
                 return "auto-approval is limited to roles \(roles.map(\.source).joined(separator: ", ")) and \(outside.joined(separator: ", ")) is not among them"
             }
         }
-        if let limit = maxRequestAge, now.timeIntervalSince(request.created) > limit {
-            return "it was created \(GoDuration.format(now.timeIntervalSince(request.created))) ago and auto-approval is limited to requests younger than \(GoDuration.format(limit))"
+        if let limit = maxRequestAge, now.duration(since: request.created) > limit {
+            return "it was created \(GoDuration.format(now.duration(since: request.created))) ago and auto-approval is limited to requests younger than \(GoDuration.format(limit))"
         }
         if let limit = maxDuration {
             guard let end = request.maxDuration ?? request.accessExpires else {
                 return "the requested duration is unknown and auto-approval is limited to \(GoDuration.format(limit))"
             }
-            let requested = end.timeIntervalSince(request.created)
+            let requested = end.duration(since: request.created)
             if requested > limit {
                 return "it asks for \(GoDuration.format(requested)) and auto-approval is limited to \(GoDuration.format(limit))"
             }

@@ -116,10 +116,10 @@ public struct SavedPlan: Codable, Sendable, Hashable {
     }
 
     /// Refuses a plan older than `maxAge` at `now` (or made in the future, beyond a minute of skew).
-    public func checkAge(now: Date, maxAge: TimeInterval, source: String) throws {
-        let age = now.timeIntervalSince(generatedAt)
+    public func checkAge(now: Date, maxAge: Duration, source: String) throws {
+        let age = now.duration(since: generatedAt)
         if age > maxAge { throw SavedPlanError.tooOld(file: source, age: age, maxAge: maxAge) }
-        if age < -60 { throw SavedPlanError.fromTheFuture(file: source, generatedAt: generatedAt) }
+        if age < .seconds(-60) { throw SavedPlanError.fromTheFuture(file: source, generatedAt: generatedAt) }
     }
 
     /// Pretty-printed, sorted keys, dates in RFC 3339.
@@ -186,7 +186,7 @@ public enum SavedPlanError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalid(file: String, problem: String)
     case otherCluster(file: String, saved: String, live: String)
     case otherBackend(file: String, saved: AlertBackendID, configured: AlertBackendID)
-    case tooOld(file: String, age: TimeInterval, maxAge: TimeInterval)
+    case tooOld(file: String, age: Duration, maxAge: Duration)
     case fromTheFuture(file: String, generatedAt: Date)
 
     public var description: String {
@@ -200,7 +200,7 @@ public enum SavedPlanError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .otherBackend(file, saved, configured):
             return "\(file): the plan is for alert backend \(saved), but this run uses \(configured); nothing was changed"
         case let .tooOld(file, age, maxAge):
-            return "\(file): the plan was made \(Int(age / 60)) minutes ago, more than --plan-max-age (\(Int(maxAge / 60)) minutes); make a new one with `plan --out`. Nothing was changed"
+            return "\(file): the plan was made \(Int(age.timeInterval / 60)) minutes ago, more than --plan-max-age (\(Int(maxAge.timeInterval / 60)) minutes); make a new one with `plan --out`. Nothing was changed"
         case let .fromTheFuture(file, generatedAt):
             return "\(file): the plan says it was made at \(ISO8601DateFormatter().string(from: generatedAt)), later than now; check the clocks. Nothing was changed"
         }

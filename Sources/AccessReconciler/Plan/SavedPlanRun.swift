@@ -8,7 +8,7 @@ public struct SavedPlanRun: Sendable {
     /// The file, for errors and the report.
     public let source: String
 
-    public init(plan: SavedPlan, source: String, alertBackend: AlertBackendID, maxAge: TimeInterval, now: Date) throws {
+    public init(plan: SavedPlan, source: String, alertBackend: AlertBackendID, maxAge: Duration, now: Date) throws {
         if alertBackend != plan.alertBackend {
             throw SavedPlanError.otherBackend(file: source, saved: plan.alertBackend, configured: alertBackend)
         }

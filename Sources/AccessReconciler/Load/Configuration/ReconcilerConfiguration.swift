@@ -37,12 +37,12 @@ public struct ReconcilerConfiguration: Sendable {
     /// Requests whose writes run at the same time.
     public var maxConcurrentWrites = 16
     /// The whole run's deadline, in seconds: below a CronJob's `activeDeadlineSeconds: 600`.
-    public var timeout: Double = 540
+    public var timeout: Duration = .seconds(540)
     /// The file `apply` locks so that runs on this machine never overlap; nil: one per Teleport
     /// address in the temporary folder.
     public var lockFile: String?
     /// `apply --plan` refuses a saved plan older than this, in seconds.
-    public var planMaxAge: Double = 3600
+    public var planMaxAge: Duration = .seconds(3600)
 
     public init() {}
 

@@ -29,6 +29,16 @@ public enum GoDuration {
         return negative ? -total : total
     }
 
+    /// The duration `text` writes, or nil when it is not one.
+    public static func duration(_ text: String) -> Duration? {
+        seconds(text).map { .seconds($0) }
+    }
+
+    /// Formats a duration compactly (`8h`, `1h30m`, `45s`), to the second.
+    public static func format(_ duration: Duration) -> String {
+        format(duration.timeInterval)
+    }
+
     /// Formats seconds compactly (`8h`, `1h30m`, `45s`) for reports.
     public static func format(_ seconds: Double) -> String {
         var remaining = Int(seconds.rounded())

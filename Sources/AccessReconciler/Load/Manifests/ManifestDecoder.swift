@@ -99,10 +99,10 @@ enum ManifestDecoder {
         conditions.suggestedReviewers = try block.field("suggested_reviewers")?.stringList() ?? []
         if let duration = try block.field("max_duration") {
             let text = try duration.string()
-            guard let seconds = GoDuration.seconds(text), seconds >= 0 else {
+            guard let maxDuration = GoDuration.duration(text), maxDuration >= .zero else {
                 throw duration.invalid("`\(text)` is not a duration (write it like 8h, 30m or 1h30m)")
             }
-            conditions.maxDuration = seconds
+            conditions.maxDuration = maxDuration
         }
         return conditions
     }

@@ -11,11 +11,11 @@ public struct RequestConditions: Sendable, Hashable {
     public var thresholds: [ReviewThreshold]
     public var suggestedReviewers: [String]
     /// Longest access the request may ask for, in seconds.
-    public var maxDuration: Double?
+    public var maxDuration: Duration?
 
     public init(roles: [RoleMatcher] = [], searchAsRoles: [RoleMatcher] = [], claimsToRoles: [ClaimMapping] = [],
                 annotations: [String: [TraitTemplate]] = [:], thresholds: [ReviewThreshold] = [],
-                suggestedReviewers: [String] = [], maxDuration: Double? = nil) {
+                suggestedReviewers: [String] = [], maxDuration: Duration? = nil) {
         self.roles = roles
         self.searchAsRoles = searchAsRoles
         self.claimsToRoles = claimsToRoles

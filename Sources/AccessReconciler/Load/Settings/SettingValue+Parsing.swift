@@ -11,9 +11,9 @@ extension SettingValue {
     }
 
     /// A Go-style duration (`90s`, `15m`, `8h`), above zero.
-    public func duration(example: String) throws -> Double {
-        guard let seconds = GoDuration.seconds(text), seconds > 0 else { throw invalid("expected a duration such as \(example)") }
-        return seconds
+    public func duration(example: String) throws -> Duration {
+        guard let duration = GoDuration.duration(text), duration > .zero else { throw invalid("expected a duration such as \(example)") }
+        return duration
     }
 
     public func count(minimum: Int) throws -> Int {
