@@ -17,7 +17,7 @@ extension Preflight {
         let left = identity.expires.duration(since: now)
         let roles = identity.roles.isEmpty ? "no roles" : "roles \(identity.roles.joined(separator: ", "))"
         lines.append(CheckLine(.teleport, "teleport.identity", .passed,
-                               "identity \(identity.source): user \(identity.user), \(roles); certificate valid until \(ISO8601DateFormatter().string(from: identity.expires)) (\(GoDuration.format(max(.zero, .seconds(left.timeInterval.rounded(.down))))) left)",
+                               "identity \(identity.source): user \(identity.user), \(roles); certificate valid until \(ISO8601DateFormatter().string(from: identity.expires)) (\(GoDuration.format(max(0, left.timeInterval.rounded(.down)))) left)",
                                warning: left < Self.expiryWarning ? "the certificate expires within an hour: make sure Machine ID (tbot) renews it, or issue a new one" : nil))
         let cluster: String
         do {

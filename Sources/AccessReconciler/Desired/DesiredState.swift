@@ -22,21 +22,18 @@ public struct DesiredState: Sendable {
     /// the same user and roles (thousands of requests share few combinations); a fallback to a
     /// request's live annotations is its own.
     public func routes(for requests: [AccessRequest]) -> RequestRoutes {
-        var routes: [(combination: RequestRoutes.Combination, route: RequestRoute)] = []
-        var byCombination: [RequestRoutes.Combination: Int] = [:]
-        var byRequest: [String: Int] = [:]
-        byRequest.reserveCapacity(requests.count)
+        var fromManifests: [RequestRoutes.Combination: RequestRoute] = [:]
+        var fallbacks: [String: (combination: RequestRoutes.Combination, route: RequestRoute)] = [:]
         for request in requests {
             let combination = RequestRoutes.Combination(user: request.user, roles: request.roles)
-            if let known = byCombination[combination] {
-                byRequest[request.id] = known
-                continue
-            }
+            guard fromManifests[combination] == nil else { continue }
             let route = route(for: request)
-            routes.append((combination, route))
-            byRequest[request.id] = routes.count - 1
-            if route.desired.source == .manifests { byCombination[combination] = routes.count - 1 }
+            if route.desired.source == .manifests {
+                fromManifests[combination] = route
+            } else {
+                fallbacks[request.id] = (combination, route)
+            }
         }
-        return RequestRoutes(routes: routes, byRequest: byRequest)
+        return RequestRoutes(fromManifests: fromManifests, fallbacks: fallbacks)
     }
 }
