@@ -6,13 +6,11 @@ import ArgumentParser
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Create and close alerts and approve on-call requests until both sides agree."
+        abstract: "Create and close alerts and approve on-call requests until both sides agree.",
+        discussion: SharedOptions.discussion()
     )
 
     @OptionGroup var options: SharedOptions
-
-    @Option(help: .setting("--max-changes"))
-    var maxChanges: String?
 
     @Option(name: .long, help: ArgumentHelp("""
         Carry out only this saved plan (`plan --out`): each action only if a fresh look still plans it \
@@ -31,8 +29,6 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = options
-        if let maxChanges { options.commandFlags["--max-changes"] = [maxChanges] }
         try await CommandRunner.run(options: options) { context in
             try await CommandRunner.reconcile(.apply, context: &context, detailedExitCode: detailedExitcode, savedPlan: plan)
         }

@@ -10,7 +10,7 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check, with reads only, that the job can do its work against this Teleport and alert service.",
-        discussion: "Exit codes: 0 when nothing failed (? lines do not fail), 1 when a check failed or the settings are invalid."
+        discussion: SharedOptions.discussion("Exit codes: 0 when nothing failed (? lines do not fail), 1 when a check failed or the settings are invalid.")
     )
 
     @OptionGroup var options: SharedOptions

@@ -41,7 +41,9 @@ public enum CommandRunner {
             context = Context(settings: try options.resolveSettings(), runID: runID)
         } catch {
             // The format the settings would have named is not known: take the flag's or the variable's.
-            let format = options.logFormat ?? ProcessInfo.processInfo.environment["ACCESS_RECONCILER_LOG_FORMAT"]
+            let catalog = RunSettings.catalog
+            let format = ((try? options.flagValues).map(catalog.flagLayer) ?? SettingLayer()).values[MonitoringSettings.logFormatKey]?.text
+                ?? catalog.environmentLayer(ProcessInfo.processInfo.environment).values[MonitoringSettings.logFormatKey]?.text
             LogOutput.bootstrap(format: format == "json" ? .json : .text, level: "warning", runID: runID)
             LogOutput.say(.error, "\(error)")
             throw ExitCode(ExitStatus.failure.rawValue)

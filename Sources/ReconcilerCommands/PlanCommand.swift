@@ -6,7 +6,8 @@ import ArgumentParser
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Show the alerts to create or close and the requests to approve, without changing anything."
+        abstract: "Show the alerts to create or close and the requests to approve, without changing anything.",
+        discussion: SharedOptions.discussion()
     )
 
     @OptionGroup var options: SharedOptions

@@ -5,7 +5,8 @@ import ArgumentParser
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check manifests and configuration and print the routing table (no network)."
+        abstract: "Check manifests and configuration and print the routing table (no network).",
+        discussion: SharedOptions.discussion()
     )
 
     @OptionGroup var options: SharedOptions

@@ -19,6 +19,10 @@ public struct MonitoringSettings: Sendable, Hashable {
 
     public typealias Entry = Setting<MonitoringSettings>
 
+    /// The log format's key: the command layer reads it on its own to report a settings error in
+    /// the format asked for.
+    public static let logFormatKey = "log.format"
+
     public static let settings: [Entry] = [
         Entry(.init(key: "log.level", flag: "--log-level", environment: "ACCESS_RECONCILER_LOG_LEVEL", valueName: "LEVEL", default: SettingDeclaration.shown(MonitoringSettings().logLevel),
                     help: "Messages on standard error at this level and above: trace, debug, info, notice, warning, error, critical.")) {
@@ -26,7 +30,7 @@ public struct MonitoringSettings: Sendable, Hashable {
             guard levels.contains($1.text.lowercased()) else { throw $1.invalid("expected one of \(levels.joined(separator: ", "))") }
             $0.logLevel = $1.text.lowercased()
         },
-        Entry(.init(key: "log.format", flag: "--log-format", environment: "ACCESS_RECONCILER_LOG_FORMAT", valueName: "text|json", default: SettingDeclaration.shown(MonitoringSettings().logFormat.rawValue),
+        Entry(.init(key: logFormatKey, flag: "--log-format", environment: "ACCESS_RECONCILER_LOG_FORMAT", valueName: "text|json", default: SettingDeclaration.shown(MonitoringSettings().logFormat.rawValue),
                     help: "`json`: one JSON object per line on standard error, with the run id, the level and fields.")) {
             $0.logFormat = try $1.choice(of: LogFormat.self)
         },

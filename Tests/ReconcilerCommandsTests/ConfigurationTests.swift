@@ -1,4 +1,5 @@
 import AccessReconciler
+import ArgumentParser
 @testable import ReconcilerCommands
 import Foundation
 import JSMClient
@@ -258,7 +259,7 @@ struct ConfigurationTests {
 
 @Suite("One table of settings")
 struct SettingsTableTests {
-    @Test("every declared flag is an option of the commands and reaches its setting; every option is declared")
+    @Test("every declared flag is read by the commands and reaches its setting; keys and variables are unique")
     func flagsMatchDeclarations() async throws {
         let catalog = RunSettings.catalog
         for declaration in catalog.declarations where declaration.flag == nil {
@@ -270,14 +271,7 @@ struct SettingsTableTests {
             try catalog.declarations.compactMap { declaration in
                 guard let flag = declaration.flag else { return nil }
                 let value = Self.sample(declaration.valueName)
-                var given: [String: [String]]
-                if flag == "--max-changes" {
-                    let apply = try ApplyCommand.parse([flag, value])
-                    given = apply.options.commandFlags
-                    given.merge(["--max-changes": [apply.maxChanges ?? ""]]) { $1 }
-                } else {
-                    given = try SharedOptions.parse([flag, value]).flagValues
-                }
+                let given = try ApplyCommand.parse([flag, value]).options.flagValues
                 return (flag, declaration.key, value, catalog.flagLayer(given).values[declaration.key])
             }
         }
@@ -285,14 +279,44 @@ struct SettingsTableTests {
         for (flag, key, value, got) in reached {
             #expect(got == SettingValue(value, source: flag), "\(flag) → \(key)")
         }
-        let properties = Mirror(reflecting: try SharedOptions.parse([])).children.compactMap { $0.label }.filter { $0.hasPrefix("_") }
-        for property in properties {
-            guard let flag = SharedOptions.settingFlag(property: String(property.dropFirst())) else { continue }
-            #expect(catalog.declaration(flag: flag) != nil, "\(property) is the option \(flag), which no setting declares")
-        }
         #expect(Set(catalog.declarations.map(\.key)).count == catalog.declarations.count, "keys are unique")
         let variables = catalog.declarations.compactMap(\.environment)
         #expect(Set(variables).count == variables.count, "variables are unique")
+    }
+
+    @Test("each command's help lists every setting with its variable, file key and default, from the declarations")
+    func helpListsSettings() throws {
+        for help in [PlanCommand.helpMessage(columns: 80), ApplyCommand.helpMessage(columns: 80), CheckCommand.helpMessage(columns: 80),
+                     ValidateCommand.helpMessage(columns: 80)] {
+            // The help's lines, joined, so that a wrapped sentence reads as one.
+            let words = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            for declaration in RunSettings.catalog.declarations {
+                guard let flag = declaration.flag else { continue }
+                #expect(help.contains("\n  \(flag) <\(declaration.valueName.lowercased())>\n"), "\(flag) is listed")
+                #expect(words.contains("File: \(declaration.key)."), "\(declaration.key) is named")
+                if let variable = declaration.environment { #expect(words.contains("Env: \(variable)"), "\(variable) is named") }
+            }
+            #expect(words.contains("Default: 9m."), "the timeout's default")
+            let settingsSection = help.split(separator: "\n").drop { $0 != "SETTINGS:" }.prefix { !$0.hasPrefix("USAGE:") }
+            #expect(settingsSection.count > 100 && settingsSection.allSatisfy { $0.count <= 80 }, "the section fits 80 columns")
+        }
+    }
+
+    @Test("settings' flags are read as options are: --name value, --name=value, a list repeated, the last of a value given twice; anything else is a usage error")
+    func settingFlagsParse() throws {
+        let given = try SharedOptions.parse(["--priority", "P1", "--default-team=ops", "--default-team", "sre", "--priority=P3", "--teleport-cluster=-dev"]).flagValues
+        #expect(given == ["--priority": ["P3"], "--default-team": ["ops", "sre"], "--teleport-cluster": ["-dev"]])
+        for (arguments, message) in [(["--no-such-option", "x"], "Unknown option '--no-such-option'"),
+                                     (["--priority"], "Missing value for '--priority <p1..p5>'"),
+                                     (["--priority", "--format", "json"], "Missing value for '--priority <p1..p5>'"),
+                                     (["--priority", "P1", "stray"], "Unexpected argument 'stray'"),
+                                     (["-x"], "Unknown option '-x'")] {
+            let error = #expect(throws: (any Error).self, "\(arguments)") { try SharedOptions.parse(arguments) }
+            #expect(error.map { SharedOptions.message(for: $0) } == message, "\(arguments)")
+            #expect(error.map { SharedOptions.exitCode(for: $0) } == ExitCode(64), "\(arguments)")
+        }
+        #expect(try ApplyCommand.parse(["--plan", "saved.json", "--plan-max-age", "2h", "--detailed-exitcode"]).options.flagValues
+                == ["--plan-max-age": ["2h"]], "the command's own options are its own")
     }
 
     /// A value each kind of setting takes.
