@@ -38,7 +38,7 @@ extension JSMAlertBackend: AlertServicePreflight {
         let file = configuration.knownEmails.isEmpty
             ? "no jsm.users_file lists addresses (it is not set, or empty)"
             : "jsm.users_file lists \(configuration.knownEmails.count) address(es), not these"
-        return "\(file): add each account id with its address to jsm.users_file (--jsm-users-file), or let the account \(configuration.user) browse users and ask the people to make their address visible"
+        return "\(file): add each account id with its address to jsm.users_file (\(JSMSettings.settings.flag("jsm.users_file"))), or let the account \(configuration.user) browse users and ask the people to make their address visible"
     }
 }
 
@@ -63,7 +63,7 @@ extension JSMAlertBackend {
         if !differing.isEmpty {
             return [CheckLine(.alerting, "alerting.on-call-now", .failed,
                               "JSM answers another on-call list without a date than for now: \(differing.joined(separator: "; ")); the job sends no date, so approvals would rest on the wrong list",
-                              fix: "run check again (a rotation may have changed between the two reads); if it stays, set --auto-approve false and report it to the project")]
+                              fix: "run check again (a rotation may have changed between the two reads); if it stays, set \(ReconcilerSettings.flag("auto_approval.enabled")) false and report it to the project")]
         }
         if !failures.isEmpty {
             return [CheckLine(.alerting, "alerting.on-call-now", .undecided, "could not compare the on-call lists with and without a date: \(failures.joined(separator: "; "))",

@@ -76,11 +76,11 @@ public struct JSMSettings: Sendable {
     }
 
     /// How a user gives the JSM setting `key`, for messages.
-    static func howToSet(_ key: String) -> String { settings.first { $0.key == key }?.declaration.howToSet ?? key }
+    static func howToSet(_ key: String) -> String { settings.howToSet(key) }
 
     public static let refusedFileKeys = [
         RefusedFileKey(key: "jsm.api_token",
-                       message: "an API token does not belong in the configuration file; put it in the file named by api_token_file or in JSM_API_TOKEN"),
+                       message: "an API token does not belong in the configuration file; put it in the file named by api_token_file or in \(settings.variable("jsm.api_token"))"),
     ]
 
     /// The client's configuration: reads the token and the users file, and asks the site for its
@@ -94,7 +94,7 @@ public struct JSMSettings: Sendable {
         } else if let siteURL {
             cloud = try await Self.cloudID(site: siteURL)
         } else {
-            throw ConfigurationError.missing("the JSM site: set --jsm-site-url (or --jsm-cloud-id)")
+            throw ConfigurationError.missing("the JSM site: set \(Self.settings.flag("jsm.site_url")) (or \(Self.settings.flag("jsm.cloud_id")))")
         }
         var configuration = JSMConfiguration(apiURL: apiURL, cloudID: cloud, siteURL: siteURL, user: user, apiToken: token)
         if let usersFile { configuration.knownEmails = try JSMUsersFile.read(path: usersFile) }
@@ -108,7 +108,7 @@ public struct JSMSettings: Sendable {
     /// The API token, from the environment or the token file; never logged.
     public func resolveAPIToken() throws -> Secret {
         if let apiToken { return apiToken }
-        guard let apiTokenFile else { throw ConfigurationError.missing("the JSM API token: set JSM_API_TOKEN or --jsm-api-token-file") }
+        guard let apiTokenFile else { throw ConfigurationError.missing("the JSM API token: set \(Self.settings.variable("jsm.api_token")) or \(Self.settings.flag("jsm.api_token_file"))") }
         return try Secret.read(file: apiTokenFile, what: "JSM API token")
     }
 

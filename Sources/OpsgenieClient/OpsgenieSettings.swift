@@ -59,7 +59,7 @@ public struct OpsgenieSettings: Sendable {
 
     public static let refusedFileKeys = [
         RefusedFileKey(key: "opsgenie.api_key",
-                       message: "an API key does not belong in the configuration file; put it in the file named by api_key_file or in OPSGENIE_API_KEY"),
+                       message: "an API key does not belong in the configuration file; put it in the file named by api_key_file or in \(settings.variable("opsgenie.api_key"))"),
     ]
 
     /// The client's configuration; reads the key file.
@@ -76,7 +76,7 @@ public struct OpsgenieSettings: Sendable {
     public func resolveAPIKey() throws -> Secret {
         if let apiKey { return apiKey }
         guard let apiKeyFile else {
-            throw ConfigurationError.missing("the Opsgenie API key: set OPSGENIE_API_KEY or --opsgenie-api-key-file")
+            throw ConfigurationError.missing("the Opsgenie API key: set \(Self.settings.variable("opsgenie.api_key")) or \(Self.settings.flag("opsgenie.api_key_file"))")
         }
         return try Secret.read(file: apiKeyFile, what: "Opsgenie API key")
     }

@@ -1,6 +1,7 @@
 import AccessReconciler
 import ArgumentParser
 import Foundation
+import ReconcilerMonitoring
 import TeleportClient
 
 /// `check`: a read-only preflight against the configured Teleport and alert service. It prints a
@@ -33,7 +34,7 @@ struct CheckCommand: AsyncParsableCommand {
                 configuration: configuration, manifests: manifests, teleport: teleport.map { $0 as any TeleportPreflight }, alerts: alerts,
                 alertServiceName: settings.backend.serviceName,
                 lockPath: try configuration.lockFile ?? RunLock.defaultPath(teleportAddress: configuration.teleportAddress),
-                metricsFile: settings.monitoring.metricsFile)
+                metricsFile: settings.monitoring.metricsFile, metricsFileSetting: MonitoringSettings.settings.flag("metrics.file"))
             let report = await preflight.run(runID: context.runID)
             if case let .success(client) = teleport { await client.close(grace: .seconds(2)) }
             switch configuration.format {

@@ -38,7 +38,7 @@ final class RunGuardian: @unchecked Sendable {
         let deadline = Task { [stop, timeout] in
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
-            stop.request("the run's deadline (--timeout \(GoDuration.format(timeout))) passed")
+            stop.request("the run's deadline (\(ReconcilerSettings.flag("timeout")) \(GoDuration.format(timeout))) passed")
             await self.end(cut: cut, exitCode: 1)
         }
         tasks.withLock { $0.append(deadline) }

@@ -80,7 +80,7 @@ public struct RunSettings: Sendable {
         }
         for (key, url) in urls {
             guard let url, url.scheme?.lowercased() == "http", !isLoopback(url.host ?? "") else { continue }
-            let problem = "\(url.absoluteString) is plain HTTP to an address that is not loopback, and the credential would cross the network unencrypted; use https://, or set alerting.allow_plain_http (ACCESS_RECONCILER_ALLOW_PLAIN_HTTP) to allow it"
+            let problem = "\(url.absoluteString) is plain HTTP to an address that is not loopback, and the credential would cross the network unencrypted; use https://, or set alerting.allow_plain_http (\(ReconcilerSettings.variable("alerting.allow_plain_http"))) to allow it"
             throw layers.value(key)?.invalid(problem) ?? ConfigurationError.invalid(source: key, problem: problem)
         }
     }

@@ -5,7 +5,7 @@ public enum ReconcileError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .tooManyChanges(planned, limit):
-            return "the plan has \(planned) writes, more than --max-changes \(limit); nothing was changed. Review it with `access-reconciler plan` and raise the limit to go ahead"
+            return "the plan has \(planned) writes, more than \(ReconcilerSettings.flag("max_changes")) \(limit); nothing was changed. Review it with `access-reconciler plan` and raise the limit to go ahead"
         }
     }
 }

@@ -15,11 +15,15 @@ public struct Preflight: Sendable {
     public let lockPath: String
     /// The metrics file the settings name, if any.
     public let metricsFile: String?
+    /// How the metrics file is set (its flag), for the fix: the setting is the monitoring
+    /// module's, which builds on this one.
+    public let metricsFileSetting: String
     /// The identity's certificate expiring sooner than this is a warning: Machine ID renews it.
     public static let expiryWarning: Duration = .seconds(3600)
 
     public init(configuration: ReconcilerConfiguration, manifests: ManifestSet, teleport: Result<any TeleportPreflight, any Error>,
-                alerts: Result<any AlertServicePreflight, any Error>, alertServiceName: String, lockPath: String, metricsFile: String?) {
+                alerts: Result<any AlertServicePreflight, any Error>, alertServiceName: String, lockPath: String, metricsFile: String?,
+                metricsFileSetting: String) {
         self.configuration = configuration
         self.manifests = manifests
         self.teleport = teleport
@@ -27,6 +31,7 @@ public struct Preflight: Sendable {
         self.alertServiceName = alertServiceName
         self.lockPath = lockPath
         self.metricsFile = metricsFile
+        self.metricsFileSetting = metricsFileSetting
     }
 
     public func run(now: Date = Date(), runID: String = "check") async -> CheckReport {

@@ -200,7 +200,7 @@ public enum SavedPlanError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .otherBackend(file, saved, configured):
             return "\(file): the plan is for alert backend \(saved), but this run uses \(configured); nothing was changed"
         case let .tooOld(file, age, maxAge):
-            return "\(file): the plan was made \(Int(age.timeInterval / 60)) minutes ago, more than --plan-max-age (\(Int(maxAge.timeInterval / 60)) minutes); make a new one with `plan --out`. Nothing was changed"
+            return "\(file): the plan was made \(Int(age.timeInterval / 60)) minutes ago, more than \(ReconcilerSettings.flag("plan_max_age")) (\(Int(maxAge.timeInterval / 60)) minutes); make a new one with `plan --out`. Nothing was changed"
         case let .fromTheFuture(file, generatedAt):
             return "\(file): the plan says it was made at \(ISO8601DateFormatter().string(from: generatedAt)), later than now; check the clocks. Nothing was changed"
         }

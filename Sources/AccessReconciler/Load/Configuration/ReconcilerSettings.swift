@@ -4,10 +4,17 @@ public enum ReconcilerSettings {
     /// The configuration before any setting: the defaults the table shows are read from it.
     static let defaults = ReconcilerConfiguration()
 
+    /// Every core setting, in the table's order.
+    static var all: [Entry] { general + teleport + alerting + autoApproval + run }
+
     /// How a user gives the core setting `key`, for messages (`--lock-file or ACCESS_RECONCILER_LOCK_FILE`).
-    public static func howToSet(_ key: String) -> String {
-        (general + teleport + alerting + autoApproval + run).first { $0.key == key }?.declaration.howToSet ?? key
-    }
+    public static func howToSet(_ key: String) -> String { all.howToSet(key) }
+
+    /// The core setting `key`'s flag (`--lock-file`), for messages.
+    public static func flag(_ key: String) -> String { all.flag(key) }
+
+    /// The core setting `key`'s variable, for messages.
+    public static func variable(_ key: String) -> String { all.variable(key) }
 
     public typealias Entry = Setting<ReconcilerConfiguration>
 
@@ -161,7 +168,7 @@ public enum ReconcilerSettings {
         let configuration = try layers.resolve(settings, into: ReconcilerConfiguration())
         if configuration.autoApproval.identity == .emailDomain && (configuration.autoApproval.emailDomain ?? "").isEmpty,
            let identity = layers.value("auto_approval.identity") {
-            throw identity.invalid("email_domain needs auto_approval.email_domain (ACCESS_RECONCILER_EMAIL_DOMAIN)")
+            throw identity.invalid("email_domain needs auto_approval.email_domain (\(variable("auto_approval.email_domain")))")
         }
         return configuration
     }

@@ -36,3 +36,32 @@ public struct SettingValue: Sendable, Equatable {
         .invalid(source: source, problem: problem)
     }
 }
+
+extension Array {
+    /// How a user gives the setting `key` of these, for messages: its flag, or its variable when it
+    /// has no flag.
+    public func flag<Target>(_ key: String) -> String where Element == Setting<Target> {
+        guard let declaration = declared(key) else { return key }
+        return declaration.flag ?? declaration.environment ?? key
+    }
+
+    /// The variable of the setting `key` of these.
+    public func variable<Target>(_ key: String) -> String where Element == Setting<Target> {
+        declared(key).flatMap(\.environment) ?? key
+    }
+
+    /// Its flag and variable (`--teleport-addr or TELEPORT_ADDR`).
+    public func howToSet<Target>(_ key: String) -> String where Element == Setting<Target> {
+        declared(key)?.howToSet ?? key
+    }
+
+    /// The declaration of `key`. A key none declares stops a debug build (the tests that produce
+    /// each message), and a release build names the key itself.
+    private func declared<Target>(_ key: String) -> SettingDeclaration? where Element == Setting<Target> {
+        guard let setting = first(where: { $0.key == key }) else {
+            assertionFailure("no setting is declared with the key \(key)")
+            return nil
+        }
+        return setting.declaration
+    }
+}
