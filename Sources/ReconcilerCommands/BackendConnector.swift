@@ -11,7 +11,7 @@ enum BackendConnector {
     /// The clients for `setup`'s run; the job's Teleport user becomes the setup's reviewer.
     static func connect(_ settings: RunSettings, into setup: inout RunSetup) async throws
         -> (backends: Backends, close: @Sendable (Duration) async -> Void) {
-        let teleportConfiguration = try teleportConfiguration(settings.core)
+        let teleportConfiguration = try settings.teleport.configuration()
         let alerts = try await alertBackend(settings)
         let teleport = try TeleportAccessRequests(configuration: teleportConfiguration)
         // Teleport records the caller as a review's author and refuses any other name.
@@ -25,19 +25,5 @@ enum BackendConnector {
         case .opsgenie: return OpsgenieAlertBackend(configuration: try settings.opsgenie.configuration())
         case .jsm: return JSMAlertBackend(configuration: try await settings.jsm.configuration())
         }
-    }
-
-    /// Teleport's address, identity file, route and cluster from the settings.
-    static func teleportConfiguration(_ configuration: ReconcilerConfiguration) throws -> TeleportClientConfiguration {
-        guard let address = configuration.teleportAddress else {
-            throw ConfigurationError.missing("the Teleport address: set \(ReconcilerSettings.howToSet("teleport.addr"))")
-        }
-        guard let identityFile = configuration.teleportIdentityFile else {
-            throw ConfigurationError.missing("the Teleport identity file: set \(ReconcilerSettings.howToSet("teleport.identity_file"))")
-        }
-        var teleportConfiguration = TeleportClientConfiguration(address: address, identityFile: identityFile)
-        teleportConfiguration.route = configuration.teleportRoute
-        teleportConfiguration.clusterName = configuration.teleportCluster
-        return teleportConfiguration
     }
 }

@@ -1,7 +1,6 @@
 import AccessReconciler
 import ArgumentParser
 import Foundation
-import ReconcilerMonitoring
 import TeleportClient
 
 /// `check`: a read-only preflight against the configured Teleport and alert service. It prints a
@@ -22,7 +21,7 @@ struct CheckCommand: AsyncParsableCommand {
             let configuration = settings.core
             let manifests = try RunSetup.load(configuration, alertBackend: settings.backend).manifests
             let teleport: Result<TeleportAccessRequests, any Error> = Result {
-                try TeleportAccessRequests(configuration: try BackendConnector.teleportConfiguration(configuration))
+                try TeleportAccessRequests(configuration: try settings.teleport.configuration())
             }
             let alerts: Result<any AlertServicePreflight, any Error>
             do {
@@ -33,8 +32,8 @@ struct CheckCommand: AsyncParsableCommand {
             let preflight = Preflight(
                 configuration: configuration, manifests: manifests, teleport: teleport.map { $0 as any TeleportPreflight }, alerts: alerts,
                 alertServiceName: settings.backend.serviceName,
-                lockPath: try configuration.lockFile ?? RunLock.defaultPath(teleportAddress: configuration.teleportAddress),
-                metricsFile: settings.monitoring.metricsFile, metricsFileSetting: MonitoringSettings.settings.flag("metrics.file"))
+                lockPath: try configuration.lockFile ?? RunLock.defaultPath(teleportAddress: settings.teleport.address),
+                metricsFile: settings.monitoring.metricsFile, settings: RunSettings.catalog)
             let report = await preflight.run(runID: context.runID)
             if case let .success(client) = teleport { await client.close(grace: .seconds(2)) }
             switch configuration.format {

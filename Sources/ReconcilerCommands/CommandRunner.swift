@@ -73,7 +73,7 @@ public enum CommandRunner {
         guard monitoring.metricsFile != nil || monitoring.pushgatewayURL != nil else { return }
         let file = monitoring.metricsFile.map(MetricsFile.init(path:))
         let earlier: (lastSuccess: Date?, cluster: String?) = file?.readBack() ?? (nil, nil)
-        let cluster = ending.report?.finalPlan.cluster ?? settings.core.teleportCluster ?? earlier.cluster ?? "unknown"
+        let cluster = ending.report?.finalPlan.cluster ?? settings.teleport.cluster ?? earlier.cluster ?? "unknown"
         let text = RunMetrics(.init(cluster: cluster, startedAt: started, finishedAt: Date(), exitCode: ending.exitCode, report: ending.report,
                                     previousSuccess: earlier.lastSuccess, version: BuildInfo.version, commit: BuildInfo.commit)).text()
         if let file {
@@ -131,12 +131,12 @@ public enum CommandRunner {
         // Manifests and a saved plan are read and checked before anything is connected or locked.
         let setup = try RunSetup.load(context.settings.core, alertBackend: backend, savedPlan: savedPlan)
         let lock = mode == .apply
-            ? try RunLock(path: context.settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: context.settings.core.teleportAddress),
+            ? try RunLock(path: context.settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: context.settings.teleport.address),
                           runID: context.runID)
             : nil
         let stop = RunStop()
         let guardian = RunGuardian(stop: stop, timeout: context.settings.core.timeout,
-                                   teleportAddress: context.settings.core.teleportAddress ?? "")
+                                   teleportAddress: context.settings.teleport.address ?? "")
         // Connecting and the run are one task, which the guardian cuts at the deadline or on SIGTERM.
         let work = Task { [settings = context.settings] () async throws -> RunReport in
             do {

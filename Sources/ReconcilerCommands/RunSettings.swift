@@ -3,12 +3,14 @@ import Foundation
 import JSMClient
 import OpsgenieClient
 import ReconcilerMonitoring
+import TeleportClient
 
 /// Every setting of one run, from the modules that own them: the core's, the choice of alert
 /// backend, and each backend's own. The catalog they make is the one list that the flags, the
 /// environment, the configuration file and the README's table are read from.
 public struct RunSettings: Sendable {
     var core = ReconcilerConfiguration()
+    var teleport = TeleportSettings()
     var backend = AlertBackendID.opsgenie
     var opsgenie = OpsgenieSettings()
     var jsm = JSMSettings()
@@ -27,7 +29,8 @@ public struct RunSettings: Sendable {
         + ReconcilerSettings.autoApproval + ReconcilerSettings.run
 
     public static let catalog = SettingsCatalog(
-        declarations: ReconcilerSettings.general.map(\.declaration) + ReconcilerSettings.teleport.map(\.declaration)
+        declarations: ReconcilerSettings.general.map(\.declaration) + TeleportSettings.settings.map(\.declaration)
+            + ReconcilerSettings.teleport.map(\.declaration)
             + [backendSetting.declaration] + ReconcilerSettings.alerting.map(\.declaration)
             + ReconcilerSettings.autoApproval.map(\.declaration) + ReconcilerSettings.run.map(\.declaration)
             + MonitoringSettings.settings.map(\.declaration)
@@ -52,6 +55,7 @@ public struct RunSettings: Sendable {
     static func check(_ layer: SettingLayer) throws {
         let layers = SettingLayers(flags: layer)
         _ = try layers.resolve(coreSettings, into: ReconcilerConfiguration())
+        _ = try layers.resolve(TeleportSettings.settings, into: TeleportSettings())
         _ = try layers.resolve([backendSetting], into: AlertBackendID.opsgenie)
         _ = try layers.resolve(OpsgenieSettings.settings, into: OpsgenieSettings())
         _ = try layers.resolve(JSMSettings.settings, into: JSMSettings())
@@ -61,6 +65,7 @@ public struct RunSettings: Sendable {
     static func resolve(_ layers: SettingLayers) throws -> RunSettings {
         var settings = RunSettings()
         settings.core = try ReconcilerSettings.resolve(layers, settings: coreSettings)
+        settings.teleport = try layers.resolve(TeleportSettings.settings, into: settings.teleport)
         settings.backend = try layers.resolve([backendSetting], into: settings.backend)
         settings.opsgenie = try layers.resolve(OpsgenieSettings.settings, into: settings.opsgenie)
         settings.jsm = try layers.resolve(JSMSettings.settings, into: settings.jsm)

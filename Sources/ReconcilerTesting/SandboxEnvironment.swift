@@ -131,12 +131,10 @@ public final class SandboxEnvironment: Sendable {
         self.scenario = scenario
     }
 
-    /// The job's settings for this environment: the fake Teleport's address and the identity.
+    /// The job's settings for this environment: the job's user as the reviewer. (The clients
+    /// reach the fakes from `clients()`.)
     public func configuration(base: ReconcilerConfiguration = ReconcilerConfiguration()) -> ReconcilerConfiguration {
         var configuration = base
-        configuration.teleportAddress = teleport.address
-        configuration.teleportIdentityFile = identityFile
-        configuration.teleportRoute = .auth
         if configuration.autoApproval.reviewer == nil { configuration.autoApproval.reviewer = Self.jobUser }
         return configuration
     }

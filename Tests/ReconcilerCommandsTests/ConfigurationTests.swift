@@ -57,7 +57,7 @@ struct ConfigurationTests {
         let settings = try resolve(file: try fileLayer())
         let config = settings.core
         #expect(config.manifestsPath.hasSuffix("/roles") && config.manifestsPath.hasPrefix("/"))
-        #expect(config.teleportIdentityFile?.hasSuffix("/identity") == true)
+        #expect(settings.teleport.identityFile?.hasSuffix("/identity") == true)
         #expect(config.format == .json)
         #expect(config.priority == .p2)
         #expect(config.defaultSchedules == ["file-schedule"] && config.defaultTeams == ["file-team"])
@@ -153,7 +153,7 @@ struct ConfigurationTests {
         let settings = try resolve(flags: ["--priority", "p1"], environment: environment, file: try fileLayer())
         #expect(settings.core.priority == .p1, "flag beats environment and file")
         #expect(settings.core.defaultSchedules == ["env-a", "env-b"], "environment beats file")
-        #expect(settings.core.teleportAddress == "env:3025")
+        #expect(settings.teleport.address == "env:3025")
         #expect(settings.backend == .opsgenie)
         #expect(settings.core.defaultTeams == ["file-team"], "file beats default")
         #expect(settings.opsgenie.apiKey == nil, "an empty variable counts as unset")

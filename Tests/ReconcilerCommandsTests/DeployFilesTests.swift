@@ -103,14 +103,14 @@ struct DeployFilesTests {
     @Test("the configuration in the ConfigMap uses only keys the job knows, and names files in the mounted folders")
     func configuration() throws {
         let settings = try Self.resolvedConfiguration()
-        #expect(settings.core.teleportIdentityFile == "/var/run/teleport/identity")
+        #expect(settings.teleport.identityFile == "/var/run/teleport/identity")
         #expect(settings.opsgenie.apiKeyFile == "/var/run/secrets/opsgenie/api-key")
         #expect(settings.monitoring.logFormat == .json)
         #expect(settings.monitoring.pushgatewayURL != nil, "a CronJob's metrics go to a Pushgateway")
         let cronJob = try Self.kubernetes("CronJob", "access-reconciler")
         let mounts = try #require(Self.value(cronJob, "spec", "jobTemplate", "spec", "template", "spec", "containers", "0", "volumeMounts") as? [[String: Any]])
         let paths = mounts.compactMap { $0["mountPath"] as? String }
-        for file in [settings.core.teleportIdentityFile ?? "", settings.opsgenie.apiKeyFile ?? "", settings.core.lockFile ?? ""] {
+        for file in [settings.teleport.identityFile ?? "", settings.opsgenie.apiKeyFile ?? "", settings.core.lockFile ?? ""] {
             #expect(paths.contains { file.hasPrefix($0 + "/") }, "\(file) is in a mounted folder")
         }
     }

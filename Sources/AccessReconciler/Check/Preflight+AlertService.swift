@@ -24,7 +24,7 @@ extension Preflight {
         case let .invalid(reason):
             lines.append(CheckLine(.alerting, "alerting.credentials", .passed, "the credentials are accepted"))
             lines.append(CheckLine(.alerting, "alerting.listing-query", .failed, "the job's listing query is refused: \(reason)",
-                                   fix: "check \(ReconcilerSettings.flag("alerting.owner_tag")): it must be a plain tag the service can search for"))
+                                   fix: "check \(settings.flag("alerting.owner_tag")): it must be a plain tag the service can search for"))
         case let .failed(reason):
             lines.append(CheckLine(.alerting, "alerting.credentials", .failed, "\(alerts.serviceName) did not answer the listing: \(reason)",
                                    fix: "check the service's URL, and that this machine reaches it"))
@@ -49,7 +49,7 @@ extension Preflight {
         let responders = routedBy.keys.sorted { "\($0)" < "\($1)" }
         guard !responders.isEmpty else {
             return CheckLine(.alerting, "alerting.responders", .failed, "no schedule or team is named by the manifests or the defaults: alerts would reach nobody",
-                             fix: "annotate the roles (teleport.dev/notify-services, teleport.dev/teams) or set \(ReconcilerSettings.flag("alerting.default_schedules"))")
+                             fix: "annotate the roles (teleport.dev/notify-services, teleport.dev/teams) or set \(settings.flag("alerting.default_schedules"))")
         }
         let missing: [Responder: String]
         do {

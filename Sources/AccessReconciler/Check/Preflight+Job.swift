@@ -10,7 +10,7 @@ extension Preflight {
             lines.append(CheckLine(.job, "job.lock", .passed, "the run lock \(lockPath) can be taken"))
         } catch {
             lines.append(CheckLine(.job, "job.lock", .failed, "the run lock cannot be taken: \(error)",
-                                   fix: "wait for the other run, or set \(ReconcilerSettings.flag("lock_file")) to a folder this user may write"))
+                                   fix: "wait for the other run, or set \(settings.flag("lock_file")) to a folder this user may write"))
         }
         if let metricsFile {
             let folder = (metricsFile as NSString).deletingLastPathComponent
@@ -21,14 +21,14 @@ extension Preflight {
                 lines.append(CheckLine(.job, "job.metrics-file", .passed, "the metrics file's folder \(directory) is writable"))
             } else {
                 lines.append(CheckLine(.job, "job.metrics-file", .failed, "the metrics file's folder \(directory) is missing or not writable",
-                                       fix: "create it, or point \(metricsFileSetting) at a folder this user may write (node_exporter's textfile directory)"))
+                                       fix: "create it, or point \(settings.flag("metrics.file")) at a folder this user may write (node_exporter's textfile directory)"))
             }
         }
         let timeout = configuration.timeout
         if timeout < Self.shortestTimeout {
             lines.append(CheckLine(.job, "job.deadline", .failed,
                                    "timeout \(GoDuration.format(timeout)) is shorter than one Teleport call may take (\(GoDuration.format(Self.shortestTimeout)))",
-                                   fix: "raise \(ReconcilerSettings.flag("timeout")), keeping it below the scheduler's own deadline (a CronJob's activeDeadlineSeconds)"))
+                                   fix: "raise \(settings.flag("timeout")), keeping it below the scheduler's own deadline (a CronJob's activeDeadlineSeconds)"))
         } else {
             lines.append(CheckLine(.job, "job.deadline", .passed,
                                    "timeout \(GoDuration.format(timeout)): the run stops writing and reports by then; keep it below the scheduler's own deadline (a CronJob's activeDeadlineSeconds)"))
@@ -36,7 +36,7 @@ extension Preflight {
         if configuration.planMaxAge < timeout {
             lines.append(CheckLine(.job, "job.saved-plan", .failed,
                                    "plan_max_age \(GoDuration.format(configuration.planMaxAge)) is shorter than timeout \(GoDuration.format(timeout)): a plan saved at the end of a long `plan --out` can be too old for `apply --plan` before anyone reviews it",
-                                   fix: "raise \(ReconcilerSettings.flag("plan_max_age")) (default \(GoDuration.format(ReconcilerSettings.defaults.planMaxAge))) above \(ReconcilerSettings.flag("timeout"))"))
+                                   fix: "raise \(settings.flag("plan_max_age")) (default \(GoDuration.format(ReconcilerSettings.defaults.planMaxAge))) above \(settings.flag("timeout"))"))
         } else {
             lines.append(CheckLine(.job, "job.saved-plan", .passed, "apply --plan accepts plans saved within \(GoDuration.format(configuration.planMaxAge))"))
         }

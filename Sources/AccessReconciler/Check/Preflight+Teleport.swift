@@ -9,7 +9,7 @@ extension Preflight {
             teleport = try self.teleport.get()
         } catch {
             return ([CheckLine(.teleport, "teleport.identity", .failed, "Teleport identity and address: \(error)",
-                               fix: "set \(ReconcilerSettings.flag("teleport.addr")) and \(ReconcilerSettings.flag("teleport.identity_file")) to the cluster's address and a current identity file (tctl auth sign, or Machine ID)")]
+                               fix: "set \(settings.flag("teleport.addr")) and \(settings.flag("teleport.identity_file")) to the cluster's address and a current identity file (tctl auth sign, or Machine ID)")]
                     + notChecked(["teleport.connection"] + Self.teleportCallChecks, "the Teleport client could not be set up"), nil)
         }
         var lines: [CheckLine] = []
@@ -27,7 +27,7 @@ extension Preflight {
                                    "connected to \(teleport.route): cluster \(info.cluster), Teleport \(info.version) (supported)"))
         } catch {
             lines.append(CheckLine(.teleport, "teleport.connection", .failed, "connect to \(teleport.route): \(error)",
-                                   fix: "check the address and \(ReconcilerSettings.flag("teleport.route")) (3025: the Auth Service; 443 or 3080: a Proxy with TLS routing), and that the identity file is from this cluster"))
+                                   fix: "check the address and \(settings.flag("teleport.route")) (3025: the Auth Service; 443 or 3080: a Proxy with TLS routing), and that the identity file is from this cluster"))
             return (lines + notChecked(Self.teleportCallChecks, "Teleport could not be reached"), nil)
         }
         lines.append(Self.probeLine(.teleport, "teleport.list-requests", await teleport.probeRequestListing(),

@@ -15,15 +15,14 @@ public struct Preflight: Sendable {
     public let lockPath: String
     /// The metrics file the settings name, if any.
     public let metricsFile: String?
-    /// How the metrics file is set (its flag), for the fix: the setting is the monitoring
-    /// module's, which builds on this one.
-    public let metricsFileSetting: String
+    /// Every setting of the job, so that a fix names the flag to set, whichever module declares it.
+    public let settings: SettingsCatalog
     /// The identity's certificate expiring sooner than this is a warning: Machine ID renews it.
     public static let expiryWarning: Duration = .seconds(3600)
 
     public init(configuration: ReconcilerConfiguration, manifests: ManifestSet, teleport: Result<any TeleportPreflight, any Error>,
                 alerts: Result<any AlertServicePreflight, any Error>, alertServiceName: String, lockPath: String, metricsFile: String?,
-                metricsFileSetting: String) {
+                settings: SettingsCatalog) {
         self.configuration = configuration
         self.manifests = manifests
         self.teleport = teleport
@@ -31,7 +30,7 @@ public struct Preflight: Sendable {
         self.alertServiceName = alertServiceName
         self.lockPath = lockPath
         self.metricsFile = metricsFile
-        self.metricsFileSetting = metricsFileSetting
+        self.settings = settings
     }
 
     public func run(now: Date = Date(), runID: String = "check") async -> CheckReport {

@@ -7,16 +7,8 @@ public struct ReconcilerConfiguration: Sendable {
     public var manifestsPath: String = "./manifests"
     public var format: ReportFormat = .text
 
-    /// Teleport Auth Service or Proxy address (`host:port`).
-    public var teleportAddress: String?
-    /// Identity file from `tctl auth sign --format=file` or Machine ID.
-    public var teleportIdentityFile: String?
     /// Teleport's web address, for links in alerts.
     public var webProxyURL: URL?
-    /// `auto` (port 3025 is the Auth Service, any other a Proxy), `auth` or `proxy`.
-    public var teleportRoute = TeleportRoute.automatic
-    /// The cluster a Proxy routes to; by default the one that issued the identity.
-    public var teleportCluster: String?
 
     /// Schedules and teams notified when a request's annotations name none.
     public var defaultSchedules: [String] = []

@@ -29,23 +29,9 @@ public enum ReconcilerSettings {
         },
     ]
 
+    /// Teleport's web address, for the links in alerts. How the job reaches Teleport is the
+    /// Teleport client's to declare.
     public static let teleport: [Entry] = [
-        Entry(.init(key: "teleport.addr", flag: "--teleport-addr", environment: "TELEPORT_ADDR", valueName: "HOST:PORT",
-                    help: "Teleport Auth Service or Proxy address.")) {
-            $0.teleportAddress = try $1.nonEmpty("host:port")
-        },
-        Entry(.init(key: "teleport.identity_file", flag: "--teleport-identity", environment: "TELEPORT_IDENTITY_FILE", shape: .path,
-                    valueName: "FILE", help: "Identity file from `tctl auth sign --format=file` or Machine ID.")) {
-            $0.teleportIdentityFile = try $1.nonEmpty("a file path")
-        },
-        Entry(.init(key: "teleport.route", flag: "--teleport-route", environment: "TELEPORT_ROUTE", valueName: "auto|auth|proxy",
-                    default: SettingDeclaration.shown(defaults.teleportRoute.rawValue), help: "How to reach the Auth Service: `auto` takes port 3025 for the Auth Service and any other for a Proxy with TLS routing.")) {
-            $0.teleportRoute = try $1.choice(of: TeleportRoute.self)
-        },
-        Entry(.init(key: "teleport.cluster", flag: "--teleport-cluster", environment: "TELEPORT_CLUSTER", valueName: "NAME",
-                    default: "the identity's cluster", help: "The cluster a Proxy routes to.")) {
-            $0.teleportCluster = try $1.nonEmpty("a cluster name")
-        },
         Entry(.init(key: "teleport.web_proxy_url", flag: "--teleport-web-proxy-url", environment: "TELEPORT_WEB_PROXY_URL", valueName: "URL",
                     default: "no link in alerts", help: "Teleport's web address, for the link to the request in each alert.")) {
             $0.webProxyURL = try $1.url()

@@ -20,6 +20,16 @@ public struct SettingsCatalog: Sendable {
 
     public func declaration(flag: String) -> SettingDeclaration? { declarations.first { $0.flag == flag } }
 
+    /// How a user gives the setting `key`, for messages: its flag, or its variable when it has
+    /// none. A key none declares stops a debug build, and a release build names the key itself.
+    public func flag(_ key: String) -> String {
+        guard let declaration = declaration(key) else {
+            assertionFailure("no setting is declared with the key \(key)")
+            return key
+        }
+        return declaration.flag ?? declaration.environment ?? key
+    }
+
     // MARK: Flags
 
     /// The flag layer from what the command line gave, by flag (`--priority` → texts). Empty lists
