@@ -1,3 +1,8 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// A failed call to an HTTP API: what was attempted, what the service answered. Never contains a
 /// credential.
 public struct APIError: Error, Sendable, CustomStringConvertible {
@@ -63,5 +68,20 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var isRetryableWithoutDoubt: Bool {
         if case let .status(status) = kind { return status == 429 || (status >= 500 && status != 501) }
         return false
+    }
+}
+
+extension APIError {
+    /// A connection failure in words (`the request timed out`, `cannot connect to Opsgenie`).
+    public static func describeTransport(_ error: Error, service: String) -> String {
+        if let urlError = error as? URLError {
+            switch urlError.code {
+            case .timedOut: return "the request timed out"
+            case .cannotConnectToHost, .cannotFindHost: return "cannot connect to \(service)"
+            case .networkConnectionLost: return "the connection was lost"
+            default: return "network error \(urlError.code.rawValue)"
+            }
+        }
+        return "\(error)"
     }
 }

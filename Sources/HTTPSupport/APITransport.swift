@@ -8,13 +8,16 @@ import Logging
 /// other host), an adaptive pace per rate-limit bucket (`AdaptiveRateLimiter`), a bound on requests in flight, per-request deadlines, and
 /// retries (429 after the service's wait, 5xx but 501 and connection failures with back-off).
 /// Other statuses fail at once with the service's message. Redirects are never followed.
-public struct APITransport: Sendable {
+public struct APITransport<Bucket: RateBucket>: Sendable {
+    public typealias Response = APIResponse
+    public typealias Dialect = APIDialect
+
     public struct Request: Sendable {
         public var method: String
         public var url: URL
         public var body: Data?
         /// The rate-limit bucket the call counts against.
-        public var bucket: String
+        public var bucket: Bucket
         /// What the call does, for errors and logs.
         public var operation: String
         /// Statuses returned to the caller rather than thrown (2xx always are).
@@ -23,7 +26,7 @@ public struct APITransport: Sendable {
         /// after a lost answer the caller decides.
         public var retryTransportFailures: Bool
 
-        public init(method: String, url: URL, body: Data? = nil, bucket: String, operation: String, accepting: Set<Int> = [],
+        public init(method: String, url: URL, body: Data? = nil, bucket: Bucket, operation: String, accepting: Set<Int> = [],
                     retryTransportFailures: Bool = true) {
             self.method = method
             self.url = url
@@ -35,51 +38,11 @@ public struct APITransport: Sendable {
         }
     }
 
-    public struct Response: Sendable {
-        public var status: Int
-        public var headers: [String: String]
-        public var body: Data
-
-        public func header(_ name: String) -> String? {
-            headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
-        }
-    }
-
-    /// What differs between services: the name, the credential, how errors and waits are read.
-    public struct Dialect: Sendable {
-        public var service: String
-        /// The `Authorization` header's value; called for each request, never logged.
-        public var authorization: @Sendable () -> String
-        /// The service's message in an error body, and its id of the request, if it has them.
-        public var errorDetails: @Sendable (Response) -> (message: String?, requestID: String?)
-        /// The wait a 429 asks for, in seconds of `RetryPolicy.throttleUnit`.
-        public var throttlePeriod: @Sendable (Response) -> Int
-        /// Whether that period is a wait the service asks for (`Retry-After`), which the bucket
-        /// waits out in full, rather than the length of the bucket's window (Opsgenie's
-        /// `X-RateLimit-Period-In-Sec`), which the bucket may leave sooner once it has room.
-        public var throttlePeriodIsWait: Bool
-        /// The path segments that name routes (`alerts`, `notes`), for the endpoint of each call in
-        /// the statistics; every other segment is a value.
-        public var routeSegments: Set<String>
-
-        public init(service: String, authorization: @escaping @Sendable () -> String,
-                    errorDetails: @escaping @Sendable (Response) -> (message: String?, requestID: String?),
-                    throttlePeriod: @escaping @Sendable (Response) -> Int, throttlePeriodIsWait: Bool = false,
-                    routeSegments: Set<String> = []) {
-            self.service = service
-            self.authorization = authorization
-            self.errorDetails = errorDetails
-            self.throttlePeriod = throttlePeriod
-            self.throttlePeriodIsWait = throttlePeriodIsWait
-            self.routeSegments = routeSegments
-        }
-    }
-
     public let dialect: Dialect
     let session: URLSession
     let scopes: [CredentialScope]
     let limiter: ConcurrencyLimiter
-    let buckets: [String: AdaptiveRateLimiter]
+    let buckets: [Bucket: AdaptiveRateLimiter]
     let retry: RetryPolicy
     let requestTimeout: Duration
     let logger: Logger
@@ -87,7 +50,7 @@ public struct APITransport: Sendable {
     public let statistics: CallStatistics
 
     /// `hosts`: the base URLs the credential may go to.
-    public init(dialect: Dialect, hosts: [URL], rateLimits: [String: RatePolicy], maxConcurrentRequests: Int, retry: RetryPolicy,
+    public init(dialect: Dialect, hosts: [URL], rateLimits: [Bucket: RatePolicy], maxConcurrentRequests: Int, retry: RetryPolicy,
                 requestTimeout: Duration, logger: Logger) {
         self.dialect = dialect
         let configuration = URLSessionConfiguration.ephemeral
@@ -158,7 +121,7 @@ public struct APITransport: Sendable {
             case let .failure(error):
                 // Cancelled (the run's deadline): URLSession says so with URLError(.cancelled).
                 if error is CancellationError || Task.isCancelled { throw CancellationError() }
-                let reason = Self.describe(error, service: dialect.service)
+                let reason = APIError.describeTransport(error, service: dialect.service)
                 let wait = retry.delay(after: attempt)
                 guard request.retryTransportFailures, mayRetry(after: wait) else {
                     throw APIError(service: dialect.service, operation: request.operation,
@@ -172,7 +135,7 @@ public struct APITransport: Sendable {
     }
 
     /// Tells the bucket of a throttle, and says so when it slows the pace down.
-    private func throttled(_ bucket: AdaptiveRateLimiter, _ ticket: AdaptiveRateLimiter.Ticket, name: String, period: Duration) async {
+    private func throttled(_ bucket: AdaptiveRateLimiter, _ ticket: AdaptiveRateLimiter.Ticket, name: Bucket, period: Duration) async {
         guard let cut = await bucket.throttled(ticket, period: period, waitingAtLeast: dialect.throttlePeriodIsWait ? period : .zero),
               cut.now < cut.was else { return }
         let pause = await bucket.pauseRemaining
@@ -183,8 +146,8 @@ public struct APITransport: Sendable {
     }
 
     /// What the pacing of each bucket that was used has learnt so far: pace, ceiling, throttles.
-    public func pacing() async -> [String: AdaptiveRateLimiter.State] {
-        var states: [String: AdaptiveRateLimiter.State] = [:]
+    public func pacing() async -> [Bucket: AdaptiveRateLimiter.State] {
+        var states: [Bucket: AdaptiveRateLimiter.State] = [:]
         for (name, bucket) in buckets {
             let state = await bucket.state
             if state.requests > 0 { states[name] = state }
@@ -221,19 +184,4 @@ public struct APITransport: Sendable {
         }
         return Response(status: http.statusCode, headers: headers, body: data)
     }
-
-    public static func describe(_ error: Error, service: String) -> String {
-        if let urlError = error as? URLError {
-            switch urlError.code {
-            case .timedOut: return "the request timed out"
-            case .cannotConnectToHost, .cannotFindHost: return "cannot connect to \(service)"
-            case .networkConnectionLost: return "the connection was lost"
-            default: return "network error \(urlError.code.rawValue)"
-            }
-        }
-        return "\(error)"
-    }
-
-    /// Characters left as they are in one path segment (everything else, `/` included, is encoded).
-    public static let segmentCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

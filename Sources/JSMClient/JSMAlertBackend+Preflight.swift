@@ -12,7 +12,7 @@ extension JSMAlertBackend: AlertServicePreflight {
         let operation = "list open alerts tagged \(tags.joined(separator: ", ")) (one alert)"
         do {
             let response = try await transport.send(.init(method: "GET", url: listingURL(query: Self.openAlertsQuery(taggedWith: tags), offset: 0, size: 1),
-                                                          bucket: JSMBucket.alertRead.rawValue, operation: operation))
+                                                          bucket: .alertRead, operation: operation))
             _ = try decode(JSMAlertPage.self, response, operation: operation)
             return .accepted
         } catch let error as APIError {

@@ -10,7 +10,9 @@ import Logging
 /// accounts that cannot be named by address are reported beside the addresses, never dropped.
 public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     public let configuration: JSMConfiguration
-    let transport: APITransport
+    /// The transport, paced per JSM bucket.
+    typealias Transport = APITransport<JSMBucket>
+    let transport: Transport
     let directory: JSMDirectory
     private let logger: Logger
 
@@ -28,7 +30,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         self.configuration = configuration
         self.logger = logger
         let credential = Data("\(configuration.user):\(configuration.apiToken.value)".utf8).base64EncodedString()
-        let dialect = APITransport.Dialect(
+        let dialect = APIDialect(
             service: "JSM Operations",
             authorization: { "Basic \(credential)" },
             errorDetails: { ((try? JSONDecoder().decode(JSMErrorBody.self, from: $0.body))?.text, nil) },
@@ -36,10 +38,9 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
             throttlePeriod: { Int($0.header("Retry-After") ?? "") ?? 1 }, throttlePeriodIsWait: true,
             routeSegments: ["jsm", "ops", "api", "v1", "alerts", "notes", "close", "requests", "schedules", "on-calls", "teams",
                             "rest", "3", "user", "bulk", "search"])
-        transport = APITransport(dialect: dialect, hosts: [configuration.apiURL] + (configuration.siteURL.map { [$0] } ?? []),
-                                 rateLimits: Dictionary(uniqueKeysWithValues: configuration.rateLimits.map { ($0.key.rawValue, $0.value) }),
-                                 maxConcurrentRequests: configuration.maxConcurrentRequests, retry: configuration.retry,
-                                 requestTimeout: configuration.requestTimeout, logger: logger)
+        transport = Transport(dialect: dialect, hosts: [configuration.apiURL] + (configuration.siteURL.map { [$0] } ?? []),
+                              rateLimits: configuration.rateLimits, maxConcurrentRequests: configuration.maxConcurrentRequests,
+                              retry: configuration.retry, requestTimeout: configuration.requestTimeout, logger: logger)
         directory = JSMDirectory()
     }
 
@@ -88,7 +89,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
                                kind: .incomplete("more than \(Self.offsetCap) alerts match; the API serves no deeper page"))
             }
             let url = listingURL(query: query, offset: offset, size: Self.pageSize)
-            let page = try decode(JSMAlertPage.self, try await transport.send(.init(method: "GET", url: url, bucket: JSMBucket.alertRead.rawValue,
+            let page = try decode(JSMAlertPage.self, try await transport.send(.init(method: "GET", url: url, bucket: .alertRead,
                                                                                     operation: operation)), operation: operation)
             let values = page.values ?? []
             for item in values where seen.insert(item.id).inserted {
@@ -115,7 +116,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
 
     public func alert(id: String) async throws -> Alert? {
         let operation = "read alert \(id)"
-        let response = try await transport.send(.init(method: "GET", url: opsURL(["alerts", id]), bucket: JSMBucket.alertRead.rawValue,
+        let response = try await transport.send(.init(method: "GET", url: opsURL(["alerts", id]), bucket: .alertRead,
                                                       operation: operation, accepting: [404]))
         if response.status == 404 { return nil }
         return try Self.alert(from: decode(JSMAlert.self, response, operation: operation), operation: operation)
@@ -139,8 +140,8 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
             description: JSMFieldLimits.shorten(draft.description, to: JSMFieldLimits.description), responders: responders,
             tags: draft.tags, extraProperties: JSMFieldLimits.extraProperties(draft.details), priority: draft.priority.rawValue,
             source: JSMFieldLimits.shorten(configuration.actor, to: JSMFieldLimits.source))
-        let request = APITransport.Request(method: "POST", url: opsURL(["alerts"]), body: try JSONEncoder().encode(payload),
-                                           bucket: JSMBucket.alertWrite.rawValue, operation: operation, retryTransportFailures: false)
+        let request = Transport.Request(method: "POST", url: opsURL(["alerts"]), body: try JSONEncoder().encode(payload),
+                                           bucket: .alertWrite, operation: operation, retryTransportFailures: false)
         var attempt = 0
         while true {
             attempt += 1
@@ -166,8 +167,8 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     public func addNote(alertID: String, note: String) async throws {
         let operation = "add note to alert \(alertID)"
         let body = try JSONEncoder().encode(JSMNoteRequest(note: JSMFieldLimits.shorten(note, to: JSMFieldLimits.note)))
-        let request = APITransport.Request(method: "POST", url: opsURL(["alerts", alertID, "notes"]), body: body,
-                                           bucket: JSMBucket.alertWrite.rawValue, operation: operation)
+        let request = Transport.Request(method: "POST", url: opsURL(["alerts", alertID, "notes"]), body: body,
+                                           bucket: .alertWrite, operation: operation)
         let response = try await transport.send(request)
         // Documented as synchronous (200 with the note); an asynchronous acceptance is waited for.
         if response.status == 202 { _ = try await awaitStatus(of: response, request: request) }
@@ -183,7 +184,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         if !(try await notes(alertID: alertID).contains(text)) { try await addNote(alertID: alertID, note: note) }
         let operation = "close alert \(alertID)"
         do {
-            _ = try await submit(.init(method: "POST", url: opsURL(["alerts", alertID, "close"]), bucket: JSMBucket.alertWrite.rawValue,
+            _ = try await submit(.init(method: "POST", url: opsURL(["alerts", alertID, "close"]), bucket: .alertWrite,
                                        operation: operation))
             return true
         } catch let error as APIError {
@@ -200,7 +201,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         for _ in 0..<100 {
             let query = [URLQueryItem(name: "size", value: "100")] + (after.map { [URLQueryItem(name: "after", value: $0)] } ?? [])
             let page = try decode(JSMNotePage.self, try await transport.send(.init(method: "GET", url: opsURL(["alerts", alertID, "notes"], query: query),
-                                                                                   bucket: JSMBucket.alertRead.rawValue, operation: operation)),
+                                                                                   bucket: .alertRead, operation: operation)),
                                   operation: operation)
             let values = page.values ?? []
             result += values.compactMap(\.note)
@@ -275,7 +276,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         var query = [URLQueryItem(name: "flat", value: "true")]
         if let date { query.append(URLQueryItem(name: "date", value: date.formatted(Date.ISO8601FormatStyle()))) }
         let response = try await transport.send(.init(method: "GET", url: opsURL(["schedules", scheduleID, "on-calls"], query: query),
-                                                      bucket: JSMBucket.schedule.rawValue, operation: operation))
+                                                      bucket: .schedule, operation: operation))
         return try decode(JSMOnCallUsers.self, response, operation: operation).onCallUsers ?? []
     }
 
@@ -303,7 +304,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
                         URLQueryItem(name: "startAt", value: String(startAt)), URLQueryItem(name: "maxResults", value: String(batch.count)),
                     ]
                     let url = Self.url(site, ["rest", "api", "3", "user", "bulk"], query: query)
-                    let page = try decode(JiraUserPage.self, try await transport.send(.init(method: "GET", url: url, bucket: JSMBucket.user.rawValue,
+                    let page = try decode(JiraUserPage.self, try await transport.send(.init(method: "GET", url: url, bucket: .user,
                                                                                             operation: operation + " (e-mail addresses)")),
                                           operation: operation)
                     let users = page.values ?? []
@@ -353,7 +354,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
                     let url = opsURL(["schedules"], query: [URLQueryItem(name: "query", value: name), URLQueryItem(name: "size", value: "50"),
                                                             URLQueryItem(name: "offset", value: String(offset))])
                     let page = try decode(JSMSchedulePage.self, try await transport.send(.init(
-                        method: "GET", url: url, bucket: JSMBucket.schedule.rawValue, operation: "find schedule \(name)")), operation: operation)
+                        method: "GET", url: url, bucket: .schedule, operation: "find schedule \(name)")), operation: operation)
                     let values = page.values ?? []
                     matches += values.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
                     offset += values.count
@@ -364,7 +365,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
             }
         case .team:
             let teams = try await directory.teams { [self] in
-                let response = try await transport.send(.init(method: "GET", url: opsURL(["teams"]), bucket: JSMBucket.schedule.rawValue,
+                let response = try await transport.send(.init(method: "GET", url: opsURL(["teams"]), bucket: .schedule,
                                                               operation: "list teams"))
                 return (try decode(JSMTeams.self, response, operation: "list teams").platformTeams ?? []).map { ($0.teamName, $0.teamId) }
             }
@@ -379,17 +380,17 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     // MARK: Helpers
 
     /// Sends an asynchronous write and waits until its status shows it processed.
-    private func submit(_ request: APITransport.Request) async throws -> JSMRequestStatus {
+    private func submit(_ request: Transport.Request) async throws -> JSMRequestStatus {
         try await awaitStatus(of: try await transport.send(request), request: request)
     }
 
-    private func awaitStatus(of response: APITransport.Response, request: APITransport.Request) async throws -> JSMRequestStatus {
+    private func awaitStatus(of response: APIResponse, request: Transport.Request) async throws -> JSMRequestStatus {
         let accepted = try decode(JSMAccepted.self, response, operation: request.operation)
         guard let requestID = accepted.requestId, !requestID.isEmpty else {
             throw APIError(service: "JSM Operations", operation: request.operation, kind: .malformed("the answer names no request id"))
         }
-        let statusRequest = APITransport.Request(method: "GET", url: opsURL(["alerts", "requests", requestID]),
-                                                 bucket: JSMBucket.alertRead.rawValue, operation: request.operation, accepting: [404])
+        let statusRequest = Transport.Request(method: "GET", url: opsURL(["alerts", "requests", requestID]),
+                                                 bucket: .alertRead, operation: request.operation, accepting: [404])
         // Holds no write slot while it waits (`ProcessingWait`).
         let processed = try await configuration.statusPolling.poll(sleep: { try await ProcessingWait.sleep(for: $0) }) { () -> JSMRequestStatus? in
             let statusResponse = try await transport.send(statusRequest)
@@ -413,7 +414,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
     static func url(_ base: URL, _ path: [String], query: [URLQueryItem] = []) -> URL {
         var text = base.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
-        let encoded = path.map { $0.addingPercentEncoding(withAllowedCharacters: APITransport.segmentCharacters) ?? $0 }.joined(separator: "/")
+        let encoded = path.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathSegmentUnreserved) ?? $0 }.joined(separator: "/")
         var components = URLComponents(string: text + "/" + encoded)!
         if !query.isEmpty {
             components.queryItems = query
@@ -422,7 +423,7 @@ public final class JSMAlertBackend: BatchedOnCallLookup, Sendable {
         return components.url!
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ response: APITransport.Response, operation: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ response: APIResponse, operation: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: response.body)
         } catch {

@@ -48,6 +48,6 @@ public struct JSMConfiguration: Sendable {
 }
 
 /// The client's rate-limit buckets. Atlassian publishes no per-plan numbers for this API.
-public enum JSMBucket: String, Sendable, Hashable, CaseIterable {
+public enum JSMBucket: String, RateBucket, CaseIterable {
     case alertWrite, alertRead, schedule, user
 }

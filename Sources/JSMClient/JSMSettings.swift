@@ -124,7 +124,7 @@ public struct JSMSettings: Sendable {
         do {
             (data, response) = try await session.cancellableData(for: request)
         } catch {
-            throw APIError(service: "JSM Operations", operation: operation, kind: .transport(APITransport.describe(error, service: "the Jira site")))
+            throw APIError(service: "JSM Operations", operation: operation, kind: .transport(APIError.describeTransport(error, service: "the Jira site")))
         }
         guard let status = (response as? HTTPURLResponse)?.statusCode, status == 200 else {
             throw APIError(service: "JSM Operations", operation: operation, kind: .status((response as? HTTPURLResponse)?.statusCode ?? 0))

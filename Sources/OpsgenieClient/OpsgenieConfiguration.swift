@@ -36,7 +36,7 @@ public struct OpsgenieConfiguration: Sendable {
 }
 
 /// Opsgenie's rate-limit domains, each limited separately.
-public enum OpsgenieDomain: String, Sendable, Hashable, CaseIterable {
+public enum OpsgenieDomain: String, RateBucket, CaseIterable {
     /// Creating, closing and annotating alerts.
     case alertWrite
     /// Listing and reading alerts and request statuses.

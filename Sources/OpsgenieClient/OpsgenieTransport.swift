@@ -26,17 +26,17 @@ struct OpsgenieTransport: Sendable {
         var retryTransportFailures = true
     }
 
-    typealias Response = APITransport.Response
+    typealias Response = APIResponse
 
     let configuration: OpsgenieConfiguration
     let scope: CredentialScope
-    let api: APITransport
+    let api: APITransport<OpsgenieDomain>
 
     init(configuration: OpsgenieConfiguration, logger: Logger) {
         self.configuration = configuration
         scope = CredentialScope(configuration.baseURL)
         let key = configuration.apiKey
-        let dialect = APITransport.Dialect(
+        let dialect = APIDialect(
             service: "Opsgenie",
             authorization: { "GenieKey \(key.value)" },
             errorDetails: { response in
@@ -50,7 +50,7 @@ struct OpsgenieTransport: Sendable {
             throttlePeriod: { Int($0.header("X-RateLimit-Period-In-Sec") ?? "") ?? 1 },
             routeSegments: ["v2", "alerts", "requests", "notes", "close", "acknowledge", "schedules", "on-calls"])
         api = APITransport(dialect: dialect, hosts: [configuration.baseURL],
-                           rateLimits: Dictionary(uniqueKeysWithValues: configuration.rateLimits.map { ($0.key.rawValue, $0.value) }),
+                           rateLimits: configuration.rateLimits,
                            maxConcurrentRequests: configuration.maxConcurrentRequests, retry: configuration.retry,
                            requestTimeout: configuration.requestTimeout, logger: logger)
     }
@@ -59,7 +59,7 @@ struct OpsgenieTransport: Sendable {
     func url(for request: Request) -> URL {
         var base = configuration.baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        let path = request.path.map { $0.addingPercentEncoding(withAllowedCharacters: Self.segmentCharacters) ?? $0 }.joined(separator: "/")
+        let path = request.path.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathSegmentUnreserved) ?? $0 }.joined(separator: "/")
         var components = URLComponents(string: base + "/" + path)!
         if !request.query.isEmpty {
             components.queryItems = request.query
@@ -78,7 +78,7 @@ struct OpsgenieTransport: Sendable {
         guard scope.allows(url) else {
             throw OpsgenieError(operation: request.operation, kind: .malformed("a link points to \(url.host ?? "another host"); not following it with the API key"))
         }
-        return try await api.send(.init(method: request.method, url: url, body: request.body, bucket: request.domain.rawValue,
+        return try await api.send(.init(method: request.method, url: url, body: request.body, bucket: request.domain,
                                         operation: request.operation, accepting: request.accepting,
                                         retryTransportFailures: request.retryTransportFailures))
     }
@@ -86,7 +86,4 @@ struct OpsgenieTransport: Sendable {
     func error(for response: Response, request: Request) -> OpsgenieError {
         api.error(for: response, operation: request.operation)
     }
-
-    /// Characters left as they are in one path segment (everything else, `/` included, is encoded).
-    static let segmentCharacters = APITransport.segmentCharacters
 }

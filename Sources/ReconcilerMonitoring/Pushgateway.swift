@@ -41,7 +41,7 @@ public struct Pushgateway: Sendable {
         do {
             (data, response) = try await session.data(for: request)
         } catch {
-            throw PushgatewayError.unreachable(APITransport.describe(error, service: "the Pushgateway"))
+            throw PushgatewayError.unreachable(APIError.describeTransport(error, service: "the Pushgateway"))
         }
         guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
             let code = (response as? HTTPURLResponse)?.statusCode ?? 0

@@ -16,7 +16,7 @@ struct TransportPacingTests {
             await harness.fake.script(.throttle(periodSeconds: 60))
             _ = try await harness.backend.createAlert(OpsgenieHarness.draft("r1"))
             let pacing = await harness.backend.transport.api.pacing()
-            let writes = try #require(pacing[OpsgenieDomain.alertWrite.rawValue])
+            let writes = try #require(pacing[.alertWrite])
             #expect(writes.throttles == 1)
             #expect(writes.pace <= 500)
             #expect(writes.ceiling == writes.pace)
