@@ -20,17 +20,19 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The state to seed both fakes with.", valueName: "file"))
     var scenario = "fixtures/sandbox/morning-after-outage.yaml"
 
-    @Option(name: .long, help: ArgumentHelp("Role and user manifests.", valueName: "path"))
-    var manifests = "manifests"
+    // The options the job has too take its sentence and default from its settings (the
+    // sandbox reads no variable or file of them).
+    @Option(name: .long, help: .sameAsJob("--manifests", valueName: "path"))
+    var manifests = ReconcilerConfiguration().manifestsPath
 
-    @Option(name: .long, help: ArgumentHelp("Report format: text or json.", valueName: "format"))
-    var format: ReportFormat = .text
+    @Option(name: .long, help: .sameAsJob("--format", valueName: "format"))
+    var format = ReconcilerConfiguration().format
 
     @Option(name: .long, help: ArgumentHelp("The alert backend to fake: opsgenie or jsm.", valueName: "backend"))
     var alertBackend: SandboxBackend = .opsgenie
 
-    @Option(name: .long, help: ArgumentHelp("Log level for messages on standard error.", valueName: "level"))
-    var logLevel = "warning"
+    @Option(name: .long, help: .sameAsJob("--log-level", valueName: "level"))
+    var logLevel = MonitoringSettings().logLevel
 
     @Flag(name: .long, help: "Start the fakes and keep them running until interrupted; print the configuration that reaches them.")
     var serve = false
@@ -101,6 +103,13 @@ extension SandboxCommand {
             fake \(service); \(seeded.requests.count) access requests and \(seeded.alerts.count) alerts from \(scenario).
             """
         return (sandbox, manifestSet, description)
+    }
+}
+
+extension ArgumentHelp {
+    /// The sentence of the job's setting of this flag, without its variable and file key.
+    static func sameAsJob(_ flag: String, valueName: String) -> ArgumentHelp {
+        ArgumentHelp(RunSettings.catalog.declaration(flag: flag).map { $0.help.replacingOccurrences(of: "`", with: "") } ?? "", valueName: valueName)
     }
 }
 
