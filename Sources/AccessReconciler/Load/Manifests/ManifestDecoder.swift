@@ -1,14 +1,15 @@
-/// Turns one YAML document of `tctl get roles,users` output into a typed resource.
+/// Turns one YAML document of `tctl get roles,users,access_monitoring_rules` output into a typed resource.
 enum ManifestDecoder {
     enum Resource {
         case role(Role)
         case user(User)
+        case accessMonitoringRule(AccessMonitoringRule)
         case other(kind: String)
     }
 
     static func decode(_ document: YAMLDocument) throws -> Resource? {
         guard let root = document.root else { return nil }
-        guard let kindValue = try root.field("kind") else { throw root.invalid("missing `kind` (expected role or user)") }
+        guard let kindValue = try root.field("kind") else { throw root.invalid("missing `kind` (expected role, user or access_monitoring_rule)") }
         let kind = try kindValue.string()
         let name = try root.field("metadata")?.field("name")?.string()
         switch kind {
@@ -18,12 +19,15 @@ enum ManifestDecoder {
         case "user":
             document.describe(as: "user \"\(name ?? "?")\"")
             return .user(try decodeUser(root, name: name, at: document.location))
+        case "access_monitoring_rule":
+            document.describe(as: "access_monitoring_rule \"\(name ?? "?")\"")
+            return .accessMonitoringRule(try decodeAccessMonitoringRule(root, name: name, at: document.location))
         default:
             return .other(kind: kind)
         }
     }
 
-    private static func requireName(_ root: YAMLValue, _ name: String?) throws -> String {
+    static func requireName(_ root: YAMLValue, _ name: String?) throws -> String {
         guard let name, !name.isEmpty else { throw root.invalid("missing `metadata.name`") }
         return name
     }

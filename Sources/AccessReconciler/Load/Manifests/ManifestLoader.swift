@@ -15,6 +15,8 @@ public struct ManifestLoader: Sendable {
         var errors: [YAMLInputError] = []
         var roles: [Role] = []
         var users: [User] = []
+        var rules: [AccessMonitoringRule] = []
+        var ruleSources: [String: SourceLocation] = [:]
         var skipped: [String: Int] = [:]
         var roleSources: [String: SourceLocation] = [:]
         var userSources: [String: SourceLocation] = [:]
@@ -41,6 +43,12 @@ public struct ManifestLoader: Sendable {
                         } else {
                             users.append(user)
                         }
+                    case let .accessMonitoringRule(rule)?:
+                        if let duplicate = Self.duplicate("access_monitoring_rule", rule.name, at: rule.source, in: &ruleSources) {
+                            errors.append(duplicate)
+                        } else {
+                            rules.append(rule)
+                        }
                     case let .other(kind)?:
                         skipped[kind, default: 0] += 1
                     case nil:
@@ -52,7 +60,7 @@ public struct ManifestLoader: Sendable {
             }
         }
         if !errors.isEmpty { throw ManifestErrors(errors: errors) }
-        return ManifestSet(roles: roles, users: users, skippedKinds: skipped, files: files)
+        return ManifestSet(roles: roles, users: users, accessMonitoringRules: rules, skippedKinds: skipped, files: files)
     }
 
     /// The error for a resource defined a second time, or nil (and the place recorded) the first time.
