@@ -130,6 +130,7 @@ public enum CommandRunner {
         let backend = context.settings.backend
         // Manifests and a saved plan are read and checked before anything is connected or locked.
         let setup = try RunSetup.load(context.settings.core, alertBackend: backend, savedPlan: savedPlan)
+        warnOfUnevaluatedRules(setup.manifests, backend: backend)
         let lock = mode == .apply
             ? try RunLock(path: context.settings.core.lockFile ?? RunLock.defaultPath(teleportAddress: context.settings.teleport.address),
                           runID: context.runID)
@@ -176,5 +177,17 @@ public enum CommandRunner {
         }
         if guardian.terminated { return Ending(exitCode: 143, report: report) }
         return Ending(report.exitStatus(detailedExitCode: detailedExitCode), report: report)
+    }
+
+    /// Access Monitoring Rules that Teleport's Opsgenie plugin follows are read but not evaluated
+    /// yet: a request they cover may be given other schedules than the plugin gives it, and the
+    /// plugin's alerts may be reported as drift. Said before the run, so that nobody trusts that
+    /// difference unwarned.
+    static func warnOfUnevaluatedRules(_ manifests: ManifestSet, backend: AlertBackendID) {
+        guard backend == .opsgenie else { return }
+        let rules = manifests.accessMonitoringRules.values.filter { $0.notifies(plugin: "opsgenie") }.map(\.name).sorted()
+        guard !rules.isEmpty else { return }
+        LogOutput.say(.warning, "the manifests hold access monitoring rules for Teleport's Opsgenie plugin (\(rules.joined(separator: ", "))), "
+            + "which the job does not evaluate yet: it routes by the roles' annotations, so a request a rule covers may get other schedules than the plugin gives it")
     }
 }

@@ -49,6 +49,32 @@ struct CommandLineTests {
         #expect(result.stdout.contains("role editor\n  granted by:          requester\n  notify schedules:    teleport-access-request-notifications"))
     }
 
+    @Test("access monitoring rules beside the roles: validate counts them and says routing does not follow them yet; plan warns of the Opsgenie plugin's")
+    func accessMonitoringRules() async throws {
+        let roles = try String(contentsOfFile: TestRepository.root + "/manifests/roles.yaml", encoding: .utf8)
+        let rule = """
+            kind: access_monitoring_rule
+            version: v1
+            metadata:
+              name: editors-to-platform
+            spec:
+              subjects: [access_request]
+              condition: access_request.spec.roles.contains("editor")
+              notification:
+                name: opsgenie
+                recipients: [platform-oncall]
+            """
+        let directory = try TestRepository.temporaryFolder(["roles.yaml": roles, "rules.yaml": rule])
+        let result = try await run(["validate", "--manifests", directory])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("1 access monitoring rule(s) checked; routing does not evaluate them yet: alerts follow the roles' annotations."),
+                "\(result.stdout)")
+        let plan = try await run(["plan", "--manifests", directory, "--teleport-addr", "teleport.invalid:3025",
+                                  "--teleport-identity", directory + "/no-identity"], environment: ["OPSGENIE_API_KEY": "k"])
+        #expect(plan.status == 1, "no identity file: the run stops after the warning")
+        #expect(plan.stderr.contains("access monitoring rules for Teleport's Opsgenie plugin (editors-to-platform)"), "\(plan.stderr)")
+    }
+
     @Test("a manifest with a YAML syntax error exits 1 naming file:line")
     func syntaxError() async throws {
         let directory = try TestRepository.temporaryFolder(["broken.yaml": "kind: role\nversion: v7\nmetadata:\n  name: [x\n"])
