@@ -29,7 +29,11 @@ public final class OpsgenieAlertBackend: AlertBackend, Sendable {
 
     /// The entry of Teleport's Opsgenie plugin: the job and the plugin share the bookkeeping, so
     /// that neither raises a second alert for a request or undoes the other's record.
-    public var pluginName: String { "opsgenie" }
+    public var pluginName: String { Self.teleportPluginName }
+
+    /// The name of Teleport's Opsgenie plugin: its plugin-data entry, and the notification name
+    /// of the Access Monitoring Rules it follows.
+    public static let teleportPluginName = "opsgenie"
 
     /// Opsgenie keeps tags of at most 50 characters.
     public var tagLimit: Int { FieldLimits.tagLength }

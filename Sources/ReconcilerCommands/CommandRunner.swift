@@ -2,6 +2,7 @@ import AccessReconciler
 import ArgumentParser
 import Foundation
 import Logging
+import OpsgenieClient
 import ReconcilerMonitoring
 
 /// Shared steps of the commands: settings, the log in its format, turning library errors into one
@@ -185,7 +186,7 @@ public enum CommandRunner {
     /// difference unwarned.
     static func warnOfUnevaluatedRules(_ manifests: ManifestSet, backend: AlertBackendID) {
         guard backend == .opsgenie else { return }
-        let rules = manifests.accessMonitoringRules.values.filter { $0.notifies(plugin: "opsgenie") }.map(\.name).sorted()
+        let rules = manifests.accessMonitoringRules.values.filter { $0.notifies(plugin: OpsgenieAlertBackend.teleportPluginName) }.map(\.name).sorted()
         guard !rules.isEmpty else { return }
         LogOutput.say(.warning, "the manifests hold access monitoring rules for Teleport's Opsgenie plugin (\(rules.joined(separator: ", "))), "
             + "which the job does not evaluate yet: it routes by the roles' annotations, so a request a rule covers may get other schedules than the plugin gives it")
